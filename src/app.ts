@@ -1,0 +1,42 @@
+// The HTTP surface: routes mounted from their folders, one error envelope for all.
+import { Hono } from "hono";
+import type { AppEnv } from "./app-env.ts";
+import { adminAuth } from "./admin/auth.ts";
+import { configOf } from "./env.ts";
+import { AppError, errorBody } from "./errors.ts";
+import { healthRoutes } from "./health.ts";
+import { errorFields, log } from "./log.ts";
+import { tenantRoutes } from "./tenants/routes.ts";
+import { webhookRoutes } from "./webhooks/route.ts";
+
+export const app = new Hono<AppEnv>();
+
+app.route("/health", healthRoutes);
+
+// Everything else needs the checked configuration.
+app.use("*", async (c, next) => {
+  const result = configOf(c.env);
+  if (!result.ok) {
+    log.error("config.invalid", { problems: result.problems.join("; ") });
+    throw new AppError("misconfigured", `The connector is misconfigured: ${result.problems.join("; ")}.`);
+  }
+  c.set("config", result.config);
+  await next();
+});
+
+app.route("/webhooks", webhookRoutes);
+app.use("/admin/api/*", adminAuth);
+app.route("/admin/api/tenants", tenantRoutes);
+
+app.notFound((c) => {
+  return c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`), 404);
+});
+
+app.onError((err, c) => {
+  if (err instanceof AppError) {
+    if (err.status >= 500) log.error("request.failed", { path: c.req.path, ...errorFields(err) });
+    return c.json(err.toBody(), err.status);
+  }
+  log.error("request.crashed", { path: c.req.path, ...errorFields(err) });
+  return c.json(errorBody("internal", "An unexpected error occurred; it has been logged."), 500);
+});

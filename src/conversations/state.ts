@@ -1,0 +1,94 @@
+// What each event tells about its conversation, as D1 statements. A conversation
+// once closed stays closed whatever order the events are processed in.
+import type { KnownEvent } from "../webhooks/events.ts";
+
+const MERGE_OPERATORS = `(SELECT json_group_array(v) FROM (
+    SELECT value AS v FROM json_each(conversations.operator_ids)
+    UNION SELECT value FROM json_each(excluded.operator_ids)))`;
+
+export function conversationStatements(
+  db: D1Database,
+  tenantId: string,
+  event: KnownEvent,
+  now: Date,
+): D1PreparedStatement[] {
+  const at = now.toISOString();
+  switch (event.eventType) {
+    case "v2.conversation.pushed":
+      return [
+        db
+          .prepare(
+            `INSERT INTO conversations (tenant_id, conversation_id, status, channel, visitor_id, operator_ids, started_at, updated_at)
+             VALUES (?1, ?2, 'open', ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET
+               channel = excluded.channel,
+               visitor_id = excluded.visitor_id,
+               operator_ids = ${MERGE_OPERATORS},
+               started_at = min(coalesce(conversations.started_at, excluded.started_at), excluded.started_at),
+               updated_at = excluded.updated_at`,
+          )
+          .bind(tenantId, event.conversationId, event.channel, event.visitorId, JSON.stringify([event.operatorId]), event.createdAt, at),
+      ];
+    case "v2.conversation.closed":
+      return [
+        db
+          .prepare(
+            `INSERT INTO conversations (tenant_id, conversation_id, status, channel, visitor_id, operator_ids, closed_at, updated_at)
+             VALUES (?1, ?2, 'closed', ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET
+               status = 'closed',
+               channel = excluded.channel,
+               visitor_id = excluded.visitor_id,
+               operator_ids = ${MERGE_OPERATORS},
+               closed_at = excluded.closed_at,
+               updated_at = excluded.updated_at`,
+          )
+          .bind(tenantId, event.conversationId, event.channel, event.visitorId, JSON.stringify(event.operatorIds), event.createdAt, at),
+      ];
+    case "satisfaction.answered": {
+      const answers = {
+        customerSatisfaction: event.customerSatisfaction,
+        netPromoterScore: event.netPromoterScore,
+        satisfactionComment: event.satisfactionComment,
+        customQuestion: event.customQuestion,
+        answeredAt: event.createdAt,
+      };
+      // A survey is answered at the end of a conversation.
+      return [
+        db
+          .prepare(
+            `INSERT INTO conversations (tenant_id, conversation_id, status, satisfaction, updated_at)
+             VALUES (?1, ?2, 'closed', ?3, ?4)
+             ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET
+               satisfaction = json_patch(coalesce(conversations.satisfaction, '{}'), excluded.satisfaction),
+               updated_at = excluded.updated_at`,
+          )
+          .bind(tenantId, event.conversationId, JSON.stringify(answers), at),
+      ];
+    }
+    case "transaction.attributed": {
+      const transaction = {
+        transactionId: event.transactionId,
+        externalId: event.externalId,
+        amount: event.amount,
+        source: event.source,
+        operatorId: event.operatorId,
+        receivedAt: event.receivedAt,
+      };
+      return [
+        db
+          .prepare(
+            `INSERT INTO conversations (tenant_id, conversation_id, status, transactions, updated_at)
+             VALUES (?1, ?2, 'open', json_array(json(?3)), ?4)
+             ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET
+               transactions = CASE
+                 WHEN EXISTS (SELECT 1 FROM json_each(conversations.transactions) WHERE json_extract(value, '$.transactionId') = ?5)
+                 THEN conversations.transactions
+                 ELSE json_insert(conversations.transactions, '$[#]', json(?3)) END,
+               updated_at = excluded.updated_at`,
+          )
+          .bind(tenantId, event.conversationId, JSON.stringify(transaction), at, event.transactionId),
+      ];
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// The Worker's bindings and the zod check of its vars and secrets, defined once.
+import { z } from "zod";
+
+/** Bindings as wrangler.toml declares them; vars and secrets are checked by EnvSchema. */
+export interface Bindings {
+  DB: D1Database;
+  CONVERSATION_QUEUE: Queue<QueueMessage>;
+  IADVIZE_WEBHOOK_SECRET?: string;
+  ADMIN_TOKEN?: string;
+  ENCRYPTION_KEY?: string;
+  IADVIZE_API_URL?: string;
+}
+
+/** What the conversation queue carries: a pointer to an event kept in D1. */
+export const QueueMessage = z.object({ eventId: z.string().min(1), tenantId: z.string().min(1) });
+export type QueueMessage = z.infer<typeof QueueMessage>;
+
+const commaList = (what: string) =>
+  z
+    .string({ error: `${what} is missing` })
+    .transform((s) => s.split(",").map((v) => v.trim()).filter((v) => v.length > 0))
+    .pipe(z.array(z.string()).min(1, `${what} is empty`));
+
+const isAesKey = (b64: string): boolean => {
+  try {
+    return atob(b64).length === 32;
+  } catch {
+    return false;
+  }
+};
+
+export const EnvSchema = z.object({
+  IADVIZE_WEBHOOK_SECRET: commaList("IADVIZE_WEBHOOK_SECRET"),
+  ADMIN_TOKEN: z
+    .string({ error: "ADMIN_TOKEN is missing" })
+    .min(16, "ADMIN_TOKEN must be at least 16 characters"),
+  ENCRYPTION_KEY: commaList("ENCRYPTION_KEY").refine(
+    (keys) => keys.every(isAesKey),
+    "ENCRYPTION_KEY must be base64 of 32 bytes (several comma-separated for rotation, newest first)",
+  ),
+  IADVIZE_API_URL: z
+    .url({ error: "IADVIZE_API_URL must be a URL" })
+    .default("https://api.iadvize.com")
+    .transform((u) => u.replace(/\/+$/, "")),
+});
+export type Config = z.infer<typeof EnvSchema>;
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+/** Checks vars and secrets; the problems name the setting, never its value. */
+export function checkConfig(vars: Record<string, unknown>): ConfigResult {
+  const parsed = EnvSchema.safeParse(vars);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  return { ok: false, problems: parsed.error.issues.map((i) => i.message) };
+}
+
+const cache = new WeakMap<object, ConfigResult>();
+
+/** The checked configuration of this env object, computed once per isolate. */
+export function configOf(env: Bindings): ConfigResult {
+  let result = cache.get(env);
+  if (!result) {
+    result = checkConfig({ ...env });
+    cache.set(env, result);
+  }
+  return result;
+}

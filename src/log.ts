@@ -1,0 +1,42 @@
+// Structured logs with personal data and secrets kept out by construction.
+// Only scalar fields are logged, and any field whose name suggests a secret or
+// personal data is replaced, so a careless call cannot leak an email or a phone.
+import { AppError } from "./errors.ts";
+
+type Scalar = string | number | boolean | null | undefined;
+export type LogFields = Record<string, Scalar>;
+
+const SENSITIVE = /(email|phone|mail|text|message_text|body|password|secret|token|key|authorization|name|comment|answer|transcript)/i;
+// Names that match the pattern above but carry no personal data.
+const ALLOWED = new Set(["eventId", "tenantId", "conversationId", "eventType"]);
+
+function clean(fields: LogFields): LogFields {
+  const out: LogFields = {};
+  for (const [k, v] of Object.entries(fields)) {
+    out[k] = SENSITIVE.test(k) && !ALLOWED.has(k) ? "[redacted]" : v;
+  }
+  return out;
+}
+
+function emit(level: "info" | "warn" | "error", event: string, fields: LogFields): void {
+  const line = JSON.stringify({ level, event, ...clean(fields) });
+  if (level === "error") console.error(line);
+  else if (level === "warn") console.warn(line);
+  else console.log(line);
+}
+
+export const log = {
+  info: (event: string, fields: LogFields = {}) => emit("info", event, fields),
+  warn: (event: string, fields: LogFields = {}) => emit("warn", event, fields),
+  error: (event: string, fields: LogFields = {}) => emit("error", event, fields),
+};
+
+/** The name of an error and its code if it has one; never its message, which may quote data. */
+export function errorFields(err: unknown): LogFields {
+  if (err instanceof AppError) return { error: err.name, code: err.code, detail: err.detail };
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return { error: err.name, code: typeof code === "string" ? code : undefined };
+  }
+  return { error: typeof err };
+}

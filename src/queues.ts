@@ -1,0 +1,18 @@
+// Queue names as wrangler.toml declares them, and what a consumer may retry.
+
+export const CONVERSATION_QUEUE = "conversation-work";
+export const DEAD_LETTER_QUEUE = "conversation-work-dlq";
+
+/** Cloudflare Queues take at most 100 messages per sendBatch. */
+export const SEND_BATCH_MAX = 100;
+
+/** Exponential backoff for a retried message: 2, 4, 8 … seconds, capped at 15 minutes. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(2 ** Math.max(1, attempts), 900);
+}
+
+export async function enqueueAll<T>(queue: Queue<T>, bodies: readonly T[]): Promise<void> {
+  for (let i = 0; i < bodies.length; i += SEND_BATCH_MAX) {
+    await queue.sendBatch(bodies.slice(i, i + SEND_BATCH_MAX).map((body) => ({ body })));
+  }
+}

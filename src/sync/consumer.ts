@@ -1,0 +1,75 @@
+// The conversation queue's consumer: loads the batch's events from D1, keeps those of
+// unconfigured tenants waiting, applies the others, and retries failures with backoff.
+import type { Bindings } from "../env.ts";
+import { QueueMessage } from "../env.ts";
+import { conversationStatements } from "../conversations/state.ts";
+import { loadEvents, recordFailure, setStatus } from "../events/store.ts";
+import type { StoredEvent } from "../events/store.ts";
+import { errorFields, log } from "../log.ts";
+import { retryDelaySeconds } from "../queues.ts";
+import { configuredTenants } from "../tenants/store.ts";
+
+export async function consumeConversationBatch(
+  batch: MessageBatch<unknown>,
+  env: Bindings,
+  now: () => Date = () => new Date(),
+): Promise<void> {
+  const byEventId = new Map<string, Message<unknown>[]>();
+  for (const message of batch.messages) {
+    const body = QueueMessage.safeParse(message.body);
+    if (!body.success) {
+      // Our own producers write these; a malformed one cannot be processed by retrying.
+      log.error("queue.malformed_message", { queue: batch.queue, messageId: message.id });
+      message.ack();
+      continue;
+    }
+    const list = byEventId.get(body.data.eventId) ?? [];
+    list.push(message);
+    byEventId.set(body.data.eventId, list);
+  }
+
+  let events: StoredEvent[];
+  let configured: Set<string>;
+  try {
+    events = await loadEvents(env.DB, [...byEventId.keys()]);
+    configured = await configuredTenants(env.DB, [...new Set(events.map((e) => e.tenantId))]);
+  } catch (err) {
+    log.error("queue.load_failed", { queue: batch.queue, ...errorFields(err) });
+    for (const list of byEventId.values()) for (const m of list) m.retry({ delaySeconds: retryDelaySeconds(m.attempts) });
+    return;
+  }
+
+  const found = new Set(events.map((e) => e.eventId));
+  for (const [eventId, list] of byEventId) {
+    if (!found.has(eventId)) {
+      log.error("queue.unknown_event", { eventId });
+      for (const m of list) m.ack();
+    }
+  }
+
+  for (const event of events) {
+    const messages = byEventId.get(event.eventId) ?? [];
+    try {
+      await processEvent(env.DB, event, configured.has(event.tenantId), now());
+      for (const m of messages) m.ack();
+    } catch (err) {
+      log.warn("queue.event_failed", { eventId: event.eventId, ...errorFields(err) });
+      const code = err instanceof Error ? err.name : "unknown";
+      await recordFailure(env.DB, event.eventId, code, now()).catch(() => undefined);
+      for (const m of messages) m.retry({ delaySeconds: retryDelaySeconds(m.attempts) });
+    }
+  }
+}
+
+async function processEvent(db: D1Database, event: StoredEvent, tenantConfigured: boolean, now: Date): Promise<void> {
+  if (event.status === "processed") return;
+  if (!tenantConfigured) {
+    await db.batch(setStatus(db, [event.eventId], "awaiting_tenant", now));
+    log.info("queue.awaiting_tenant", { eventId: event.eventId, tenantId: event.tenantId });
+    return;
+  }
+  await db.batch([
+    ...conversationStatements(db, event.tenantId, event.event, now),
+    ...setStatus(db, [event.eventId], "processed", now),
+  ]);
+}

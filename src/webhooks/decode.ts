@@ -1,0 +1,47 @@
+// Turns a verified raw body into a plain object, for both content types iAdvize may use.
+// The form encoding of arrays is not documented: `operatorIds=1&operatorIds=2`,
+// `operatorIds[]=1` and `operatorIds[0]=1` are all read as a list, and a list-typed
+// field with a single value is read as a list of one.
+import { AppError } from "../errors.ts";
+
+export type BodyKind = "json" | "form";
+
+const LIST_FIELDS = new Set(["operatorIds"]);
+
+export function bodyKind(contentType: string | undefined): BodyKind | undefined {
+  const type = contentType?.split(";")[0]?.trim().toLowerCase();
+  if (type === "application/json") return "json";
+  if (type === "application/x-www-form-urlencoded") return "form";
+  return undefined;
+}
+
+export function decodeBody(kind: BodyKind, raw: Uint8Array): unknown {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(raw);
+  } catch {
+    throw new AppError("invalid_payload", "The body is not valid UTF-8.");
+  }
+  return kind === "json" ? decodeJson(text) : decodeForm(text);
+}
+
+function decodeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("invalid_payload", "The body is not valid JSON.");
+  }
+}
+
+function decodeForm(text: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [rawKey, value] of new URLSearchParams(text)) {
+    const key = rawKey.replace(/\[\d*\]$/, "");
+    const isList = key !== rawKey || LIST_FIELDS.has(key);
+    const existing = out[key];
+    if (isList && value === "") out[key] = existing ?? [];
+    else if (existing === undefined) out[key] = isList ? [value] : value;
+    else out[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return out;
+}

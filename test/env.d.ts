@@ -1,0 +1,14 @@
+// The test Worker's env and exports: the app's bindings plus what the test setup adds.
+import type { D1Migration } from "cloudflare:test";
+import type { Bindings } from "../src/env.ts";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends Bindings {
+      TEST_MIGRATIONS: D1Migration[];
+    }
+    interface GlobalProps {
+      mainModule: typeof import("../src/index.ts");
+    }
+  }
+}
