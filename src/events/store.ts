@@ -17,7 +17,8 @@ export interface StoredEvent {
   tenantId: string;
   status: EventStatus;
   attempts: number;
-  event: KnownEvent;
+  /** Undefined when the stored payload no longer parses (a row edited by hand, a dropped field). */
+  event: KnownEvent | undefined;
 }
 
 /** Inserts the event; false when it was already there (a retried delivery). */
@@ -65,8 +66,17 @@ export async function loadEvents(db: D1Database, eventIds: readonly string[]): P
     status: r.status,
     attempts: r.attempts,
     // Stored after validation; parsed again so a row edited by hand cannot smuggle a bad shape in.
-    event: KnownEventSchema.parse(JSON.parse(r.payload)),
+    event: parsePayload(r.payload),
   }));
+}
+
+function parsePayload(payload: string): KnownEvent | undefined {
+  try {
+    const parsed = KnownEventSchema.safeParse(JSON.parse(payload));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function setStatus(

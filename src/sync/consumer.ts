@@ -5,6 +5,7 @@ import { QueueMessage } from "../env.ts";
 import { conversationStatements } from "../conversations/state.ts";
 import { loadEvents, recordFailure, setStatus } from "../events/store.ts";
 import type { StoredEvent } from "../events/store.ts";
+import { AppError } from "../errors.ts";
 import { errorFields, log } from "../log.ts";
 import { retryDelaySeconds } from "../queues.ts";
 import { configuredTenants } from "../tenants/store.ts";
@@ -54,7 +55,7 @@ export async function consumeConversationBatch(
       for (const m of messages) m.ack();
     } catch (err) {
       log.warn("queue.event_failed", { eventId: event.eventId, ...errorFields(err) });
-      const code = err instanceof Error ? err.name : "unknown";
+      const code = err instanceof AppError ? (err.detail ?? err.code) : err instanceof Error ? err.name : "unknown";
       await recordFailure(env.DB, event.eventId, code, now()).catch(() => undefined);
       for (const m of messages) m.retry({ delaySeconds: retryDelaySeconds(m.attempts) });
     }
@@ -68,6 +69,7 @@ async function processEvent(db: D1Database, event: StoredEvent, tenantConfigured
     log.info("queue.awaiting_tenant", { eventId: event.eventId, tenantId: event.tenantId });
     return;
   }
+  if (!event.event) throw new AppError("internal", "The stored event does not parse.", { detail: "stored_event_invalid" });
   await db.batch([
     ...conversationStatements(db, event.tenantId, event.event, now),
     ...setStatus(db, [event.eventId], "processed", now),

@@ -1,0 +1,29 @@
+// The logger keeps personal data and secrets out, whatever a caller passes.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { AppError } from "../src/errors.ts";
+import { errorFields, log } from "../src/log.ts";
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("log", () => {
+  it("redacts fields named like personal data or secrets", () => {
+    const spy = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    log.info("x", { email: "a@b.c", visitorPhone: "+33612345678", password: "p", text: "hello", eventId: "e1", count: 2 });
+    const line = JSON.parse(String(spy.mock.calls[0]?.[0]));
+    expect(line).toEqual({
+      level: "info",
+      event: "x",
+      email: "[redacted]",
+      visitorPhone: "[redacted]",
+      password: "[redacted]",
+      text: "[redacted]",
+      eventId: "e1",
+      count: 2,
+    });
+  });
+
+  it("logs an error's name and code, never its message", () => {
+    expect(errorFields(new Error("visitor jane@doe.example said hi"))).toEqual({ error: "Error", code: undefined });
+    expect(errorFields(new AppError("invalid_payload", "m", { detail: "d" }))).toEqual({ error: "AppError", code: "invalid_payload", detail: "d" });
+  });
+});
