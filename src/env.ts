@@ -1,5 +1,6 @@
 // The Worker's bindings and the zod check of its vars and secrets, defined once.
 import { z } from "zod";
+import { KnownEvent } from "./webhooks/events.ts";
 
 /** Bindings as wrangler.toml declares them; vars and secrets are checked by EnvSchema. */
 export interface Bindings {
@@ -11,8 +12,21 @@ export interface Bindings {
   IADVIZE_API_URL?: string;
 }
 
-/** What the conversation queue carries: a pointer to an event kept in D1. */
-export const QueueMessage = z.object({ eventId: z.string().min(1), tenantId: z.string().min(1) });
+/**
+ * What the conversation queue carries: a new event as received (the intake writes
+ * nothing else), or a pointer to an event already kept in D1 (re-drives).
+ */
+export const QueueMessage = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("event"),
+    tenantId: z.string().min(1),
+    event: KnownEvent,
+    correlationId: z.string().nullable(),
+    deliveryId: z.string().nullable(),
+    receivedAt: z.iso.datetime(),
+  }),
+  z.object({ kind: z.literal("stored"), tenantId: z.string().min(1), eventId: z.string().min(1) }),
+]);
 export type QueueMessage = z.infer<typeof QueueMessage>;
 
 const commaList = (what: string) =>

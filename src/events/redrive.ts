@@ -12,7 +12,10 @@ const PER_RUN = 1000;
 export async function redriveStale(env: Bindings, now: Date): Promise<number> {
   const stale = await staleReceived(env.DB, new Date(now.getTime() - STALE_AFTER_MS), PER_RUN);
   if (stale.length === 0) return 0;
-  await enqueueAll(env.CONVERSATION_QUEUE, stale);
+  await enqueueAll(
+    env.CONVERSATION_QUEUE,
+    stale.map((e) => ({ kind: "stored" as const, ...e })),
+  );
   await touch(env.DB, stale.map((e) => e.eventId), now);
   log.warn("events.redriven", { count: stale.length });
   return stale.length;

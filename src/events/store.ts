@@ -23,9 +23,14 @@ export interface StoredEvent {
 
 /** Inserts the event; false when it was already there (a retried delivery). */
 export async function insertEvent(db: D1Database, e: NewEvent): Promise<boolean> {
+  const result = await insertEventStatement(db, e).run();
+  return result.meta.changes > 0;
+}
+
+/** The insert of an event, a no-op when its id or correlation id is already known. */
+export function insertEventStatement(db: D1Database, e: NewEvent): D1PreparedStatement {
   const at = e.receivedAt.toISOString();
-  const conversationId = "conversationId" in e.event ? e.event.conversationId : null;
-  const result = await db
+  return db
     .prepare(
       `INSERT OR IGNORE INTO events
          (event_id, correlation_id, delivery_id, event_type, tenant_id, conversation_id, payload, status, received_at, updated_at)
@@ -37,12 +42,10 @@ export async function insertEvent(db: D1Database, e: NewEvent): Promise<boolean>
       e.deliveryId ?? null,
       e.event.eventType,
       e.tenantId,
-      conversationId,
+      e.event.conversationId,
       JSON.stringify(e.event),
       at,
-    )
-    .run();
-  return result.meta.changes > 0;
+    );
 }
 
 interface EventRow {

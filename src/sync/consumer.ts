@@ -1,11 +1,12 @@
-// The conversation queue's consumer: loads the batch's events from D1, keeps those of
-// unconfigured tenants waiting, applies the others, and retries failures with backoff.
+// The conversation queue's consumer: records the batch's new events in D1 once (a
+// retried webhook is recognised here), keeps those of unconfigured tenants waiting,
+// applies the others, and retries failures with exponential backoff.
+import { conversationStatements } from "../conversations/state.ts";
 import type { Bindings } from "../env.ts";
 import { QueueMessage } from "../env.ts";
-import { conversationStatements } from "../conversations/state.ts";
-import { loadEvents, recordFailure, setStatus } from "../events/store.ts";
-import type { StoredEvent } from "../events/store.ts";
 import { AppError } from "../errors.ts";
+import { insertEventStatement, loadEvents, recordFailure, setStatus } from "../events/store.ts";
+import type { NewEvent, StoredEvent } from "../events/store.ts";
 import { errorFields, log } from "../log.ts";
 import { retryDelaySeconds } from "../queues.ts";
 import { configuredTenants } from "../tenants/store.ts";
@@ -16,6 +17,7 @@ export async function consumeConversationBatch(
   now: () => Date = () => new Date(),
 ): Promise<void> {
   const byEventId = new Map<string, Message<unknown>[]>();
+  const fresh: NewEvent[] = [];
   for (const message of batch.messages) {
     const body = QueueMessage.safeParse(message.body);
     if (!body.success) {
@@ -24,14 +26,25 @@ export async function consumeConversationBatch(
       message.ack();
       continue;
     }
-    const list = byEventId.get(body.data.eventId) ?? [];
-    list.push(message);
-    byEventId.set(body.data.eventId, list);
+    const m = body.data;
+    const eventId = m.kind === "event" ? m.event.eventId : m.eventId;
+    if (m.kind === "event") {
+      fresh.push({
+        event: m.event,
+        tenantId: m.tenantId,
+        correlationId: m.correlationId ?? undefined,
+        deliveryId: m.deliveryId ?? undefined,
+        receivedAt: new Date(m.receivedAt),
+      });
+    }
+    byEventId.set(eventId, [...(byEventId.get(eventId) ?? []), message]);
   }
+  if (byEventId.size === 0) return;
 
   let events: StoredEvent[];
   let configured: Set<string>;
   try {
+    if (fresh.length > 0) await env.DB.batch(fresh.map((e) => insertEventStatement(env.DB, e)));
     events = await loadEvents(env.DB, [...byEventId.keys()]);
     configured = await configuredTenants(env.DB, [...new Set(events.map((e) => e.tenantId))]);
   } catch (err) {
@@ -43,7 +56,9 @@ export async function consumeConversationBatch(
   const found = new Set(events.map((e) => e.eventId));
   for (const [eventId, list] of byEventId) {
     if (!found.has(eventId)) {
-      log.error("queue.unknown_event", { eventId });
+      // A pointer to an event D1 does not have, or an event whose correlation id
+      // already belongs to another: nothing is left to do.
+      log.warn("queue.event_not_kept", { eventId });
       for (const m of list) m.ack();
     }
   }
@@ -63,10 +78,13 @@ export async function consumeConversationBatch(
 }
 
 async function processEvent(db: D1Database, event: StoredEvent, tenantConfigured: boolean, now: Date): Promise<void> {
+  // Processed already: a retried webhook or a re-drive. No second piece of work.
   if (event.status === "processed") return;
   if (!tenantConfigured) {
-    await db.batch(setStatus(db, [event.eventId], "awaiting_tenant", now));
-    log.info("queue.awaiting_tenant", { eventId: event.eventId, tenantId: event.tenantId });
+    if (event.status !== "awaiting_tenant") {
+      await db.batch(setStatus(db, [event.eventId], "awaiting_tenant", now));
+      log.info("queue.awaiting_tenant", { eventId: event.eventId, tenantId: event.tenantId });
+    }
     return;
   }
   if (!event.event) throw new AppError("internal", "The stored event does not parse.", { detail: "stored_event_invalid" });

@@ -1,18 +1,37 @@
-// The dead-letter queue's consumer: an event whose retries are exhausted is marked
-// dead in D1, where it is kept with its last error for a re-drive.
+// The dead-letter queue's consumer: an event whose retries are exhausted is kept in D1,
+// marked dead with its last error, for a re-drive. A new event that never reached D1
+// is recorded first, so nothing that reaches this queue is lost.
 import type { Bindings } from "../env.ts";
 import { QueueMessage } from "../env.ts";
-import { setStatus } from "../events/store.ts";
+import { insertEventStatement, setStatus } from "../events/store.ts";
 import { log } from "../log.ts";
 
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Bindings, now = new Date()): Promise<void> {
+  const statements: D1PreparedStatement[] = [];
   const ids: string[] = [];
   for (const message of batch.messages) {
     const body = QueueMessage.safeParse(message.body);
-    if (body.success) ids.push(body.data.eventId);
-    else log.error("dlq.malformed_message", { messageId: message.id });
+    if (!body.success) {
+      log.error("dlq.malformed_message", { messageId: message.id });
+      continue;
+    }
+    const m = body.data;
+    if (m.kind === "event") {
+      ids.push(m.event.eventId);
+      statements.push(
+        insertEventStatement(env.DB, {
+          event: m.event,
+          tenantId: m.tenantId,
+          correlationId: m.correlationId ?? undefined,
+          deliveryId: m.deliveryId ?? undefined,
+          receivedAt: new Date(m.receivedAt),
+        }),
+      );
+    } else {
+      ids.push(m.eventId);
+    }
   }
-  if (ids.length > 0) await env.DB.batch(setStatus(env.DB, ids, "dead", now, "retries_exhausted"));
+  if (ids.length > 0) await env.DB.batch([...statements, ...setStatus(env.DB, ids, "dead", now, "retries_exhausted")]);
   for (const id of ids) log.error("event.dead", { eventId: id });
   batch.ackAll();
 }

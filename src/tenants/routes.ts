@@ -54,7 +54,7 @@ export const tenantRoutes = new Hono<AppEnv>()
     const released = await releaseAwaiting(c.env.DB, id, now);
     await enqueueAll(
       c.env.CONVERSATION_QUEUE,
-      released.map((eventId) => ({ eventId, tenantId: id })),
+      released.map((eventId) => ({ kind: "stored" as const, eventId, tenantId: id })),
     );
     log.info("tenant.saved", { tenantId: id, created, releasedEvents: released.length });
 

@@ -1,14 +1,12 @@
-// The durable hand-off of a verified event: kept in D1 first, then queued.
-// A failed queue send is not a failed delivery: the event is in D1 and the
-// scheduled re-drive picks it up, so iAdvize is acknowledged either way.
-import type { Bindings } from "../env.ts";
+// The durable hand-off of a verified event: the queue first, D1 if the queue fails.
+// Either one keeps the event; only when both fail is iAdvize asked to retry.
+// Duplicates are recognised by the consumer, which records each event once.
+import type { Bindings, QueueMessage } from "../env.ts";
 import { AppError } from "../errors.ts";
 import { insertEvent } from "../events/store.ts";
 import { errorFields, log } from "../log.ts";
 import type { KnownEvent } from "./events.ts";
 import { tenantIdOf } from "./events.ts";
-
-export type AcceptOutcome = "accepted" | "duplicate";
 
 export interface Delivery {
   correlationId: string | undefined;
@@ -16,20 +14,27 @@ export interface Delivery {
   receivedAt: Date;
 }
 
-export async function acceptEvent(env: Bindings, event: KnownEvent, delivery: Delivery): Promise<AcceptOutcome> {
+export async function acceptEvent(env: Bindings, event: KnownEvent, delivery: Delivery): Promise<void> {
   const tenantId = tenantIdOf(event);
-  let inserted: boolean;
+  const message: QueueMessage = {
+    kind: "event",
+    tenantId,
+    event,
+    correlationId: delivery.correlationId ?? null,
+    deliveryId: delivery.deliveryId ?? null,
+    receivedAt: delivery.receivedAt.toISOString(),
+  };
   try {
-    inserted = await insertEvent(env.DB, { event, tenantId, ...delivery });
+    await env.CONVERSATION_QUEUE.send(message, { contentType: "json" });
+    return;
+  } catch (err) {
+    log.warn("webhook.enqueue_failed", { eventId: event.eventId, ...errorFields(err) });
+  }
+  try {
+    // Kept in D1 as received: the scheduled re-drive queues it again.
+    await insertEvent(env.DB, { event, tenantId, ...delivery });
   } catch (err) {
     log.error("webhook.store_failed", { eventId: event.eventId, ...errorFields(err) });
-    throw new AppError("unavailable", "The event could not be stored; please retry.");
+    throw new AppError("unavailable", "The event could not be kept; please retry.");
   }
-  if (!inserted) return "duplicate";
-  try {
-    await env.CONVERSATION_QUEUE.send({ eventId: event.eventId, tenantId });
-  } catch (err) {
-    log.warn("webhook.enqueue_deferred", { eventId: event.eventId, ...errorFields(err) });
-  }
-  return "accepted";
 }

@@ -27,26 +27,26 @@ export const webhookRoutes = new Hono<AppEnv>()
   await verifySignature(c.var.config.IADVIZE_WEBHOOK_SECRET, raw, c.req.header("x-iadvize-signature"));
 
   const decoded = decodeBody(kind, raw);
-  const head = EventHead.safeParse(decoded);
-  if (!head.success) throw new AppError("invalid_payload", "The event has no eventType.");
-  if (!KNOWN_EVENT_TYPES.has(head.data.eventType)) {
-    log.info("webhook.ignored", { eventType: head.data.eventType.slice(0, 64) });
-    return c.json({ status: "ignored" }, 200);
-  }
   const parsed = KnownEvent.safeParse(decoded);
   if (!parsed.success) {
+    const head = EventHead.safeParse(decoded);
+    if (!head.success) throw new AppError("invalid_payload", "The event has no eventType.");
+    if (!KNOWN_EVENT_TYPES.has(head.data.eventType)) {
+      log.info("webhook.ignored", { eventType: head.data.eventType.slice(0, 64) });
+      return c.json({ status: "ignored" }, 200);
+    }
     throw new AppError("invalid_payload", `The ${head.data.eventType} event is malformed.`, {
       details: issuesOf(parsed.error),
     });
   }
   const event = parsed.data;
-  const outcome = await acceptEvent(c.env, event, {
+  await acceptEvent(c.env, event, {
     correlationId: c.req.header("x-iadvize-correlationid")?.slice(0, 128),
     deliveryId: c.req.header("x-iadvize-delivery")?.slice(0, 128),
     receivedAt: new Date(),
   });
-  log.info("webhook.received", { eventId: event.eventId, eventType: event.eventType, outcome });
-  return c.json({ status: outcome, eventId: event.eventId }, 200);
+  log.info("webhook.accepted", { eventId: event.eventId, eventType: event.eventType });
+  return c.json({ status: "accepted", eventId: event.eventId }, 200);
 })
   .all("/iadvize", (c) => {
     c.header("Allow", "POST");

@@ -13,7 +13,20 @@ async function stored(overrides: Record<string, unknown> = {}) {
   const event = KnownEvent.parse(fresh(fixtures.conversationClosed, { conversationId: crypto.randomUUID(), ...overrides }));
   const tenantId = `${event.platform}-${event.projectId}`;
   await insertEvent(env.DB, { event, tenantId, correlationId: undefined, deliveryId: undefined, receivedAt: new Date() });
-  return { eventId: event.eventId, tenantId };
+  return { kind: "stored", eventId: event.eventId, tenantId };
+}
+
+/** A queue message as the intake writes it: the event itself, not yet in D1. */
+function incoming(overrides: Record<string, unknown> = {}, correlationId: string | null = null) {
+  const event = KnownEvent.parse(fresh(fixtures.conversationClosed, { conversationId: crypto.randomUUID(), ...overrides }));
+  return {
+    kind: "event",
+    tenantId: `${event.platform}-${event.projectId}`,
+    event,
+    correlationId,
+    deliveryId: null,
+    receivedAt: new Date().toISOString(),
+  };
 }
 
 async function run(queue: string, bodies: unknown[], attempts = 1) {
@@ -43,14 +56,31 @@ describe("conversation queue consumer", () => {
     expect((await statusOf(a.eventId))?.status).toBe("processed");
   });
 
-  it("acks a message for an event already processed, without doing it again", async () => {
+  it("records a new event once and processes it once, however often it is delivered", async () => {
     const projectId = 900002;
     await admin("PUT", `/tenants/ha-${projectId}`, tenantBody());
-    const a = await stored({ projectId });
-    await run("conversation-work", [a]);
-    const again = await run("conversation-work", [a, a]);
-    expect(again.explicitAcks.sort()).toEqual(["m0", "m1"]);
-    expect(again.retryMessages).toEqual([]);
+    const m = incoming({ projectId });
+    const first = await run("conversation-work", [m, m]);
+    expect(first.explicitAcks.sort()).toEqual(["m0", "m1"]);
+    const before = await env.DB.prepare("SELECT updated_at FROM events WHERE event_id = ?").bind(m.event.eventId).first<string>("updated_at");
+    const conversationBefore = await env.DB.prepare("SELECT updated_at FROM conversations WHERE conversation_id = ?").bind(m.event.conversationId).first<string>("updated_at");
+
+    // iAdvize retries: the same event arrives again, later. Nothing is written.
+    await new Promise((r) => setTimeout(r, 5));
+    const again = await run("conversation-work", [m]);
+    expect(again.explicitAcks).toEqual(["m0"]);
+    expect(await env.DB.prepare("SELECT updated_at FROM events WHERE event_id = ?").bind(m.event.eventId).first<string>("updated_at")).toBe(before);
+    expect(await env.DB.prepare("SELECT updated_at FROM conversations WHERE conversation_id = ?").bind(m.event.conversationId).first<string>("updated_at")).toBe(conversationBefore);
+  });
+
+  it("treats an event whose correlation id is already known as a duplicate", async () => {
+    const correlationId = crypto.randomUUID();
+    const a = incoming({ projectId: 900006 }, correlationId);
+    const b = incoming({ projectId: 900006 }, correlationId);
+    const result = await run("conversation-work", [a, b]);
+    expect(result.explicitAcks.sort()).toEqual(["m0", "m1"]);
+    const { n } = (await env.DB.prepare("SELECT COUNT(*) AS n FROM events WHERE correlation_id = ?").bind(correlationId).first<{ n: number }>())!;
+    expect(n).toBe(1);
   });
 
   it("parks the events of an unconfigured tenant", async () => {
@@ -61,7 +91,7 @@ describe("conversation queue consumer", () => {
   });
 
   it("acks what it can never process: a malformed message, an event not in D1", async () => {
-    const result = await run("conversation-work", [{ nope: true }, { eventId: "missing", tenantId: "ha-1" }]);
+    const result = await run("conversation-work", [{ nope: true }, { kind: "stored", eventId: "missing", tenantId: "ha-1" }]);
     expect(result.explicitAcks.sort()).toEqual(["m0", "m1"]);
   });
 
@@ -85,5 +115,19 @@ describe("dead-letter queue consumer", () => {
     const result = await run("conversation-work-dlq", [a]);
     expect(result.ackAll).toBe(true);
     expect(await statusOf(a.eventId)).toEqual({ status: "dead", last_error: "retries_exhausted" });
+  });
+
+  it("keeps an event that never reached D1", async () => {
+    const m = incoming({ projectId: 900007 });
+    await run("conversation-work-dlq", [m]);
+    expect(await statusOf(m.event.eventId)).toEqual({ status: "dead", last_error: "retries_exhausted" });
+  });
+
+  it("does not mark dead an event that was processed meanwhile", async () => {
+    await admin("PUT", "/tenants/ha-900008", tenantBody());
+    const a = await stored({ projectId: 900008 });
+    await run("conversation-work", [a]);
+    await run("conversation-work-dlq", [a]);
+    expect((await statusOf(a.eventId))?.status).toBe("processed");
   });
 });

@@ -1,9 +1,10 @@
 // The webhook intake's answers, in the order the route checks them.
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { signatureFor } from "../../src/webhooks/signature.ts";
 import { fixtures } from "../fixtures/webhooks/index.ts";
 import { OLD_WEBHOOK_SECRET, WEBHOOK_SECRET } from "../helpers/secrets.ts";
+import { waitFor } from "../helpers/wait.ts";
 import { BASE, fresh, sendEvent, sendRaw } from "../helpers/webhook.ts";
 import { exports } from "cloudflare:workers";
 
@@ -11,13 +12,22 @@ async function storedStatus(eventId: string): Promise<string | null> {
   return env.DB.prepare("SELECT status FROM events WHERE event_id = ?").bind(eventId).first<string>("status");
 }
 
+const storedPayload = (eventId: string) =>
+  waitFor(() => env.DB.prepare("SELECT payload FROM events WHERE event_id = ?").bind(eventId).first<string>("payload"), {
+    what: "the event in D1",
+  });
+
 describe("POST /webhooks/iadvize: happy paths", () => {
-  it("accepts a signed v2.conversation.closed and keeps it in D1", async () => {
+  it("accepts a signed v2.conversation.closed, queues it, and the consumer keeps it in D1", async () => {
+    const send = vi.spyOn(env.CONVERSATION_QUEUE, "send");
     const event = fresh(fixtures.conversationClosed);
-    const res = await sendEvent(event);
+    const res = await sendEvent(event, { correlationId: "c0ffee00-0000-4000-8000-000000000001" });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "accepted", eventId: event.eventId });
-    expect(await storedStatus(event.eventId)).not.toBeNull();
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(send.mock.calls[0]?.[0]).toMatchObject({ kind: "event", tenantId: "ha-3291", event: { eventId: event.eventId } });
+    send.mockRestore();
+    expect(JSON.parse(await storedPayload(event.eventId))).toEqual(event);
   });
 
   it.each(["conversationPushed", "satisfactionAnswered", "transactionAttributed"] as const)("accepts %s", async (name) => {
@@ -36,8 +46,7 @@ describe("POST /webhooks/iadvize: happy paths", () => {
     }
     const res = await sendRaw(form.toString(), { contentType: "application/x-www-form-urlencoded" });
     expect(res.status).toBe(200);
-    const row = await env.DB.prepare("SELECT payload FROM events WHERE event_id = ?").bind(e.eventId).first<string>("payload");
-    expect(JSON.parse(row ?? "{}")).toMatchObject({ operatorIds: [45012, 45013], projectId: 3291 });
+    expect(JSON.parse(await storedPayload(e.eventId))).toEqual(e);
   });
 
   it("accepts a charset parameter on the content type", async () => {
@@ -150,6 +159,29 @@ describe("POST /webhooks/iadvize: errors", () => {
     const res = await exports.default.fetch(`${BASE}/webhooks/iadvize`);
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe("POST");
+  });
+});
+
+describe("durable hand-off", () => {
+  it("keeps the event in D1 when the queue refuses it, and still acknowledges", async () => {
+    const send = vi.spyOn(env.CONVERSATION_QUEUE, "send").mockRejectedValue(new Error("queue unavailable"));
+    const event = fresh(fixtures.conversationClosed);
+    const res = await sendEvent(event);
+    send.mockRestore();
+    expect(res.status).toBe(200);
+    expect(await storedStatus(event.eventId)).toBe("received");
+  });
+
+  it("answers 503, so iAdvize retries, when neither the queue nor D1 can keep it", async () => {
+    const send = vi.spyOn(env.CONVERSATION_QUEUE, "send").mockRejectedValue(new Error("queue unavailable"));
+    const prepare = vi.spyOn(env.DB, "prepare").mockImplementation(() => {
+      throw new Error("D1 unavailable");
+    });
+    const res = await sendEvent(fresh(fixtures.conversationClosed));
+    send.mockRestore();
+    prepare.mockRestore();
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: { code: "unavailable" } });
   });
 });
 

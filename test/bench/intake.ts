@@ -1,0 +1,137 @@
+// Benchmark (not a test): the webhook intake's throughput and p50/p99 latency against an
+// empty handler, all Workers in the same workerd, in the same run, in alternating rounds.
+// A third Worker only sends one message to a local queue: it shows what the local Queues
+// emulator itself costs, which in production is a call to another machine.
+// The queue consumer is not attached: it runs in its own invocations in production,
+// and what it does is measured by its own benchmark.
+// Usage: npm run bench:intake [-- --requests 4000 --rounds 3 --concurrency 32]
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { signatureFor } from "../../src/webhooks/signature.ts";
+import { fixtures } from "../fixtures/webhooks/index.ts";
+import { median, percentile, runPhase } from "./load.ts";
+import type { PhaseResult, PreparedRequest } from "./load.ts";
+import { startConnector } from "./runtime.ts";
+
+const { values } = parseArgs({
+  options: {
+    requests: { type: "string", default: "4000" },
+    rounds: { type: "string", default: "3" },
+    concurrency: { type: "string", default: "32" },
+  },
+});
+const REQUESTS = Number(values.requests);
+const ROUNDS = Number(values.rounds);
+const CONCURRENCY = Number(values.concurrency);
+
+const SECRETS = {
+  IADVIZE_WEBHOOK_SECRET: "bench-webhook-secret",
+  ADMIN_TOKEN: "bench-admin-token-0123456789",
+  ENCRYPTION_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
+};
+
+// The empty handler answers what the intake answers, without reading the request.
+const EMPTY_WORKER = `export default { fetch() { return new Response('{"status":"accepted"}', { headers: { "content-type": "application/json" } }); } };`;
+const QUEUE_ONLY_WORKER = `export default { async fetch(request, env) {
+  await env.Q.send({ kind: "stored", eventId: "bench", tenantId: "ha-1" }, { contentType: "json" });
+  return new Response('{"status":"accepted"}', { headers: { "content-type": "application/json" } });
+} };`;
+const HOSTS = { empty: "empty.bench", queue: "queue-only.bench", intake: "connector.bench" } as const;
+type Handler = keyof typeof HOSTS;
+
+async function prepare(count: number): Promise<PreparedRequest[]> {
+  const out: PreparedRequest[] = [];
+  for (let i = 0; i < count; i++) {
+    const event = { ...fixtures.conversationClosed, eventId: crypto.randomUUID(), conversationId: crypto.randomUUID() };
+    const body = JSON.stringify(event);
+    out.push({
+      path: "/webhooks/iadvize",
+      headers: {
+        "content-type": "application/json",
+        "x-iadvize-signature": await signatureFor(SECRETS.IADVIZE_WEBHOOK_SECRET, body),
+        "x-iadvize-correlationid": crypto.randomUUID(),
+      },
+      body,
+    });
+  }
+  return out;
+}
+
+function check(name: string, result: PhaseResult): void {
+  const ok = result.statuses.get(200) ?? 0;
+  if (ok !== result.requests) {
+    throw new Error(`${name}: ${result.requests - ok} of ${result.requests} answers were not 200: ${JSON.stringify([...result.statuses])}`);
+  }
+}
+
+const outdir = mkdtempSync(join(tmpdir(), "connector-bench-"));
+const { mf, url } = await startConnector({
+  outdir,
+  secrets: SECRETS,
+  consumers: false,
+  others: [
+    { name: "empty", modules: true, script: EMPTY_WORKER, routes: [`${HOSTS.empty}/*`], compatibilityDate: "2026-11-01" },
+    {
+      name: "queue-only",
+      modules: true,
+      script: QUEUE_ONLY_WORKER,
+      routes: [`${HOSTS.queue}/*`],
+      compatibilityDate: "2026-11-01",
+      queueProducers: { Q: { queueName: "bench-queue-only" } },
+    },
+  ],
+});
+try {
+  const origin = url.origin;
+  // A configured tenant, so the queue consumer does its real work during the run.
+  const put = await fetch(new URL("/admin/api/tenants/ha-3291", origin), {
+    method: "PUT",
+    headers: { host: "connector.bench", authorization: `Bearer ${SECRETS.ADMIN_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "Bench" }),
+  });
+  if (put.status !== 201) throw new Error(`tenant setup answered ${put.status}`);
+
+  const warm = await prepare(500);
+  for (const which of Object.keys(HOSTS) as Handler[]) check(`warm-up ${which}`, await runPhase(origin, HOSTS[which], warm, CONCURRENCY));
+
+  const results: Record<Handler, PhaseResult[]> = { empty: [], queue: [], intake: [] };
+  const orders: Handler[][] = [["empty", "queue", "intake"], ["intake", "queue", "empty"]];
+  for (let round = 0; round < ROUNDS; round++) {
+    const requests = await prepare(REQUESTS);
+    // Alternate the order, so no handler always runs on a warmer or busier machine.
+    for (const which of orders[round % 2] ?? []) {
+      const result = await runPhase(origin, HOSTS[which], requests, CONCURRENCY);
+      check(which, result);
+      results[which].push(result);
+    }
+  }
+
+  const summary = (results: PhaseResult[]) => {
+    const latencies = results.flatMap((r) => r.latenciesMs);
+    return {
+      rps: median(results.map((r) => r.rps)),
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+    };
+  };
+  const e = summary(results.empty);
+  const q = summary(results.queue);
+  const a = summary(results.intake);
+  const ratio = a.rps / e.rps;
+  const fmt = (n: number, d = 1) => n.toFixed(d);
+  const lines = [
+    `webhook intake vs empty handler: ${ROUNDS} rounds x ${REQUESTS} requests, concurrency ${CONCURRENCY}, same workerd`,
+    `handler         req/s    p50 ms   p99 ms`,
+    `empty        ${fmt(e.rps, 0).padStart(7)}  ${fmt(e.p50, 2).padStart(7)}  ${fmt(e.p99, 2).padStart(7)}`,
+    `queue send   ${fmt(q.rps, 0).padStart(7)}  ${fmt(q.p50, 2).padStart(7)}  ${fmt(q.p99, 2).padStart(7)}`,
+    `intake       ${fmt(a.rps, 0).padStart(7)}  ${fmt(a.p50, 2).padStart(7)}  ${fmt(a.p99, 2).padStart(7)}`,
+    `throughput ratio intake/empty: ${fmt(ratio, 2)} (target >= 0.80: ${ratio >= 0.8 ? "met" : "NOT met"})`,
+    `throughput ratio intake/queue-send-only: ${fmt(a.rps / q.rps, 2)}`,
+  ];
+  process.stdout.write(lines.join("\n") + "\n");
+} finally {
+  await mf.dispose();
+  rmSync(outdir, { recursive: true, force: true });
+}

@@ -1,0 +1,64 @@
+// Runs the connector Worker, as wrangler bundles it and with the bindings of
+// wrangler.toml (local D1 and Queues), in one workerd beside other Workers, for benchmarks.
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Miniflare, convertV4MiniflareOptions } from "miniflare";
+import type { V4WorkerOptions } from "miniflare";
+import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** Bundles the Worker exactly as `wrangler deploy` would, into `outdir`; returns the entry file. */
+export function bundleWorker(outdir: string): string {
+  execFileSync(join(ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", outdir], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
+  return join(outdir, "index.js");
+}
+
+export interface RuntimeOptions {
+  outdir: string;
+  secrets: Record<string, string>;
+  /** Extra Workers to run in the same workerd, each reached by its host name. */
+  others?: V4WorkerOptions[];
+  /** Attach the queue consumers of wrangler.toml (default true). */
+  consumers?: boolean;
+}
+
+export async function startConnector(opts: RuntimeOptions): Promise<{ mf: Miniflare; url: URL }> {
+  const scriptPath = bundleWorker(opts.outdir);
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
+  // The bundle is a single module, so wrangler's module rules do not apply.
+  const { modulesRules: _, queueConsumers, ...fromConfig } = workerOptions;
+  const app: V4WorkerOptions = {
+    ...fromConfig,
+    name: "connector",
+    modules: true,
+    scriptPath,
+    modulesRoot: opts.outdir,
+    routes: ["connector.bench/*"],
+    bindings: { ...(fromConfig.bindings ?? {}), ...opts.secrets },
+    ...(opts.consumers === false || !queueConsumers ? {} : { queueConsumers: queueConsumers as NonNullable<V4WorkerOptions["queueConsumers"]> }),
+  };
+  const mf = new Miniflare({
+    ...convertV4MiniflareOptions({ workers: [app, ...(opts.others ?? [])] }),
+    // The Worker's own logs would make the load generator print thousands of lines.
+    handleStructuredLogs: () => undefined,
+  });
+  const url = await mf.ready;
+  await applyMigrations(mf);
+  return { mf, url };
+}
+
+async function applyMigrations(mf: Miniflare): Promise<void> {
+  const db = await mf.getD1Database("DB", "connector");
+  const dir = join(ROOT, "migrations");
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+    for (const statement of unstable_splitSqlQuery(readFileSync(join(dir, file), "utf8"))) {
+      await db.prepare(statement).run();
+    }
+  }
+}
