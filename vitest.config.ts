@@ -1,16 +1,18 @@
 // Tests run inside workerd through the Workers Vitest integration, with the
-// bindings of wrangler.toml, D1 migrations applied, and test secrets.
+// bindings of wrangler.toml, D1 migrations applied, test secrets, and the
+// emulators of the outside services started in Node by the global setup.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { TEST_SECRETS } from "./test/helpers/secrets.ts";
 
 export default defineConfig({
   plugins: [
-    cloudflareTest(async () => ({
+    cloudflareTest(async ({ inject }) => ({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
         bindings: {
           ...TEST_SECRETS,
+          IADVIZE_API_URL: inject("iadvizeUrl"),
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
         },
       },
@@ -18,6 +20,7 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["./test/emulators/global-setup.ts"],
     setupFiles: ["./test/helpers/apply-migrations.ts"],
     testTimeout: 20_000,
     silent: "passed-only",

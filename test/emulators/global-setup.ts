@@ -1,0 +1,21 @@
+// Starts the emulators once for the test run (in Node) and tells the Workers runtime
+// where they listen.
+import type { TestProject } from "vitest/node";
+import { startIadvizeEmulator } from "./iadvize/server.ts";
+import { CAR_DEALER, DEMO_USER } from "./iadvize/seed.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    iadvizeUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const iadvize = await startIadvizeEmulator();
+  iadvize.addUser(DEMO_USER.username, DEMO_USER.password);
+  iadvize.addConversation(CAR_DEALER);
+  project.provide("iadvizeUrl", iadvize.url);
+  return async () => {
+    await iadvize.close();
+  };
+}

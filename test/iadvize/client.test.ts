@@ -1,0 +1,142 @@
+// The iAdvize client against the emulator: one round trip, pagination, token reuse,
+// one re-login on a refused token, retries, typed GraphQL errors, the sd platform.
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { IadvizeClient, IadvizeGraphQLError } from "../../src/iadvize/client.ts";
+import { login } from "../../src/iadvize/login.ts";
+import type { Credentials } from "../../src/iadvize/login.ts";
+import { forgetTokens, getToken } from "../../src/iadvize/tokens.ts";
+import type { RetryPolicy } from "../../src/lib/retry.ts";
+import { UpstreamError } from "../../src/lib/upstream-error.ts";
+import type { Platform } from "../../src/webhooks/events.ts";
+import { expireTokens, newUser, seedConversation, setFaults, stats } from "../helpers/iadvize.ts";
+
+const noSleep = async () => undefined;
+const retry = { fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init), sleep: noSleep };
+
+function client(tenantId: string, credentials: Credentials, opts: { platform?: Platform; retryPolicy?: RetryPolicy; pageSize?: number } = {}) {
+  const baseUrl = env.IADVIZE_API_URL ?? "";
+  const deps = { db: env.DB, keys: [env.ENCRYPTION_KEY ?? ""], now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)), login: () => login(retry, baseUrl, credentials) };
+  return new IadvizeClient({
+    baseUrl,
+    platform: opts.platform ?? "ha",
+    retry,
+    ...(opts.retryPolicy ? { retryPolicy: opts.retryPolicy } : {}),
+    ...(opts.pageSize ? { pageSize: opts.pageSize } : {}),
+    token: (rejected) => getToken(deps, tenantId, rejected),
+  });
+}
+
+let tenant: string;
+beforeEach(() => {
+  tenant = `ha-${Math.floor(Math.random() * 1e9)}`;
+  forgetTokens();
+});
+
+describe("IadvizeClient", () => {
+  it("reads the conversation, its visitor, custom data and messages in one round trip", async () => {
+    const user = await newUser();
+    const seeded = await seedConversation();
+    const c = await client(tenant, user).conversation(seeded.id);
+    expect(c).toMatchObject({ id: seeded.id, channel: "CHAT", visitor: { firstName: "Jane", city: "Nantes" } });
+    expect(c?.customData).toEqual({ cust_name: "Jane Doe", cart_amount: 0, returning_visitor: true });
+    expect(c?.messages).toEqual(seeded.messages);
+    expect((await stats(user.username)).graphql).toBe(1);
+  });
+
+  it("follows every page of a long conversation", async () => {
+    const user = await newUser();
+    const seeded = await seedConversation({}, 239);
+    const c = await client(tenant, user).conversation(seeded.id);
+    expect(c?.messages).toHaveLength(250);
+    expect(c?.messages).toEqual(seeded.messages);
+    expect((await stats(user.username)).graphql).toBe(3);
+  });
+
+  it("logs in once for many conversations, and once for concurrent requests", async () => {
+    const user = await newUser();
+    const ids = await Promise.all(Array.from({ length: 5 }, () => seedConversation().then((c) => c.id)));
+    const api = client(tenant, user);
+    await Promise.all(ids.map((id) => api.conversation(id)));
+    for (const id of ids) await api.conversation(id);
+    expect((await stats(user.username)).logins).toBe(1);
+  });
+
+  it("shares the token through D1 with other isolates", async () => {
+    const user = await newUser();
+    const seeded = await seedConversation();
+    await client(tenant, user).conversation(seeded.id);
+    forgetTokens(); // as a fresh isolate would start
+    await client(tenant, user).conversation(seeded.id);
+    expect((await stats(user.username)).logins).toBe(1);
+  });
+
+  it("logs in again, once, when iAdvize refuses the token", async () => {
+    const user = await newUser();
+    const seeded = await seedConversation();
+    const api = client(tenant, user);
+    await api.conversation(seeded.id);
+    await expireTokens(user.username);
+    expect((await api.conversation(seeded.id))?.id).toBe(seeded.id);
+    expect((await stats(user.username)).logins).toBe(2);
+  });
+
+  it("retries 5xx answers", async () => {
+    const user = await newUser();
+    const seeded = await seedConversation();
+    await client(tenant, user).conversation(seeded.id); // logged in
+    await setFaults(user.username, { fail5xx: 2 });
+    expect((await client(tenant, user).conversation(seeded.id))?.id).toBe(seeded.id);
+    expect((await stats(user.username)).graphql).toBe(4);
+  });
+
+  it("gives up after the retries with a retryable error", async () => {
+    const user = await newUser();
+    const seeded = await seedConversation();
+    await setFaults(user.username, { fail5xx: 5 });
+    const err = await client(tenant, user).conversation(seeded.id).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UpstreamError);
+    expect(err).toMatchObject({ service: "iadvize", code: "unavailable", retryable: true, status: 503 });
+  });
+
+  it("retries a timed-out request", async () => {
+    const user = await newUser();
+    const seeded = await seedConversation();
+    await setFaults(user.username, { slowMs: 1500, slowCount: 1 });
+    const api = client(tenant, user, { retryPolicy: { attempts: 3, baseDelayMs: 10, maxDelayMs: 10, timeoutMs: 500 } });
+    expect((await api.conversation(seeded.id))?.id).toBe(seeded.id);
+  });
+
+  it("reports GraphQL errors as typed errors naming the operation", async () => {
+    const user = await newUser();
+    const seeded = await seedConversation();
+    await setFaults(user.username, { graphqlErrors: 1 });
+    const err = await client(tenant, user).conversation(seeded.id).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IadvizeGraphQLError);
+    expect(err).toMatchObject({ operation: "ConversationForCrm", codes: ["INTERNAL_SERVER_ERROR"], retryable: true });
+  });
+
+  it("asks the sd platform for sd projects", async () => {
+    const user = await newUser();
+    const seeded = await seedConversation({ platform: "sd" });
+    expect(await client(tenant, user).conversation(seeded.id)).toBeNull();
+    expect((await client(`sd-${Math.floor(Math.random() * 1e9)}`, user, { platform: "sd" }).conversation(seeded.id))?.id).toBe(seeded.id);
+  });
+
+  it("answers null for a conversation iAdvize does not know", async () => {
+    const user = await newUser();
+    expect(await client(tenant, user).conversation(crypto.randomUUID())).toBeNull();
+  });
+
+  it("refuses wrong credentials as a final error", async () => {
+    const err = await client(tenant, { username: "nobody@acme.example", password: "x" }).conversation(crypto.randomUUID()).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "auth_failed", retryable: false });
+  });
+
+  it("reports the login limit as retryable, and stays under it by sharing the token", async () => {
+    const user = await newUser();
+    for (let i = 0; i < 10; i++) await login(retry, env.IADVIZE_API_URL ?? "", user);
+    const err = await login(retry, env.IADVIZE_API_URL ?? "", user).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "login_rate_limited", retryable: true, status: 429 });
+  });
+});
