@@ -1,0 +1,34 @@
+// Turns a conversation id into everything the CRM needs: the conversation and its
+// visitor, the answers to the tagged questions, the transcript, the email and phone.
+import type { IadvizeClient } from "../iadvize/client.ts";
+import type { ConversationData } from "../iadvize/conversation.ts";
+import { resolveContact } from "../qualification/contact.ts";
+import type { Contact, MappingEntry } from "../qualification/contact.ts";
+import { extractAnswers } from "../qualification/extract.ts";
+import type { Extraction } from "../qualification/extract.ts";
+import { DEFAULT_TRANSCRIPT_LIMIT, buildTranscript } from "../qualification/transcript.ts";
+import type { Transcript } from "../qualification/transcript.ts";
+
+export interface ConversationForCrm {
+  conversation: ConversationData;
+  extraction: Extraction;
+  transcript: Transcript;
+  contact: Contact;
+}
+
+export async function readConversation(
+  client: IadvizeClient,
+  conversationId: string,
+  mapping: Readonly<Record<string, MappingEntry>>,
+  transcriptLimit = DEFAULT_TRANSCRIPT_LIMIT,
+): Promise<ConversationForCrm | null> {
+  const conversation = await client.conversation(conversationId);
+  if (!conversation) return null;
+  const extraction = extractAnswers(conversation.messages);
+  return {
+    conversation,
+    extraction,
+    transcript: buildTranscript(conversation.messages, transcriptLimit),
+    contact: resolveContact(conversation.visitor, conversation.customData, extraction.answers, mapping),
+  };
+}
