@@ -2,8 +2,8 @@
 // the way people actually type it: `[ ](Q1)`, `[](q1)`, `[](Q 1)`, `\[\](Q1)`, anywhere
 // in the message, with markdown around it.
 
-// An empty link text (spaces allowed, brackets optionally escaped), then (Qn).
-const MARKER = /\\?\[\s*\\?\]\(\s*[Qq]\s*0*([1-9]\d{0,2})\s*\)/g;
+// An empty link text (spaces allowed, not line breaks; brackets optionally escaped), then (Qn).
+const MARKER = /\\?\[[ \t]*\\?\]\([ \t]*[Qq][ \t]*0*([1-9]\d{0,2})[ \t]*\)/g;
 
 /** The tags a message carries, in order of appearance: "Q1", "Q2" … */
 export function markersIn(text: string): string[] {

@@ -65,6 +65,12 @@ describe("extractAnswers: rules", () => {
     expect(r.answers.Q1?.answer).toBe("Zoe");
   });
 
+  it("never forms a marker by joining the messages of an answer", () => {
+    // Found by the property below: "[" and "](Q1)" joined with a line break.
+    const r = extractAnswers([msg("operator", "[](Q1)"), msg("visitor", "["), msg("visitor", "](Q1)")]);
+    expect(markersIn(r.answers.Q1?.answer ?? "")).toEqual([]);
+  });
+
   it("does not treat a visitor's marker as a question", () => {
     const r = extractAnswers([msg("visitor", "[](Q1) what?"), msg("visitor", "x")]);
     expect(r).toEqual({ answers: {}, unanswered: [] });
@@ -102,6 +108,7 @@ describe("extractAnswers: rules", () => {
     ["[](Q)", []],
     ["[](Q0)", []],
     ["(Q1)", []],
+    ["[\n](Q1)", []],
   ])("reads %j as %j", (text, tags) => {
     expect(markersIn(text)).toEqual(tags);
   });
@@ -129,7 +136,7 @@ describe("extractAnswers: properties on free text", () => {
         }
         for (const tag of r.unanswered) expect(r.answers[tag]).toBeUndefined();
       }),
-      { numRuns: 500 },
+      { numRuns: 2000 },
     );
   });
 
