@@ -14,6 +14,7 @@ export default defineConfig({
           ...TEST_SECRETS,
           IADVIZE_API_URL: inject("iadvizeUrl"),
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+          TEST_SALESFORCE_URL: inject("salesforceUrl"),
         },
       },
     })),

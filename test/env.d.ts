@@ -6,6 +6,7 @@ declare global {
   namespace Cloudflare {
     interface Env extends Bindings {
       TEST_MIGRATIONS: D1Migration[];
+      TEST_SALESFORCE_URL: string;
     }
     interface GlobalProps {
       mainModule: typeof import("../src/index.ts");

@@ -6,7 +6,7 @@ import type { TenantConfig } from "../tenants/schema.ts";
 import type { Platform } from "../webhooks/events.ts";
 import { IadvizeClient } from "./client.ts";
 import { login } from "./login.ts";
-import { getToken } from "./tokens.ts";
+import { getToken } from "../lib/token-cache.ts";
 
 export function iadvizeClientFor(
   db: D1Database,
@@ -22,5 +22,5 @@ export function iadvizeClientFor(
   const baseUrl = config.IADVIZE_API_URL;
   const platform: Platform = tenantId.startsWith("sd-") ? "sd" : "ha";
   const deps = { db, keys: config.ENCRYPTION_KEY, now: () => Date.now(), sleep: realSleep, login: () => login(retry, baseUrl, credentials) };
-  return new IadvizeClient({ baseUrl, platform, retry, token: (rejected) => getToken(deps, tenantId, rejected) });
+  return new IadvizeClient({ baseUrl, platform, retry, token: async (rejected) => (await getToken("iadvize", deps, tenantId, rejected)).token });
 }

@@ -3,16 +3,13 @@ import { z } from "zod";
 import { fetchWithRetry } from "../lib/retry.ts";
 import type { RetryDeps, RetryPolicy } from "../lib/retry.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";
+import type { Issued } from "../lib/token-cache.ts";
 
 export interface Credentials {
   username: string;
   password: string;
 }
 
-export interface IssuedToken {
-  token: string;
-  expiresInSec: number;
-}
 
 const TokenAnswer = z.object({
   access_token: z.string().min(1),
@@ -23,7 +20,7 @@ const TokenAnswer = z.object({
 // Logins are rationed (10 a minute per user): one retry at most, on network errors and 5xx.
 const LOGIN_RETRY: RetryPolicy = { attempts: 2, baseDelayMs: 500, maxDelayMs: 2000, timeoutMs: 10_000 };
 
-export async function login(deps: RetryDeps, baseUrl: string, credentials: Credentials): Promise<IssuedToken> {
+export async function login(deps: RetryDeps, baseUrl: string, credentials: Credentials): Promise<Issued<null>> {
   const body = new URLSearchParams({
     username: credentials.username,
     password: credentials.password,
@@ -50,5 +47,5 @@ export async function login(deps: RetryDeps, baseUrl: string, credentials: Crede
   if (!res.ok || !parsed.success) {
     throw new UpstreamError("iadvize", "bad_answer", `iAdvize login answered ${res.status} with an unexpected body`, { retryable: true, status: res.status });
   }
-  return { token: parsed.data.access_token, expiresInSec: parsed.data.expires_in };
+  return { value: null, token: parsed.data.access_token, expiresInSec: parsed.data.expires_in };
 }

@@ -7,6 +7,7 @@ import { readJsonBody } from "../lib/json-body.ts";
 import { issuesOf } from "../lib/zod-issues.ts";
 import { log } from "../log.ts";
 import { enqueueAll } from "../queues.ts";
+import { dropStoredTokens } from "../lib/token-cache.ts";
 import { TenantId, TenantInput } from "./schema.ts";
 import { redact, splitSecrets } from "./secrets.ts";
 import type { TenantRecord } from "./store.ts";
@@ -49,6 +50,8 @@ export const tenantRoutes = new Hono<AppEnv>()
     const { settings, secrets } = splitSecrets(parsed.data, existing?.secrets ?? {});
     const now = new Date();
     const created = await saveTenant(c.env.DB, keys, id, settings, secrets, now);
+    // Credentials may have changed: the next call logs in with the saved ones.
+    await dropStoredTokens(c.env.DB, id);
 
     // Events that arrived before the tenant was configured can be processed now.
     const released = await releaseAwaiting(c.env.DB, id, now);

@@ -3,10 +3,12 @@
 import type { TestProject } from "vitest/node";
 import { startIadvizeEmulator } from "./iadvize/server.ts";
 import { CAR_DEALER, DEMO_USER } from "./iadvize/seed.ts";
+import { startSalesforceEmulator } from "./salesforce/server.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
     iadvizeUrl: string;
+    salesforceUrl: string;
   }
 }
 
@@ -15,7 +17,10 @@ export default async function setup(project: TestProject) {
   iadvize.addUser(DEMO_USER.username, DEMO_USER.password);
   iadvize.addConversation(CAR_DEALER);
   project.provide("iadvizeUrl", iadvize.url);
+  const salesforce = await startSalesforceEmulator();
+  project.provide("salesforceUrl", salesforce.url);
   return async () => {
     await iadvize.close();
+    await salesforce.close();
   };
 }

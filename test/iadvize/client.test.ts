@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { IadvizeClient, IadvizeGraphQLError } from "../../src/iadvize/client.ts";
 import { login } from "../../src/iadvize/login.ts";
 import type { Credentials } from "../../src/iadvize/login.ts";
-import { forgetTokens, getToken } from "../../src/iadvize/tokens.ts";
+import { forgetTokens, getToken } from "../../src/lib/token-cache.ts";
 import type { RetryPolicy } from "../../src/lib/retry.ts";
 import { UpstreamError } from "../../src/lib/upstream-error.ts";
 import type { Platform } from "../../src/webhooks/events.ts";
@@ -23,7 +23,7 @@ function client(tenantId: string, credentials: Credentials, opts: { platform?: P
     retry,
     ...(opts.retryPolicy ? { retryPolicy: opts.retryPolicy } : {}),
     ...(opts.pageSize ? { pageSize: opts.pageSize } : {}),
-    token: (rejected) => getToken(deps, tenantId, rejected),
+    token: async (rejected) => (await getToken("iadvize", deps, tenantId, rejected)).token,
   });
 }
 
