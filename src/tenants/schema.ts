@@ -42,8 +42,17 @@ function sections<S extends z.ZodType>(secret: S) {
 
   const salesforce = z
     .object({
+      /** My Domain or login URL; also the JWT audience. */
       loginUrl: HttpUrl,
       auth: salesforceAuth,
+      leadSource: z.string().min(1).max(255).default("iAdvize"),
+      /** An AssignmentRule id for new Leads; the org's active rule when absent. */
+      assignmentRuleId: z.string().regex(/^01Q[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, "must be an AssignmentRule id (01Q…)").optional(),
+      /** Salesforce requires LastName and Company on a Lead: used when the visitor gave none. */
+      fallbackLastName: z.string().min(1).max(80).default("Unknown"),
+      fallbackCompany: z.string().min(1).max(255).default("[not provided]"),
+      /** By default a visitor with neither email nor phone gets no Lead (the conversation is still written). */
+      createLeadWithoutContact: z.boolean().default(false),
     })
     .strict();
 

@@ -1,0 +1,40 @@
+// SOQL text built from values: every value is escaped, and long lists are split so that
+// each query stays within what a GET URL carries.
+
+/** A SOQL string literal: backslash and quote escaped, as are the characters SOQL treats specially. */
+export function soqlString(value: string): string {
+  const escaped = value
+    .replace(/\\/g, "\\\\")
+    .replace(/'/g, "\\'")
+    .replace(/\n/g, "\\n")
+    .replace(/\r/g, "\\r")
+    .replace(/\t/g, "\\t");
+  return `'${escaped}'`;
+}
+
+export function inList(values: Iterable<string>): string {
+  return `(${[...values].map(soqlString).join(", ")})`;
+}
+
+/** Splits values into chunks whose quoted list stays under `maxChars`. */
+export function chunkForSoql(values: readonly string[], maxChars: number): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const v of values) {
+    const cost = soqlString(v).length + 2;
+    if (current.length > 0 && size + cost > maxChars) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(v);
+    size += cost;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+export function queryUrl(version: string, soql: string): string {
+  return `/services/data/v${version}/query?q=${encodeURIComponent(soql)}`;
+}
