@@ -6,6 +6,7 @@ import { KnownEvent } from "./webhooks/events.ts";
 export interface Bindings {
   DB: D1Database;
   CONVERSATION_QUEUE: Queue<QueueMessage>;
+  SYNC_QUEUE: Queue<SyncMessage>;
   IADVIZE_WEBHOOK_SECRET?: string;
   ADMIN_TOKEN?: string;
   ENCRYPTION_KEY?: string;
@@ -28,6 +29,10 @@ export const QueueMessage = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("stored"), tenantId: z.string().min(1), eventId: z.string().min(1) }),
 ]);
 export type QueueMessage = z.infer<typeof QueueMessage>;
+
+/** What the CRM sync queue carries: a tenant with conversations waiting to be synced. */
+export const SyncMessage = z.object({ tenantId: z.string().min(1) });
+export type SyncMessage = z.infer<typeof SyncMessage>;
 
 const commaList = (what: string) =>
   z

@@ -2,22 +2,41 @@
 import { app } from "./app.ts";
 import type { Bindings } from "./env.ts";
 import { redriveStale } from "./events/redrive.ts";
-import { CONVERSATION_QUEUE, DEAD_LETTER_QUEUE } from "./queues.ts";
+import { configOf } from "./env.ts";
+import { log } from "./log.ts";
+import { CONVERSATION_QUEUE, DEAD_LETTER_QUEUE, SYNC_DEAD_LETTER_QUEUE, SYNC_QUEUE } from "./queues.ts";
+import { redriveStaleSyncs } from "./sync/redrive-syncs.ts";
 import { consumeConversationBatch } from "./sync/consumer.ts";
 import { consumeDeadLetters } from "./sync/dead-letters.ts";
-import { log } from "./log.ts";
+import { consumeSyncBatch, consumeSyncDeadLetters } from "./sync/sync-consumer.ts";
 
 export default {
   fetch: app.fetch,
 
   async queue(batch, env) {
-    if (batch.queue === DEAD_LETTER_QUEUE) return consumeDeadLetters(batch, env);
-    if (batch.queue === CONVERSATION_QUEUE) return consumeConversationBatch(batch, env);
-    log.error("queue.unknown", { queue: batch.queue });
-    batch.retryAll();
+    const config = configOf(env);
+    if (!config.ok) {
+      log.error("config.invalid", { problems: config.problems.join("; ") });
+      batch.retryAll({ delaySeconds: 300 });
+      return;
+    }
+    switch (batch.queue) {
+      case CONVERSATION_QUEUE:
+        return consumeConversationBatch(batch, env);
+      case DEAD_LETTER_QUEUE:
+        return consumeDeadLetters(batch, env);
+      case SYNC_QUEUE:
+        return consumeSyncBatch(batch, env, config.config);
+      case SYNC_DEAD_LETTER_QUEUE:
+        return consumeSyncDeadLetters(batch, env);
+      default:
+        log.error("queue.unknown", { queue: batch.queue });
+        batch.retryAll();
+    }
   },
 
   async scheduled(controller, env, ctx) {
-    ctx.waitUntil(redriveStale(env, new Date(controller.scheduledTime)));
+    const now = new Date(controller.scheduledTime);
+    ctx.waitUntil(Promise.all([redriveStale(env, now), redriveStaleSyncs(env, now)]));
   },
 } satisfies ExportedHandler<Bindings, unknown>;

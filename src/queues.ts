@@ -2,6 +2,8 @@
 
 export const CONVERSATION_QUEUE = "conversation-work";
 export const DEAD_LETTER_QUEUE = "conversation-work-dlq";
+export const SYNC_QUEUE = "crm-sync";
+export const SYNC_DEAD_LETTER_QUEUE = "crm-sync-dlq";
 
 /** Cloudflare Queues take at most 100 messages per sendBatch. */
 export const SEND_BATCH_MAX = 100;

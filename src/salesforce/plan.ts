@@ -64,6 +64,8 @@ export interface PlanInput {
   mapping: readonly UsableMapping[];
   describes: { Lead: Fields | undefined; Conversation: Fields | undefined };
   settings: LeadSettings;
+  /** False when the current values of the mapped Lead fields could not be read: only overwritable fields are then updated. */
+  leadValuesKnown: boolean;
 }
 
 const empty = (v: unknown) => v === null || v === undefined || v === "";
@@ -140,7 +142,8 @@ export function buildPlan(input: PlanInput): Plan {
       const update = leadUpdates.get(open.Id) ?? {};
       const current = (field: string) => (field in update ? update[field] : leadsById.get(open.Id)?.[field]);
       for (const [field, { value, overwrite }] of leadValues) {
-        if ((overwrite || empty(current(field))) && current(field) !== value) update[field] = value;
+        const fillable = input.leadValuesKnown && empty(current(field));
+        if ((overwrite || fillable) && current(field) !== value) update[field] = value;
       }
       if (email && empty(current("Email"))) update.Email = fit(describes.Lead, "Email", email);
       if (phone && empty(current("Phone"))) update.Phone = fit(describes.Lead, "Phone", phone);

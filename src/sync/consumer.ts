@@ -8,7 +8,8 @@ import { AppError } from "../errors.ts";
 import { insertEventStatement, loadEvents, recordFailure, setStatus } from "../events/store.ts";
 import type { NewEvent, StoredEvent } from "../events/store.ts";
 import { errorFields, log } from "../log.ts";
-import { retryDelaySeconds } from "../queues.ts";
+import { enqueueAll, retryDelaySeconds } from "../queues.ts";
+import { markPendingStatement } from "../conversations/sync-store.ts";
 import { configuredTenants } from "../tenants/store.ts";
 
 export async function consumeConversationBatch(
@@ -63,10 +64,11 @@ export async function consumeConversationBatch(
     }
   }
 
+  const toSync = new Set<string>();
   for (const event of events) {
     const messages = byEventId.get(event.eventId) ?? [];
     try {
-      await processEvent(env.DB, event, configured.has(event.tenantId), now());
+      if (await processEvent(env.DB, event, configured.has(event.tenantId), now())) toSync.add(event.tenantId);
       for (const m of messages) m.ack();
     } catch (err) {
       log.warn("queue.event_failed", { eventId: event.eventId, ...errorFields(err) });
@@ -75,21 +77,35 @@ export async function consumeConversationBatch(
       for (const m of messages) m.retry({ delaySeconds: retryDelaySeconds(m.attempts) });
     }
   }
+  if (toSync.size > 0) {
+    try {
+      await enqueueAll(env.SYNC_QUEUE, [...toSync].map((tenantId) => ({ tenantId })));
+    } catch (err) {
+      // The conversations are pending in D1: the scheduled re-drive sends the message later.
+      log.warn("queue.sync_enqueue_failed", { tenants: toSync.size, ...errorFields(err) });
+    }
+  }
 }
 
-async function processEvent(db: D1Database, event: StoredEvent, tenantConfigured: boolean, now: Date): Promise<void> {
+/** Applies one event; true when its conversation now waits for a Salesforce sync. */
+async function processEvent(db: D1Database, event: StoredEvent, tenantConfigured: boolean, now: Date): Promise<boolean> {
   // Processed already: a retried webhook or a re-drive. No second piece of work.
-  if (event.status === "processed") return;
+  if (event.status === "processed") return false;
   if (!tenantConfigured) {
     if (event.status !== "awaiting_tenant") {
       await db.batch(setStatus(db, [event.eventId], "awaiting_tenant", now));
       log.info("queue.awaiting_tenant", { eventId: event.eventId, tenantId: event.tenantId });
     }
-    return;
+    return false;
   }
-  if (!event.event) throw new AppError("internal", "The stored event does not parse.", { detail: "stored_event_invalid" });
+  const e = event.event;
+  if (!e) throw new AppError("internal", "The stored event does not parse.", { detail: "stored_event_invalid" });
+  // A close syncs the conversation; a later survey answer updates what was synced.
+  const syncs = e.eventType === "v2.conversation.closed" || e.eventType === "satisfaction.answered";
   await db.batch([
-    ...conversationStatements(db, event.tenantId, event.event, now),
+    ...conversationStatements(db, event.tenantId, e, now),
+    ...(syncs ? [markPendingStatement(db, event.tenantId, e.conversationId, now)] : []),
     ...setStatus(db, [event.eventId], "processed", now),
   ]);
+  return syncs;
 }

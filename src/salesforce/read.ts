@@ -1,0 +1,109 @@
+// The one read of a batch: a composite of the describes not cached yet, the Contacts
+// with the batch's emails, and the Leads with its emails or visitor ids.
+import { z } from "zod";
+import type { SubResponse, Subrequest } from "./api.ts";
+import { fieldsOf, ObjectDescribe } from "./describe.ts";
+import type { Fields } from "./describe.ts";
+import { API_VERSION, CONVERSATION, LEAD } from "./model.ts";
+import type { ExistingContact, ExistingLead } from "./plan.ts";
+import { chunkForSoql, inList, queryUrl } from "./soql.ts";
+
+/** Keeps each query's URL well under the 16 KB a GET carries. */
+const MAX_LIST_CHARS = 6000;
+const LEAD_BASE_FIELDS = ["Id", "Email", "Phone", "IsConverted", "ConvertedContactId", LEAD.visitorId];
+
+export interface ReadNeeds {
+  emails: string[];
+  visitorIds: string[];
+  describe: ("Lead" | "Conversation")[];
+  /** Lead fields whose current values decide an update (the mapped ones, once known to exist). */
+  leadFields: string[];
+  /** The mapped Lead fields, unchecked: read in a query of their own, which may fail. */
+  uncheckedLeadFields: string[];
+}
+
+const OBJECT = { Lead: LEAD.object, Conversation: CONVERSATION.object } as const;
+
+export function readRequests(needs: ReadNeeds): Subrequest[] {
+  const out: Subrequest[] = [];
+  for (const d of needs.describe) {
+    out.push({ method: "GET", url: `/services/data/v${API_VERSION}/sobjects/${OBJECT[d]}/describe`, referenceId: `describe_${d}` });
+  }
+  chunkForSoql(needs.emails, MAX_LIST_CHARS).forEach((chunk, i) => {
+    out.push({ method: "GET", url: queryUrl(API_VERSION, `SELECT Id, Email FROM Contact WHERE Email IN ${inList(chunk)}`), referenceId: `contacts_${i}` });
+  });
+  const leadFields = [...new Set([...LEAD_BASE_FIELDS, ...needs.leadFields])].join(", ");
+  const where = (emails: string[], visitors: string[]) =>
+    [emails.length ? `Email IN ${inList(emails)}` : "", visitors.length ? `${LEAD.visitorId} IN ${inList(visitors)}` : ""].filter(Boolean).join(" OR ");
+  const emailChunks = chunkForSoql(needs.emails, MAX_LIST_CHARS / 2);
+  const visitorChunks = chunkForSoql(needs.visitorIds, MAX_LIST_CHARS / 2);
+  const rounds = Math.max(emailChunks.length, visitorChunks.length);
+  for (let i = 0; i < rounds; i++) {
+    const condition = where(emailChunks[i] ?? [], visitorChunks[i] ?? []);
+    out.push({ method: "GET", url: queryUrl(API_VERSION, `SELECT ${leadFields} FROM Lead WHERE ${condition} ORDER BY LastModifiedDate DESC`), referenceId: `leads_${i}` });
+    if (needs.uncheckedLeadFields.length > 0) {
+      const fields = ["Id", ...needs.uncheckedLeadFields].join(", ");
+      out.push({ method: "GET", url: queryUrl(API_VERSION, `SELECT ${fields} FROM Lead WHERE ${condition}`), referenceId: `leadvalues_${i}` });
+    }
+  }
+  return out;
+}
+
+const QueryAnswer = z.object({ done: z.boolean(), records: z.array(z.record(z.string(), z.unknown())) });
+const ContactRow = z.object({ Id: z.string(), Email: z.string().nullable().optional() });
+const LeadRow = z.looseObject({
+  Id: z.string(),
+  Email: z.string().nullable().optional(),
+  IsConverted: z.boolean().optional(),
+  ConvertedContactId: z.string().nullable().optional(),
+});
+
+export interface ReadResult {
+  contacts: ExistingContact[];
+  leads: ExistingLead[];
+  describes: Map<"Lead" | "Conversation", Fields>;
+  /** Lead field values read by the unchecked query, when it worked. */
+  leadValuesKnown: boolean;
+  incomplete: boolean;
+}
+
+export function parseRead(responses: readonly SubResponse[]): { ok: true; result: ReadResult } | { ok: false; referenceId: string; status: number; codes: string[] } {
+  const contacts: ExistingContact[] = [];
+  const leads = new Map<string, ExistingLead>();
+  const extra = new Map<string, Record<string, unknown>>();
+  const describes = new Map<"Lead" | "Conversation", Fields>();
+  let leadValuesKnown = true;
+  let incomplete = false;
+  for (const r of responses) {
+    const failed = r.httpStatusCode >= 400;
+    const codes = failed ? z.array(z.object({ errorCode: z.string() }).loose()).catch([]).parse(r.body).map((e) => e.errorCode) : [];
+    if (r.referenceId.startsWith("leadvalues_")) {
+      if (failed) leadValuesKnown = false;
+      else for (const row of QueryAnswer.parse(r.body).records) extra.set(String(row.Id), row);
+      continue;
+    }
+    if (failed) return { ok: false, referenceId: r.referenceId, status: r.httpStatusCode, codes };
+    if (r.referenceId.startsWith("describe_")) {
+      describes.set(r.referenceId === "describe_Lead" ? "Lead" : "Conversation", fieldsOf(ObjectDescribe.parse(r.body)));
+    } else if (r.referenceId.startsWith("contacts_")) {
+      const answer = QueryAnswer.parse(r.body);
+      incomplete ||= !answer.done;
+      for (const row of answer.records) {
+        const c = ContactRow.parse(row);
+        contacts.push({ Id: c.Id, Email: c.Email ?? null });
+      }
+    } else if (r.referenceId.startsWith("leads_")) {
+      const answer = QueryAnswer.parse(r.body);
+      incomplete ||= !answer.done;
+      for (const row of answer.records) {
+        const l = LeadRow.parse(row);
+        if (!leads.has(l.Id)) leads.set(l.Id, { ...l, Email: l.Email ?? null, IsConverted: l.IsConverted ?? false, ConvertedContactId: l.ConvertedContactId ?? null });
+      }
+    }
+  }
+  for (const [id, values] of extra) {
+    const lead = leads.get(id);
+    if (lead) leads.set(id, { ...values, ...lead });
+  }
+  return { ok: true, result: { contacts, leads: [...leads.values()], describes, leadValuesKnown, incomplete } };
+}

@@ -1,0 +1,126 @@
+// The writes of a batch, in as few calls as Salesforce allows: new Leads (through the
+// assignment rules) with their conversations in one composite; updates of existing
+// Leads (Sforce-Auto-Assign: FALSE, so no Lead changes owner) with the other
+// conversations in a second one. A conversation whose new Lead was refused as a
+// duplicate is attached to the record Salesforce names instead.
+import type { SalesforceApi, Subrequest } from "./api.ts";
+import { API_VERSION, CONVERSATION, LEAD } from "./model.ts";
+import type { Link, Match, Plan, Warning } from "./plan.ts";
+import { linkFields } from "./plan.ts";
+import { collectionResults, duplicateLink, firstError, isTransient } from "./results.ts";
+import type { RecordError, RecordResult } from "./results.ts";
+
+export type Outcome =
+  | { kind: "synced"; match: Match; sfConversationId: string | null; sfLeadId: string | null; sfContactId: string | null; warnings: Warning[] }
+  | { kind: "retry"; error: RecordError }
+  | { kind: "failed"; error: RecordError };
+
+const COLLECTION_MAX = 200;
+const base = `/services/data/v${API_VERSION}`;
+
+function upsertConversations(referenceId: string, records: Record<string, unknown>[]): Subrequest {
+  return { method: "PATCH", url: `${base}/composite/sobjects/${CONVERSATION.object}/${CONVERSATION.conversationId}`, referenceId, body: { allOrNone: false, records } };
+}
+
+export async function writePlan(api: SalesforceApi, plan: Plan, assignment: true | string): Promise<Map<string, Outcome>> {
+  if (plan.newLeads.length > COLLECTION_MAX || plan.conversations.length > COLLECTION_MAX || plan.leadUpdates.length > COLLECTION_MAX) {
+    throw new Error(`a sync batch holds at most ${COLLECTION_MAX} records of a kind`);
+  }
+  const outcomes = new Map<string, Outcome>();
+  const links = new Map(plan.conversations.map((c) => [c.conversationId, c.link]));
+  const warnings = new Map([...plan.outcomes].map(([id, o]) => [id, [...o.warnings]]));
+  const newLeadId = new Map<string, string>();
+  // Why a new Lead was not created, per visitor key; and where its conversations go instead.
+  const leadRefused = new Map<string, { error: RecordError; transient: boolean; relink: Link }>();
+
+  const viaNewLead = plan.conversations.filter((c) => c.link.kind === "new_lead");
+  let later = plan.conversations.filter((c) => c.link.kind !== "new_lead");
+
+  if (plan.newLeads.length > 0) {
+    const subrequests: Subrequest[] = [
+      { method: "POST", url: `${base}/composite/sobjects`, referenceId: "newLeads", body: { allOrNone: false, records: plan.newLeads.map((l) => l.record) } },
+    ];
+    if (viaNewLead.length > 0) subrequests.push(upsertConversations("newLeadConversations", viaNewLead.map((c) => c.record)));
+    const responses = await api.composite(subrequests, { autoAssign: assignment });
+    const leads = collectionResults(responses.find((r) => r.referenceId === "newLeads"), plan.newLeads.length);
+    plan.newLeads.forEach((lead, i) => {
+      const result = leads[i] as RecordResult;
+      if (result.success && result.id) {
+        newLeadId.set(lead.visitorId, result.id);
+        return;
+      }
+      const error = firstError(result);
+      // The visitor's Lead exists already (a retried run): the conversation's lookup by visitor id finds it.
+      if (error.code === "DUPLICATE_VALUE" && error.fields.includes(LEAD.visitorId)) return;
+      const duplicate = duplicateLink(result);
+      leadRefused.set(lead.visitorId, { error, transient: isTransient(result), relink: duplicate ?? { kind: "none" } });
+    });
+    const convs = collectionResults(responses.find((r) => r.referenceId === "newLeadConversations"), viaNewLead.length);
+    viaNewLead.forEach((c, i) => {
+      const result = convs[i] as RecordResult;
+      const visitorKey = c.link.kind === "new_lead" ? c.link.visitorId : "";
+      const refused = leadRefused.get(visitorKey);
+      if (refused?.transient) {
+        outcomes.set(c.conversationId, { kind: "retry", error: refused.error });
+      } else if (refused) {
+        // Written again in the second call, attached to the duplicate or to nothing.
+        links.set(c.conversationId, refused.relink);
+        if (refused.relink.kind !== "none") warnings.get(c.conversationId)?.push({ code: "attached_to_duplicate" });
+        if (refused.relink.kind === "none") warnings.get(c.conversationId)?.push({ code: `lead_not_created:${refused.error.code}`, ...(refused.error.fields[0] ? { field: refused.error.fields[0] } : {}) });
+        const { [CONVERSATION.leadRelationship]: _, ...rest } = c.record;
+        later = [...later, { ...c, link: refused.relink, record: { ...rest, ...linkFields(refused.relink) } }];
+      } else {
+        settle(c.conversationId, result);
+      }
+    });
+  }
+
+  const updates = plan.leadUpdates;
+  if (updates.length > 0 || later.length > 0) {
+    const subrequests: Subrequest[] = [];
+    if (updates.length > 0) {
+      subrequests.push({ method: "PATCH", url: `${base}/composite/sobjects`, referenceId: "leadUpdates", body: { allOrNone: false, records: updates.map((u) => u.record) } });
+    }
+    if (later.length > 0) subrequests.push(upsertConversations("conversations", later.map((c) => c.record)));
+    const responses = await api.composite(subrequests, { autoAssign: false });
+    const updated = collectionResults(responses.find((r) => r.referenceId === "leadUpdates"), updates.length);
+    const updateFailure = new Map<string, RecordResult>();
+    updates.forEach((u, i) => {
+      const result = updated[i] as RecordResult;
+      if (!result.success) updateFailure.set(u.id, result);
+    });
+    const convs = collectionResults(responses.find((r) => r.referenceId === "conversations"), later.length);
+    later.forEach((c, i) => {
+      const link = links.get(c.conversationId);
+      const failedUpdate = link?.kind === "lead" ? updateFailure.get(link.id) : undefined;
+      if (failedUpdate && isTransient(failedUpdate)) {
+        outcomes.set(c.conversationId, { kind: "retry", error: firstError(failedUpdate) });
+        return;
+      }
+      if (failedUpdate) {
+        const e = firstError(failedUpdate);
+        warnings.get(c.conversationId)?.push({ code: `lead_not_updated:${e.code}`, ...(e.fields[0] ? { field: e.fields[0] } : {}) });
+      }
+      settle(c.conversationId, convs[i] as RecordResult);
+    });
+  }
+  return outcomes;
+
+  function settle(conversationId: string, result: RecordResult): void {
+    if (!result.success) {
+      outcomes.set(conversationId, { kind: isTransient(result) ? "retry" : "failed", error: firstError(result) });
+      return;
+    }
+    const link = links.get(conversationId) ?? { kind: "none" };
+    const planned = plan.outcomes.get(conversationId)?.match ?? "no_contact_details";
+    const relinked = planned === "new_lead" && link.kind !== "new_lead";
+    outcomes.set(conversationId, {
+      kind: "synced",
+      match: relinked && link.kind === "lead" ? "lead" : relinked && link.kind === "contact" ? "contact" : planned,
+      sfConversationId: result.id ?? null,
+      sfLeadId: link.kind === "lead" ? link.id : link.kind === "new_lead" ? newLeadId.get(link.visitorId) ?? null : null,
+      sfContactId: link.kind === "contact" ? link.id : null,
+      warnings: warnings.get(conversationId) ?? [],
+    });
+  }
+}
