@@ -151,3 +151,15 @@ export async function countByStatus(db: D1Database, tenantId?: string): Promise<
   for (const r of results) counts[r.status] = r.n;
   return counts;
 }
+
+/** Dead events of a tenant back to `received`, for a re-drive; returns their ids to enqueue. */
+export async function reviveDead(db: D1Database, tenantId: string, now: Date): Promise<string[]> {
+  const { results } = await db
+    .prepare(
+      `UPDATE events SET status = 'received', attempts = 0, updated_at = ?2
+       WHERE tenant_id = ?1 AND status = 'dead' RETURNING event_id`,
+    )
+    .bind(tenantId, now.toISOString())
+    .all<{ event_id: string }>();
+  return results.map((r) => r.event_id);
+}

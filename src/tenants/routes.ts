@@ -1,8 +1,11 @@
-// Admin JSON API for tenants: PUT, GET one, GET all, DELETE. Secrets are never shown.
+// Admin JSON API for tenants: PUT, GET one (with its event, sync and API usage figures),
+// GET all, DELETE, and a re-drive of what failed. Secrets are never shown.
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../errors.ts";
-import { countByStatus, releaseAwaiting } from "../events/store.ts";
+import { countByStatus, releaseAwaiting, reviveDead } from "../events/store.ts";
+import { hasPending, requeueFailed, syncCounts } from "../conversations/sync-store.ts";
+import { usageOf } from "../salesforce/usage.ts";
 import { readJsonBody } from "../lib/json-body.ts";
 import { issuesOf } from "../lib/zod-issues.ts";
 import { log } from "../log.ts";
@@ -37,7 +40,12 @@ export const tenantRoutes = new Hono<AppEnv>()
     const id = tenantIdParam(c.req.param("tenantId"));
     const record = await getTenant(c.env.DB, c.var.config.ENCRYPTION_KEY, id);
     if (!record) throw new AppError("not_found", `Tenant ${id} is not configured.`);
-    return c.json({ tenant: view(record), events: await countByStatus(c.env.DB, id) });
+    return c.json({
+      tenant: view(record),
+      events: await countByStatus(c.env.DB, id),
+      conversations: await syncCounts(c.env.DB, id),
+      salesforceUsage: await usageOf(c.env.DB, id),
+    });
   })
   .put("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
@@ -59,11 +67,27 @@ export const tenantRoutes = new Hono<AppEnv>()
       c.env.CONVERSATION_QUEUE,
       released.map((eventId) => ({ kind: "stored" as const, eventId, tenantId: id })),
     );
+    // Conversations that waited for a working Salesforce connection can go now.
+    if (await hasPending(c.env.DB, id)) await c.env.SYNC_QUEUE.send({ tenantId: id });
     log.info("tenant.saved", { tenantId: id, created, releasedEvents: released.length });
 
     const record = await getTenant(c.env.DB, keys, id);
     if (!record) throw new AppError("internal", "The tenant vanished while being saved.");
     return c.json({ tenant: view(record), releasedEvents: released.length }, created ? 201 : 200);
+  })
+  .post("/:tenantId/redrive", async (c) => {
+    const id = tenantIdParam(c.req.param("tenantId"));
+    if (!(await getTenant(c.env.DB, c.var.config.ENCRYPTION_KEY, id))) throw new AppError("not_found", `Tenant ${id} is not configured.`);
+    const now = new Date();
+    const events = await reviveDead(c.env.DB, id, now);
+    await enqueueAll(
+      c.env.CONVERSATION_QUEUE,
+      events.map((eventId) => ({ kind: "stored" as const, eventId, tenantId: id })),
+    );
+    const conversations = await requeueFailed(c.env.DB, id, now);
+    if (conversations > 0 || (await hasPending(c.env.DB, id))) await c.env.SYNC_QUEUE.send({ tenantId: id });
+    log.info("tenant.redriven", { tenantId: id, events: events.length, conversations });
+    return c.json({ redriven: { events: events.length, conversations } });
   })
   .delete("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));

@@ -1,0 +1,56 @@
+// A complete tenant for sync tests: its own iAdvize user and Salesforce org on the emulators.
+import { env } from "cloudflare:workers";
+import type { SeedConversation } from "../emulators/iadvize/seed.ts";
+import { admin } from "./admin.ts";
+import { newUser, seedConversation } from "./iadvize.ts";
+import { newOrg, salesforceSettings } from "./salesforce.ts";
+import type { TestOrg } from "./salesforce.ts";
+
+export const DEMO_MAPPING = {
+  Q1: { object: "Lead", field: "Vehicle__c" },
+  Q2: { object: "Lead", field: "Engine__c" },
+  Q3: { object: "Lead", field: "Test_Drive__c" },
+  Q4: { object: "Lead", field: "Email" },
+};
+
+export interface SyncTenant {
+  tenantId: string;
+  projectId: number;
+  org: TestOrg;
+}
+
+export async function newSyncTenant(opts: { org?: Record<string, unknown>; salesforce?: Record<string, unknown>; mapping?: Record<string, unknown> } = {}): Promise<SyncTenant> {
+  const projectId = 1_000_000 + Math.floor(Math.random() * 8_999_999);
+  const tenantId = `ha-${projectId}`;
+  const user = await newUser();
+  const org = await newOrg(opts.org);
+  const res = await admin("PUT", `/tenants/${tenantId}`, {
+    name: "Sync test",
+    iadvize: user,
+    salesforce: salesforceSettings(org, opts.salesforce),
+    mapping: opts.mapping ?? DEMO_MAPPING,
+  });
+  if (res.status !== 201) throw new Error(`tenant setup: ${res.status} ${await res.text()}`);
+  return { tenantId, projectId, org };
+}
+
+/** A seeded iAdvize conversation of this tenant, closed in D1 and waiting for its sync (as the event consumer leaves it). */
+export async function pendingConversation(t: SyncTenant, overrides: Partial<SeedConversation> = {}): Promise<SeedConversation> {
+  const seeded = await seedConversation({ projectId: t.projectId, visitor: { ...(await import("../emulators/iadvize/seed.ts")).CAR_DEALER.visitor, id: crypto.randomUUID() }, ...overrides });
+  await env.DB.prepare(
+    `INSERT INTO conversations (tenant_id, conversation_id, status, channel, visitor_id, operator_ids, started_at, closed_at, updated_at, sync_status)
+     VALUES (?1, ?2, 'closed', 'CHAT', ?3, '[45012]', ?4, ?5, ?6, 'pending')`,
+  )
+    .bind(t.tenantId, seeded.id, seeded.visitor.id, seeded.createdAt, seeded.closedAt, new Date().toISOString())
+    .run();
+  return seeded;
+}
+
+export async function syncState(t: SyncTenant, conversationId: string) {
+  return env.DB.prepare(
+    `SELECT sync_status, sync_error, sync_warnings, sf_match, sf_lead_id, sf_contact_id, sf_conversation_id, sync_attempts
+     FROM conversations WHERE tenant_id = ?1 AND conversation_id = ?2`,
+  )
+    .bind(t.tenantId, conversationId)
+    .first<{ sync_status: string; sync_error: string | null; sync_warnings: string | null; sf_match: string | null; sf_lead_id: string | null; sf_contact_id: string | null; sf_conversation_id: string | null; sync_attempts: number }>();
+}
