@@ -1,14 +1,22 @@
-// `npm start`: the product on its local default. Applies the D1 migrations, runs the
-// Worker in workerd (wrangler dev, local D1 and Queues, no cloud account), then
-// shows it working: a demo tenant, signed iAdvize webhooks in, the events processed.
+// `npm start`: the product on its local default. Starts the iAdvize and Salesforce
+// emulators, applies the D1 migrations, runs the Worker in workerd (wrangler dev, local
+// D1 and Queues, no cloud account), then shows it working: a demo tenant, a signed
+// `v2.conversation.closed` sent as iAdvize sends it, and the Lead and Conversation
+// record it becomes in the emulated Salesforce.
 import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { signatureFor } from "../../src/webhooks/signature.ts";
 import { fixtures } from "../fixtures/webhooks/index.ts";
+import { DEMO_USER } from "../emulators/iadvize/seed.ts";
+import { DEMO_MAPPING } from "../emulators/salesforce/seed.ts";
 import { ensureDevVars } from "./dev-vars.ts";
+import { DEMO_ORG, startDemoEmulators } from "./emulators.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const PORT = Number(process.env.PORT ?? 8787);
+const IADVIZE_PORT = PORT + 1;
+const SALESFORCE_PORT = PORT + 2;
 const BASE = `http://127.0.0.1:${PORT}`;
 const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
 const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false" };
@@ -19,18 +27,24 @@ const vars = ensureDevVars(join(ROOT, ".dev.vars"));
 const secret = (vars.IADVIZE_WEBHOOK_SECRET ?? "").split(",")[0]?.trim() ?? "";
 const adminToken = vars.ADMIN_TOKEN ?? "";
 
-say("applying D1 migrations to the local database");
-execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: quietEnv });
+const emulators = await startDemoEmulators({ iadvize: IADVIZE_PORT, salesforce: SALESFORCE_PORT });
+say(`iAdvize emulator on ${emulators.iadvize.url}, Salesforce emulator on ${emulators.salesforce.url}`);
+
+// A fresh local D1 and Queues each run: the emulators start empty too, so the demo
+// tells the same story every time.
+const persist = mkdtempSync(join(tmpdir(), "connector-demo-"));
+say("applying D1 migrations to a fresh local database");
+execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: quietEnv });
 
 say(`starting the Worker on ${BASE}`);
-const worker = spawn(WRANGLER, ["dev", "--ip", "127.0.0.1", "--port", String(PORT)], {
+const worker = spawn(WRANGLER, ["dev", "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", persist, "--var", `IADVIZE_API_URL:${emulators.iadvize.url}`], {
   cwd: ROOT,
   stdio: ["ignore", "inherit", "inherit"],
   env: quietEnv,
 });
 const stop = () => {
   worker.kill("SIGTERM");
-  process.exit(0);
+  void Promise.all([emulators.iadvize.close(), emulators.salesforce.close()]).finally(() => process.exit(0));
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
@@ -61,44 +75,55 @@ async function admin(method: string, path: string, body?: unknown): Promise<Resp
   });
 }
 
-async function webhook(event: object): Promise<Response> {
-  const body = JSON.stringify(event);
-  return fetch(`${BASE}/webhooks/iadvize`, {
+/** Signed and delivered by the iAdvize emulator, as iAdvize delivers webhooks. */
+async function webhook(event: object): Promise<{ status: number; body: string }> {
+  const res = await fetch(`${emulators.iadvize.url}/__emulator/webhooks`, {
     method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-iadvize-signature": await signatureFor(secret, body),
-      "x-iadvize-correlationid": crypto.randomUUID(),
-    },
-    body,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ url: `${BASE}/webhooks/iadvize`, secret, event }),
   });
+  return (await res.json()) as { status: number; body: string };
+}
+
+async function sfRecords(object: string): Promise<Record<string, unknown>[]> {
+  const res = await fetch(`${emulators.salesforce.url}/__emulator/orgs/${DEMO_ORG.id}/records/${object}`);
+  return (await res.json()) as Record<string, unknown>[];
 }
 
 async function demo(): Promise<void> {
   await waitForHealth();
   say("GET /health → UP");
   const tenantId = "ha-3291";
-  const put = await admin("PUT", `/tenants/${tenantId}`, { name: "Demo car dealer" });
-  say(`PUT /admin/api/tenants/${tenantId} → ${put.status}`);
+  const put = await admin("PUT", `/tenants/${tenantId}`, {
+    name: "Acme Motors (demo)",
+    iadvize: DEMO_USER,
+    salesforce: { loginUrl: emulators.salesforce.url, auth: { type: "client_credentials", clientId: DEMO_ORG.clientId, clientSecret: DEMO_ORG.clientSecret } },
+    mapping: DEMO_MAPPING,
+  });
+  say(`PUT /admin/api/tenants/${tenantId} → ${put.status} (Q1 → Lead.Vehicle__c, Q2 → Lead.Engine__c, Q3 → Lead.Test_Drive__c, Q4 → Lead.Email)`);
 
-  const conversationId = crypto.randomUUID();
-  const pushed = { ...fixtures.conversationPushed, eventId: crypto.randomUUID(), conversationId };
-  const closed = { ...fixtures.conversationClosed, eventId: crypto.randomUUID(), conversationId };
-  for (const [name, event] of [["pushed", pushed], ["closed", closed], ["closed (iAdvize retry)", closed]] as const) {
+  const closed = { ...fixtures.conversationClosed, eventId: crypto.randomUUID() };
+  for (const [name, event] of [["pushed", { ...fixtures.conversationPushed, eventId: crypto.randomUUID() }], ["closed", closed], ["closed (iAdvize retry)", closed]] as const) {
     const res = await webhook(event);
-    say(`signed v2.conversation.${name} → ${res.status} ${await res.text()}`);
+    say(`iAdvize sends a signed v2.conversation.${name} → ${res.status} ${res.body}`);
   }
 
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const res = await admin("GET", `/tenants/${tenantId}`);
-    const body = (await res.json()) as { events: Record<string, number> };
-    if ((body.events.processed ?? 0) >= 2 || Date.now() > deadline) {
-      say(`events of ${tenantId}: ${JSON.stringify(body.events)} (the retry was recognised as the same event)`);
-      break;
-    }
+  const deadline = Date.now() + 60_000;
+  let view: { conversations?: Record<string, number>; salesforceUsage?: unknown[] } = {};
+  while (Date.now() < deadline) {
+    view = (await (await admin("GET", `/tenants/${tenantId}`)).json()) as typeof view;
+    if ((view.conversations?.synced ?? 0) + (view.conversations?.failed ?? 0) >= 1) break;
     await new Promise((r) => setTimeout(r, 500));
   }
+  say(`conversations of ${tenantId}: ${JSON.stringify(view.conversations)}`);
+  say(`Salesforce API usage: ${JSON.stringify(view.salesforceUsage?.[0] ?? null)}`);
+  const [lead] = await sfRecords("Lead");
+  const [conversation] = await sfRecords("iAdvize_Conversation__c");
+  if (!lead || !conversation) throw new Error("the conversation did not reach Salesforce");
+  const pick = (r: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, r[k]]));
+  say(`Lead in Salesforce: ${JSON.stringify(pick(lead, ["Id", "FirstName", "LastName", "Company", "Email", "LeadSource", "Vehicle__c", "Engine__c", "Test_Drive__c", "OwnerId"]), null, 2)}`);
+  say(`Conversation record: ${JSON.stringify(pick(conversation, ["Id", "Conversation_Id__c", "Lead__c", "Channel__c", "Unanswered__c", "Answers__c"]), null, 2)}`);
+  say(`all records: ${emulators.salesforce.url}/__emulator/orgs/${DEMO_ORG.id}/records/Lead and …/records/iAdvize_Conversation__c`);
   say(`ready: webhooks at ${BASE}/webhooks/iadvize, admin API at ${BASE}/admin/api/tenants (token in .dev.vars). Ctrl-C stops.`);
 }
 

@@ -1,5 +1,6 @@
 // Drives the Salesforce emulator from tests: an org per test, seeded records, faults, stats.
 import { env } from "cloudflare:workers";
+import { CUSTOMER_FIELDS } from "../emulators/salesforce/seed.ts";
 
 const base = () => env.TEST_SALESFORCE_URL;
 
@@ -12,15 +13,6 @@ async function control(path: string, body?: unknown): Promise<unknown> {
   if (!res.ok) throw new Error(`salesforce emulator ${path}: ${res.status}`);
   return res.json();
 }
-
-/** The customer's own Lead fields the test mappings write to. */
-export const CUSTOMER_FIELDS = {
-  Lead: [
-    { name: "Vehicle__c", type: "string", length: 255, createable: true, updateable: true, nillable: true },
-    { name: "Engine__c", type: "picklist", createable: true, updateable: true, nillable: true, picklist: { values: ["Electric", "Hybrid", "Petrol"], restricted: true } },
-    { name: "Test_Drive__c", type: "string", length: 40, createable: true, updateable: true, nillable: true },
-  ],
-};
 
 export interface TestOrg {
   id: string;

@@ -1,17 +1,11 @@
 // A complete tenant for sync tests: its own iAdvize user and Salesforce org on the emulators.
 import { env } from "cloudflare:workers";
 import type { SeedConversation } from "../emulators/iadvize/seed.ts";
+import { DEMO_MAPPING } from "../emulators/salesforce/seed.ts";
 import { admin } from "./admin.ts";
 import { newUser, seedConversation } from "./iadvize.ts";
 import { newOrg, salesforceSettings } from "./salesforce.ts";
 import type { TestOrg } from "./salesforce.ts";
-
-export const DEMO_MAPPING = {
-  Q1: { object: "Lead", field: "Vehicle__c" },
-  Q2: { object: "Lead", field: "Engine__c" },
-  Q3: { object: "Lead", field: "Test_Drive__c" },
-  Q4: { object: "Lead", field: "Email" },
-};
 
 export interface SyncTenant {
   tenantId: string;
