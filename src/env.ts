@@ -1,5 +1,5 @@
 // The Worker's bindings and the zod check of its vars and secrets, defined once.
-import { z } from "zod";
+import * as z from "zod";
 import { KnownEvent } from "./webhooks/events.ts";
 
 /** Bindings as wrangler.toml declares them; vars and secrets are checked by EnvSchema. */

@@ -1,7 +1,7 @@
 // The Salesforce sync state of conversations in D1: pending after a close, claimed by
 // one sync run at a time (a lease), then synced with the Salesforce ids, failed with
 // the reason, or back to pending for a retry.
-import { z } from "zod";
+import * as z from "zod";
 
 export type SyncStatus = "none" | "pending" | "syncing" | "synced" | "failed";
 

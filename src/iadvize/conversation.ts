@@ -1,5 +1,5 @@
 // The iAdvize answers about a conversation, checked with zod, turned into what the CRM needs.
-import { z } from "zod";
+import * as z from "zod";
 import type { ChatMessage, Role } from "../qualification/messages.ts";
 
 const Page = z.object({

@@ -2,7 +2,7 @@
 // user, runs the standard introspection query, and prints the schema as SDL.
 import { buildClientSchema, getIntrospectionQuery, printSchema } from "graphql";
 import type { IntrospectionQuery } from "graphql";
-import { z } from "zod";
+import * as z from "zod";
 import type { RetryDeps } from "../lib/retry.ts";
 import { fetchWithRetry } from "../lib/retry.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";

@@ -1,5 +1,5 @@
 // The iAdvize password grant: POST /oauth2/token, form-encoded, the only grant offered.
-import { z } from "zod";
+import * as z from "zod";
 import { fetchWithRetry } from "../lib/retry.ts";
 import type { RetryDeps, RetryPolicy } from "../lib/retry.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";

@@ -1,6 +1,6 @@
 // A zod error as a list the caller can act on: where, and what is expected there.
 // zod's messages name types and options, never the rejected value.
-import type { z } from "zod";
+import type * as z from "zod";
 
 export interface Issue {
   path: string;

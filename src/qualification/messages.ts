@@ -1,6 +1,6 @@
 // A conversation's messages as the qualification step reads them, whatever their source
 // (the iAdvize API, or an exported conversation checked with `npm run extract`).
-import { z } from "zod";
+import * as z from "zod";
 
 export const Role = z.enum(["operator", "bot", "visitor", "system"]);
 export type Role = z.infer<typeof Role>;

@@ -2,7 +2,7 @@
 // cache, one re-authentication on INVALID_SESSION_ID (jsforce's refreshFn), retries
 // with backoff on transient failures, and the API usage read from Sforce-Limit-Info.
 import { Connection } from "jsforce/core";
-import { z } from "zod";
+import * as z from "zod";
 import { backoffDelay } from "../lib/retry.ts";
 import type { RetryPolicy } from "../lib/retry.ts";
 import { getToken } from "../lib/token-cache.ts";

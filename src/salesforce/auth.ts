@@ -1,6 +1,6 @@
 // Server-to-server OAuth to a tenant's Salesforce: client credentials, JWT bearer (an
 // RS256 assertion signed with WebCrypto from a PKCS#8 key), or a refresh token.
-import { z } from "zod";
+import * as z from "zod";
 import { fetchWithRetry } from "../lib/retry.ts";
 import type { RetryDeps, RetryPolicy } from "../lib/retry.ts";
 import type { Issued } from "../lib/token-cache.ts";

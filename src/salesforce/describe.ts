@@ -1,6 +1,6 @@
 // What the connector needs of an object's describe, checked with zod, and cached per
 // tenant in D1 for a day so that it costs no API call per batch.
-import { z } from "zod";
+import * as z from "zod";
 
 export const FieldDescribe = z.object({
   name: z.string(),

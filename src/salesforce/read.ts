@@ -1,6 +1,6 @@
 // The one read of a batch: a composite of the describes not cached yet, the Contacts
 // with the batch's emails, and the Leads with its emails or visitor ids.
-import { z } from "zod";
+import * as z from "zod";
 import type { SubResponse, Subrequest } from "./api.ts";
 import { fieldsOf, ObjectDescribe } from "./describe.ts";
 import type { Fields } from "./describe.ts";

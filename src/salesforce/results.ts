@@ -1,6 +1,6 @@
 // What the write answers mean for each conversation: written (with the Salesforce ids),
 // to retry (a transient per-record error), or failed (Salesforce's code and fields).
-import { z } from "zod";
+import * as z from "zod";
 import type { SubResponse } from "./api.ts";
 import { isTransientCode } from "./api.ts";
 import type { Link } from "./plan.ts";

@@ -1,6 +1,6 @@
 // A tenant's configuration, written once for both directions: as an admin sends it
 // (a secret is its value, or {"set": true} to keep the stored one) and as the app uses it.
-import { z } from "zod";
+import * as z from "zod";
 
 export const TenantId = z.string().regex(/^(ha|sd)-\d{1,18}$/, "a tenant id is the platform and project id, e.g. ha-123");
 

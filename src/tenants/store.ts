@@ -1,5 +1,5 @@
 // Tenants in D1: settings in clear, secrets sealed with the Worker's ENCRYPTION_KEY.
-import { z } from "zod";
+import * as z from "zod";
 import { decrypt, encrypt } from "./cipher.ts";
 import type { TenantConfig } from "./schema.ts";
 import { SECRET_PATHS } from "./schema.ts";

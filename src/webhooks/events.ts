@@ -1,7 +1,7 @@
 // The iAdvize webhook events we act on, as zod schemas (see CONTRACTS.md).
 // Ids are accepted as any bounded string: rejecting an event over a format we
 // guessed would lose it, since iAdvize gives up after two retries.
-import { z } from "zod";
+import * as z from "zod";
 
 const Id = z.string().min(1).max(128);
 const IsoDate = z
