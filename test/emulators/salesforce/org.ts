@@ -228,6 +228,7 @@ export class Org {
       ...fields,
       ...(owner ? { OwnerId: owner } : {}),
       Id: this.#newId(def),
+      CreatedDate: new Date().toISOString(),
       LastModifiedDate: new Date().toISOString(),
     };
     this.records.get(object)?.set(rec.Id, rec);

@@ -88,6 +88,7 @@ export function standardObjects(extraFields: Record<string, FieldDef[]> = {}): M
     f("OwnerId", "reference", { referenceTo: "User" }),
     f("IsConverted", "boolean", readOnly),
     f("ConvertedContactId", "reference", { ...readOnly, referenceTo: "Contact" }),
+    f("CreatedDate", "datetime", readOnly),
     f("LastModifiedDate", "datetime", readOnly),
     ...packageFields("Lead"),
     ...(extraFields.Lead ?? []),
@@ -105,6 +106,7 @@ export function standardObjects(extraFields: Record<string, FieldDef[]> = {}): M
   const conversation = object("iAdvize_Conversation__c", "a0I", [
     f("Id", "id", readOnly),
     f("Name", "string", { ...readOnly, length: 80 }),
+    f("CreatedDate", "datetime", readOnly),
     f("LastModifiedDate", "datetime", readOnly),
     ...packageFields("iAdvize_Conversation__c"),
     ...(extraFields.iAdvize_Conversation__c ?? []),

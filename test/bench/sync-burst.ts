@@ -1,0 +1,150 @@
+// Benchmark (not a test): a burst of closed conversations across several tenants, end to
+// end: signed webhooks into the Worker (workerd, local D1 and Queues, as deployed),
+// the iAdvize and Salesforce emulators on the other side. Reports Salesforce API calls
+// per conversation (target <= 0.05 in the burst, <= 2 for a lone conversation), iAdvize
+// logins per tenant (target 1), and the time from webhook to Salesforce write.
+// Usage: npm run bench:sync [-- --conversations 1000 --tenants 4]
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { signatureFor } from "../../src/webhooks/signature.ts";
+import { startIadvizeEmulator } from "../emulators/iadvize/server.ts";
+import { CAR_DEALER } from "../emulators/iadvize/seed.ts";
+import { startSalesforceEmulator } from "../emulators/salesforce/server.ts";
+import { CUSTOMER_FIELDS, DEMO_MAPPING } from "../emulators/salesforce/seed.ts";
+import { fixtures } from "../fixtures/webhooks/index.ts";
+import { percentile } from "./load.ts";
+import { startConnector } from "./runtime.ts";
+
+const { values } = parseArgs({ options: { conversations: { type: "string", default: "1000" }, tenants: { type: "string", default: "4" } } });
+const TOTAL = Number(values.conversations);
+const TENANTS = Number(values.tenants);
+const SECRETS = {
+  IADVIZE_WEBHOOK_SECRET: "bench-webhook-secret",
+  ADMIN_TOKEN: "bench-admin-token-0123456789",
+  ENCRYPTION_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
+};
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+const iadvize = await startIadvizeEmulator();
+const salesforce = await startSalesforceEmulator();
+const outdir = mkdtempSync(join(tmpdir(), "connector-bench-"));
+const { mf, url } = await startConnector({ outdir, secrets: { ...SECRETS, IADVIZE_API_URL: iadvize.url } });
+const origin = url.origin;
+const host = "connector.bench";
+
+async function adminCall(method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${origin}/admin/api${path}`, {
+    method,
+    headers: { host, authorization: `Bearer ${SECRETS.ADMIN_TOKEN}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+interface BenchTenant {
+  tenantId: string;
+  projectId: number;
+  username: string;
+  orgId: string;
+  conversations: { id: string; visitorId: string }[];
+}
+
+async function setupTenant(index: number, conversations: number): Promise<BenchTenant> {
+  const projectId = 5000 + index;
+  const tenantId = `ha-${projectId}`;
+  const username = `bench-${index}@acme.example`;
+  iadvize.addUser(username, "pw");
+  const orgId = `bench${index}`;
+  salesforce.addOrg({ id: orgId, clientId: `client-${orgId}`, clientSecret: "s", extraFields: CUSTOMER_FIELDS });
+  const put = await adminCall("PUT", `/tenants/${tenantId}`, {
+    iadvize: { username, password: "pw" },
+    salesforce: { loginUrl: salesforce.url, auth: { type: "client_credentials", clientId: `client-${orgId}`, clientSecret: "s" } },
+    mapping: DEMO_MAPPING,
+  });
+  if (put.status !== 201) throw new Error(`tenant ${tenantId}: ${put.status}`);
+  const list: BenchTenant["conversations"] = [];
+  for (let i = 0; i < conversations; i++) {
+    const id = crypto.randomUUID();
+    const visitorId = crypto.randomUUID();
+    const messages = CAR_DEALER.messages.map((m) => (m.text.includes("jane.doe@example.com") ? { ...m, text: `sure, it's visitor.${index}.${i}@example.com` } : m));
+    iadvize.addConversation({ ...CAR_DEALER, id, projectId, visitor: { ...CAR_DEALER.visitor, id: visitorId }, messages });
+    list.push({ id, visitorId });
+  }
+  return { tenantId, projectId, username, orgId, conversations: list };
+}
+
+async function sendClosed(t: BenchTenant, c: { id: string; visitorId: string }): Promise<number> {
+  const body = JSON.stringify({ ...fixtures.conversationClosed, eventId: crypto.randomUUID(), projectId: t.projectId, conversationId: c.id, visitorId: c.visitorId });
+  const sentAt = Date.now();
+  const res = await fetch(`${origin}/webhooks/iadvize`, {
+    method: "POST",
+    headers: { host, "content-type": "application/json", "x-iadvize-signature": await signatureFor(SECRETS.IADVIZE_WEBHOOK_SECRET, body) },
+    body,
+  });
+  if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+  return sentAt;
+}
+
+async function waitForRecords(tenants: BenchTenant[], timeoutMs: number): Promise<Map<string, number>> {
+  const deadline = Date.now() + timeoutMs;
+  const expected = tenants.reduce((n, t) => n + t.conversations.length, 0);
+  for (;;) {
+    const written = new Map<string, number>();
+    for (const t of tenants) {
+      for (const r of salesforce.orgs.get(t.orgId)?.all("iAdvize_Conversation__c") ?? []) {
+        written.set(String(r.Conversation_Id__c), Date.parse(String(r.CreatedDate)));
+      }
+    }
+    if (written.size >= expected) return written;
+    if (Date.now() > deadline) throw new Error(`only ${written.size} of ${expected} conversations reached Salesforce in ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+try {
+  // The burst.
+  const tenants: BenchTenant[] = [];
+  for (let i = 0; i < TENANTS; i++) tenants.push(await setupTenant(i, Math.ceil(TOTAL / TENANTS)));
+  const jobs = tenants.flatMap((t) => t.conversations.map((c) => ({ t, c })));
+  // Interleave tenants, as real traffic would.
+  jobs.sort(() => Math.random() - 0.5);
+  const sentAt = new Map<string, number>();
+  const started = Date.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      for (let i = next++; i < jobs.length; i = next++) {
+        const job = jobs[i];
+        if (job) sentAt.set(job.c.id, await sendClosed(job.t, job.c));
+      }
+    }),
+  );
+  const sendSeconds = (Date.now() - started) / 1000;
+  const written = await waitForRecords(tenants, 10 * 60_000);
+  const totalSeconds = (Date.now() - started) / 1000;
+  const latencies = [...written].map(([id, at]) => at - (sentAt.get(id) ?? at));
+  const calls = tenants.reduce((n, t) => n + (salesforce.orgs.get(t.orgId)?.apiUsed ?? 0), 0);
+  const leads = tenants.reduce((n, t) => n + (salesforce.orgs.get(t.orgId)?.all("Lead").length ?? 0), 0);
+  const logins = await Promise.all(tenants.map(async (t) => ((await (await fetch(`${iadvize.url}/__emulator/stats?username=${encodeURIComponent(t.username)}`)).json()) as { logins: number }).logins));
+
+  // A lone conversation, for a tenant with nothing else going on.
+  const [lone] = [await setupTenant(TENANTS, 1)];
+  if (!lone?.conversations[0]) throw new Error("no lone conversation");
+  const loneSent = await sendClosed(lone, lone.conversations[0]);
+  const loneWritten = await waitForRecords([lone], 60_000);
+  const loneCalls = salesforce.orgs.get(lone.orgId)?.apiUsed ?? 0;
+  const loneMs = (loneWritten.get(lone.conversations[0].id) ?? loneSent) - loneSent;
+
+  const perConversation = calls / written.size;
+  say(`burst: ${written.size} closed conversations across ${TENANTS} tenants, webhooks sent in ${sendSeconds.toFixed(1)} s, all in Salesforce after ${totalSeconds.toFixed(1)} s`);
+  say(`Salesforce API calls: ${calls} in all, ${perConversation.toFixed(3)} per conversation (target <= 0.05: ${perConversation <= 0.05 ? "met" : "NOT met"}); ${leads} Leads created`);
+  say(`iAdvize logins per tenant: ${logins.join(", ")} (target 1: ${logins.every((n) => n === 1) ? "met" : "NOT met"})`);
+  say(`webhook -> Salesforce write: p50 ${(percentile(latencies, 50) / 1000).toFixed(1)} s, p95 ${(percentile(latencies, 95) / 1000).toFixed(1)} s, max ${(Math.max(...latencies) / 1000).toFixed(1)} s`);
+  say(`lone conversation: ${loneCalls} Salesforce API calls (target <= 2: ${loneCalls <= 2 ? "met" : "NOT met"}), written ${(loneMs / 1000).toFixed(1)} s after its webhook`);
+} finally {
+  await mf.dispose();
+  await iadvize.close();
+  await salesforce.close();
+  rmSync(outdir, { recursive: true, force: true });
+}
