@@ -15,6 +15,7 @@ export default defineConfig({
           IADVIZE_API_URL: inject("iadvizeUrl"),
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           TEST_SALESFORCE_URL: inject("salesforceUrl"),
+          TEST_CALLCENTRE_URL: inject("callcentreUrl"),
         },
       },
     })),

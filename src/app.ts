@@ -8,6 +8,7 @@ import { healthRoutes } from "./health.ts";
 import { errorFields, log } from "./log.ts";
 import { tenantRoutes } from "./tenants/routes.ts";
 import { webhookRoutes } from "./webhooks/route.ts";
+import { escalationRoutes } from "./escalation/route.ts";
 
 export const app = new Hono<AppEnv>();
 
@@ -25,6 +26,7 @@ app.use("*", async (c, next) => {
 });
 
 app.route("/webhooks", webhookRoutes);
+app.route("/escalations", escalationRoutes);
 app.use("/admin/api/*", adminAuth);
 app.route("/admin/api/tenants", tenantRoutes);
 

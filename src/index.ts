@@ -22,7 +22,7 @@ export default {
     }
     switch (batch.queue) {
       case CONVERSATION_QUEUE:
-        return consumeConversationBatch(batch, env);
+        return consumeConversationBatch(batch, env, config.config);
       case DEAD_LETTER_QUEUE:
         return consumeDeadLetters(batch, env);
       case SYNC_QUEUE:

@@ -7,6 +7,7 @@ declare global {
     interface Env extends Bindings {
       TEST_MIGRATIONS: D1Migration[];
       TEST_SALESFORCE_URL: string;
+      TEST_CALLCENTRE_URL: string;
     }
     interface GlobalProps {
       mainModule: typeof import("../src/index.ts");

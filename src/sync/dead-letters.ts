@@ -16,6 +16,12 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Bind
       continue;
     }
     const m = body.data;
+    if (m.kind === "escalation") {
+      statements.push(
+        env.DB.prepare(`UPDATE escalations SET status = 'failed', reason = 'retries_exhausted', updated_at = ?2 WHERE id = ?1 AND status = 'retrying'`).bind(m.escalationId, now.toISOString()),
+      );
+      continue;
+    }
     if (m.kind === "event") {
       ids.push(m.event.eventId);
       statements.push(
@@ -31,7 +37,8 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Bind
       ids.push(m.eventId);
     }
   }
-  if (ids.length > 0) await env.DB.batch([...statements, ...setStatus(env.DB, ids, "dead", now, "retries_exhausted")]);
+  const all = [...statements, ...(ids.length > 0 ? setStatus(env.DB, ids, "dead", now, "retries_exhausted") : [])];
+  if (all.length > 0) await env.DB.batch(all);
   for (const id of ids) log.error("event.dead", { eventId: id });
   batch.ackAll();
 }

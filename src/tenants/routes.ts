@@ -11,6 +11,7 @@ import { issuesOf } from "../lib/zod-issues.ts";
 import { log } from "../log.ts";
 import { enqueueAll } from "../queues.ts";
 import { dropStoredTokens } from "../lib/token-cache.ts";
+import { MIN_KEY_LENGTH, setKeyStatements } from "../escalation/keys.ts";
 import { TenantId, TenantInput } from "./schema.ts";
 import { redact, splitSecrets } from "./secrets.ts";
 import type { TenantRecord } from "./store.ts";
@@ -53,6 +54,12 @@ export const tenantRoutes = new Hono<AppEnv>()
     if (!parsed.success) {
       throw new AppError("invalid_request", "The tenant configuration is invalid.", { details: issuesOf(parsed.error) });
     }
+    const escalationKey = parsed.data.escalation?.key;
+    if (typeof escalationKey === "string" && escalationKey.length < MIN_KEY_LENGTH) {
+      throw new AppError("invalid_request", `escalation.key must be at least ${MIN_KEY_LENGTH} random characters.`, {
+        details: [{ path: "escalation.key", message: "too short" }],
+      });
+    }
     const keys = c.var.config.ENCRYPTION_KEY;
     const existing = await getTenant(c.env.DB, keys, id);
     const { settings, secrets } = splitSecrets(parsed.data, existing?.secrets ?? {});
@@ -60,6 +67,12 @@ export const tenantRoutes = new Hono<AppEnv>()
     const created = await saveTenant(c.env.DB, keys, id, settings, secrets, now);
     // Credentials may have changed: the next call logs in with the saved ones.
     await dropStoredTokens(c.env.DB, id);
+    // The bots' key: looked up by its hash.
+    try {
+      await c.env.DB.batch(await setKeyStatements(c.env.DB, id, secrets["escalation.key"]));
+    } catch {
+      throw new AppError("invalid_request", "This escalation key is already used by another tenant; choose another.");
+    }
 
     // Events that arrived before the tenant was configured can be processed now.
     const released = await releaseAwaiting(c.env.DB, id, now);
@@ -92,6 +105,7 @@ export const tenantRoutes = new Hono<AppEnv>()
   .delete("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
     if (!(await deleteTenant(c.env.DB, id))) throw new AppError("not_found", `Tenant ${id} is not configured.`);
+    await c.env.DB.batch(await setKeyStatements(c.env.DB, id, undefined));
     log.info("tenant.deleted", { tenantId: id });
     return c.body(null, 204);
   });

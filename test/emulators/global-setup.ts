@@ -4,11 +4,13 @@ import type { TestProject } from "vitest/node";
 import { startIadvizeEmulator } from "./iadvize/server.ts";
 import { CAR_DEALER, DEMO_USER } from "./iadvize/seed.ts";
 import { startSalesforceEmulator } from "./salesforce/server.ts";
+import { startCallCentreEmulator } from "./callcentre/server.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
     iadvizeUrl: string;
     salesforceUrl: string;
+    callcentreUrl: string;
   }
 }
 
@@ -19,7 +21,10 @@ export default async function setup(project: TestProject) {
   project.provide("iadvizeUrl", iadvize.url);
   const salesforce = await startSalesforceEmulator();
   project.provide("salesforceUrl", salesforce.url);
+  const callcentre = await startCallCentreEmulator();
+  project.provide("callcentreUrl", callcentre.url);
   return async () => {
+    await callcentre.close();
     await iadvize.close();
     await salesforce.close();
   };

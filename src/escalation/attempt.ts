@@ -1,0 +1,68 @@
+// One call to the call-centre platform and what it leaves in D1: scheduled, refused
+// (the number, or for another reason), to retry from the queue, or of unknown outcome
+// when a platform that cannot recognise a repeat did not answer in time: better no
+// callback than two.
+import { log } from "../log.ts";
+import type { ProviderDeps, CallbackProvider, CallbackRequest, ProviderResult } from "./providers/types.ts";
+import { updateStatement } from "./store.ts";
+import type { EscalationStatus } from "./store.ts";
+
+/** Calls made from the queue, after the first one. */
+export const MAX_ATTEMPTS = 5;
+/** How long a platform may take to answer; the bot's answer does not wait that long. */
+export const PROVIDER_TIMEOUT_MS = 20_000;
+
+export interface AttemptDeps {
+  db: D1Database;
+  now: () => Date;
+  fetch: typeof fetch;
+  token: ProviderDeps["token"];
+  /** Queues a later attempt. */
+  retryLater: (escalationId: string, delaySeconds: number) => Promise<void>;
+  /** Tells the CRM sync that the conversation's escalation changed. */
+  conversationChanged: (conversationId: string) => Promise<void>;
+}
+
+export interface Recorded {
+  result: ProviderResult;
+  status: EscalationStatus;
+  reason: string | null;
+  reference: string | null;
+}
+
+function outcome(result: ProviderResult, provider: CallbackProvider, attempts: number): Omit<Recorded, "result"> {
+  switch (result.kind) {
+    case "scheduled":
+      return { status: "scheduled", reason: null, reference: result.reference };
+    case "number_refused":
+      return { status: "rejected", reason: "number_refused", reference: null };
+    case "refused":
+      return { status: "rejected", reason: `provider_refused:${result.code}`, reference: null };
+    case "transient":
+      return { status: attempts >= MAX_ATTEMPTS ? "failed" : "retrying", reason: result.code, reference: null };
+    case "ambiguous":
+      if (provider.idempotent) return { status: attempts >= MAX_ATTEMPTS ? "failed" : "retrying", reason: result.code, reference: null };
+      return { status: "unknown_outcome", reason: result.code, reference: null };
+  }
+}
+
+export async function attempt(
+  deps: AttemptDeps,
+  provider: CallbackProvider,
+  req: CallbackRequest,
+  attemptNumber: number,
+): Promise<Recorded> {
+  let result: ProviderResult;
+  try {
+    result = await provider.request(req, { fetch: deps.fetch, signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS), token: deps.token });
+  } catch {
+    // A token endpoint that failed, or a bug in a provider module: nothing reached the platform's callback API.
+    result = { kind: "transient", code: "provider_error" };
+  }
+  const o = outcome(result, provider, attemptNumber);
+  await updateStatement(deps.db, req.escalationId, o.status, { reason: o.reason, providerRef: o.reference, attempt: true }, deps.now()).run();
+  log.info("escalation.attempt", { escalationId: req.escalationId, tenantId: req.tenantId, provider: provider.name, outcome: o.status, code: o.reason ?? undefined, attempt: attemptNumber });
+  if (o.status === "retrying") await deps.retryLater(req.escalationId, Math.min(30 * 2 ** (attemptNumber - 1), 3600));
+  if (req.conversationId) await deps.conversationChanged(req.conversationId);
+  return { result, ...o };
+}

@@ -1,0 +1,46 @@
+// What the providers share: sending with the deadline's signal, and reading answers.
+
+import type { ProviderResult } from "./types.ts";
+
+export type Sent = { ok: true; res: Response } | { ok: false; result: ProviderResult };
+
+export async function send(fetcher: typeof fetch, url: string, init: RequestInit, signal: AbortSignal): Promise<Sent> {
+  try {
+    return { ok: true, res: await fetcher(url, { ...init, signal }) };
+  } catch (err) {
+    const timedOut = err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError");
+    return { ok: false, result: timedOut ? { kind: "ambiguous", code: "timeout" } : { kind: "transient", code: "network" } };
+  }
+}
+
+/** The answers every platform gives the same meaning: overload and outages, and refused credentials. */
+export function common(res: Response): ProviderResult | undefined {
+  if (res.status === 429 || res.status >= 500) return { kind: "transient", code: `http_${res.status}` };
+  if (res.status === 401 || res.status === 403) return { kind: "refused", code: "auth_failed" };
+  return undefined;
+}
+
+export async function jsonOf(res: Response): Promise<unknown> {
+  return res.json().catch(() => null);
+}
+
+export const basic = (user: string, password: string) => `Basic ${btoa(`${user}:${password}`)}`;
+
+/** OAuth client credentials (Genesys, Talkdesk): Basic auth, form body. */
+export async function clientCredentials(
+  fetcher: typeof fetch,
+  tokenUrl: string,
+  clientId: string,
+  clientSecret: string,
+  extra: Record<string, string> = {},
+): Promise<{ token: string; expiresInSec: number }> {
+  const res = await fetcher(tokenUrl, {
+    method: "POST",
+    headers: { authorization: basic(clientId, clientSecret), "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "client_credentials", ...extra }).toString(),
+    signal: AbortSignal.timeout(5000),
+  });
+  const body = (await jsonOf(res)) as { access_token?: unknown; expires_in?: unknown } | null;
+  if (!res.ok || typeof body?.access_token !== "string") throw new Error(`token endpoint answered ${res.status}`);
+  return { token: body.access_token, expiresInSec: typeof body.expires_in === "number" ? body.expires_in : 3600 };
+}

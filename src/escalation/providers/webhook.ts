@@ -1,0 +1,51 @@
+// A generic signed JSON webhook, for any platform the customer runs: POST to their URL,
+// `x-connector-signature: sha256=<hex HMAC-SHA256 of the raw body>`, and an
+// Idempotency-Key (the escalation id) so that a repeated request makes no second call.
+// 2xx: scheduled (a `reference` in the JSON answer is kept); 422: the number is refused.
+import { hmacSha256Hex } from "../../lib/hmac.ts";
+import { common, jsonOf, send } from "./http.ts";
+import type { CallbackProvider, CallbackRequest, ProviderConfig, ProviderDeps, ProviderResult } from "./types.ts";
+
+type Config = Extract<ProviderConfig, { type: "webhook" }>;
+
+export function webhookProvider(config: Config): CallbackProvider {
+  return {
+    name: "webhook",
+    idempotent: true,
+    async request(req: CallbackRequest, deps: ProviderDeps): Promise<ProviderResult> {
+      const body = JSON.stringify({
+        type: "callback.requested",
+        id: req.escalationId,
+        tenantId: req.tenantId,
+        phone: req.phone,
+        visitorName: req.visitorName ?? null,
+        reason: req.reason ?? null,
+        preferredTime: req.preferredTime ?? null,
+        language: req.language,
+        conversationId: req.conversationId ?? null,
+      });
+      const sent = await send(
+        deps.fetch,
+        config.url,
+        {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "idempotency-key": req.escalationId,
+            "x-connector-signature": `sha256=${await hmacSha256Hex(config.secret, body)}`,
+          },
+          body,
+        },
+        deps.signal,
+      );
+      if (!sent.ok) return sent.result;
+      const known = common(sent.res);
+      if (known) return known;
+      if (sent.res.ok) {
+        const answer = (await jsonOf(sent.res)) as { reference?: unknown } | null;
+        return { kind: "scheduled", reference: typeof answer?.reference === "string" ? answer.reference.slice(0, 255) : null };
+      }
+      return sent.res.status === 422 ? { kind: "number_refused", code: "http_422" } : { kind: "refused", code: `http_${sent.res.status}` };
+    },
+  };
+}

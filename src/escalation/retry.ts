@@ -1,0 +1,33 @@
+// A later attempt, from the queue, for an escalation the platform could not take yet.
+import type { Bindings, Config } from "../env.ts";
+import { log } from "../log.ts";
+import { getTenantConfig } from "../tenants/store.ts";
+import { attempt } from "./attempt.ts";
+import { attemptDeps } from "./deps.ts";
+import type { Language } from "./messages.ts";
+import { providerFor } from "./providers/index.ts";
+import { get, openDetails, updateStatement } from "./store.ts";
+
+export async function retryEscalation(env: Bindings, config: Config, tenantId: string, escalationId: string): Promise<void> {
+  const row = await get(env.DB, escalationId);
+  // Done meanwhile (a late answer was recorded), or not ours: nothing to do, and never a second call.
+  if (!row || row.tenant_id !== tenantId || row.status !== "retrying") return;
+  const tenant = await getTenantConfig(env.DB, config.ENCRYPTION_KEY, tenantId);
+  const deps = attemptDeps(env, config, tenantId);
+  if (!tenant?.escalation) {
+    await updateStatement(env.DB, escalationId, "failed", { reason: "not_configured" }, deps.now()).run();
+    log.warn("escalation.not_configured", { escalationId, tenantId });
+    return;
+  }
+  const details = await openDetails(config.ENCRYPTION_KEY, row);
+  await attempt(deps, providerFor(tenant.escalation.provider), {
+    escalationId,
+    tenantId,
+    phone: details.phone,
+    visitorName: details.visitorName,
+    reason: details.reason,
+    preferredTime: details.preferredTime,
+    language: row.language as Language,
+    conversationId: row.conversation_id ?? undefined,
+  }, row.attempts + 1);
+}

@@ -1,0 +1,71 @@
+// The endpoint a bot's "API connection" card calls: GET, POST or PUT
+// /escalations/:key/callback (or /escalations/callback with the key as a bearer token),
+// inputs in the query string or a JSON or form body. Business outcomes answer 200 with
+// {status, message, …} for the bot to map; a missing or unknown key, 401 or 404.
+import { Hono } from "hono";
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env.ts";
+import { AppError } from "../errors.ts";
+import { readBodyLimited } from "../lib/read-body.ts";
+import { issuesOf } from "../lib/zod-issues.ts";
+import { getTenantConfig } from "../tenants/store.ts";
+import { attemptDeps } from "./deps.ts";
+import { collectInputs, EscalationInput } from "./inputs.ts";
+import { tenantOfKey } from "./keys.ts";
+import { OPENAPI } from "./openapi.ts";
+import { requestCallback } from "./request.ts";
+
+/** iAdvize waits 6 s; the answer leaves within 5 s whatever the platform does. */
+export const PROVIDER_DEADLINE_MS = 4000;
+
+async function bodyOf(c: Context<AppEnv>): Promise<Record<string, unknown>> {
+  if (c.req.method === "GET") return {};
+  const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
+  const raw = await readBodyLimited(c.req.raw, 16 * 1024);
+  if (raw.length === 0) return {};
+  const text = new TextDecoder().decode(raw);
+  if (type === "application/x-www-form-urlencoded") return Object.fromEntries(new URLSearchParams(text));
+  try {
+    const json: unknown = JSON.parse(text);
+    if (json && typeof json === "object" && !Array.isArray(json)) return json as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new AppError("invalid_request", "The body must be a JSON object or form fields.");
+}
+
+async function handle(c: Context<AppEnv>, key: string | undefined): Promise<Response> {
+  if (!key) {
+    c.header("WWW-Authenticate", 'Bearer realm="escalations"');
+    throw new AppError("unauthorized", "The escalation key is missing: put it in the URL or as a bearer token.");
+  }
+  const tenantId = await tenantOfKey(c.env.DB, key);
+  if (!tenantId) throw new AppError("not_found", "No escalation endpoint has this key.");
+  const config = c.var.config;
+  const tenant = await getTenantConfig(c.env.DB, config.ENCRYPTION_KEY, tenantId);
+  if (!tenant?.escalation) throw new AppError("not_found", "Escalation is not configured for this key.");
+
+  const parsed = EscalationInput.safeParse(collectInputs(new URL(c.req.url).searchParams, await bodyOf(c)));
+  if (!parsed.success) throw new AppError("invalid_request", "The escalation inputs are invalid.", { details: issuesOf(parsed.error) });
+
+  const answer = await requestCallback(
+    {
+      ...attemptDeps(c.env, config, tenantId),
+      keys: config.ENCRYPTION_KEY,
+      tenantId,
+      deadlineMs: PROVIDER_DEADLINE_MS,
+      waitUntil: (p) => c.executionCtx.waitUntil(p),
+    },
+    tenant.escalation,
+    parsed.data,
+  );
+  c.header("cache-control", "no-store");
+  return c.json(answer, 200);
+}
+
+const bearer = (c: Context<AppEnv>) => /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+
+export const escalationRoutes = new Hono<AppEnv>()
+  .get("/openapi.json", (c) => c.json(OPENAPI))
+  .on(["GET", "POST", "PUT"], "/callback", (c) => handle(c, bearer(c)))
+  .on(["GET", "POST", "PUT"], "/:key/callback", (c) => handle(c, c.req.param("key")));

@@ -1,0 +1,191 @@
+// Call-centre platforms, emulated on one HTTP server, each under its own path and
+// following its documented contract, authentication included:
+//   /webhook/{account}                         signed JSON (x-connector-signature, Idempotency-Key)
+//   /genesys/oauth/token, /genesys/api/v2/conversations/callbacks   client credentials, then Bearer
+//   /twilio/2010-04-01/Accounts/{Sid}/Calls.json                   Basic SID:token, form body
+//   /talkdesk/oauth/token, /talkdesk/calls/callback                client credentials (scope callback:write)
+//   /aircall/v1/users/{id}/calls                                   Basic api_id:api_token, 204
+// Each account (webhook name, client id, SID, api id) has its own switches: numbers to
+// refuse, a delay before answering, and 5xx answers.
+import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { createServer } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { delay, readBody, sendJson } from "../http.ts";
+
+export interface Account {
+  /** webhook: the HMAC secret; genesys/talkdesk: the client secret; twilio: the auth token; aircall: the api token. */
+  secret: string;
+  refuseNumbers?: string[];
+  delayMs?: number;
+  fail5xx?: number;
+}
+
+export interface ReceivedCallback {
+  provider: string;
+  account: string;
+  phone: string;
+  reference: string;
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface CallCentreEmulator {
+  url: string;
+  accounts: Map<string, Account>;
+  received: ReceivedCallback[];
+  close(): Promise<void>;
+}
+
+function basicAuth(req: IncomingMessage): [string, string] | undefined {
+  const m = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? "");
+  if (!m?.[1]) return undefined;
+  const [user, ...rest] = Buffer.from(m[1], "base64").toString("utf8").split(":");
+  return user === undefined ? undefined : [user, rest.join(":")];
+}
+
+export async function startCallCentreEmulator(opts: { port?: number } = {}): Promise<CallCentreEmulator> {
+  const accounts = new Map<string, Account>();
+  const received: ReceivedCallback[] = [];
+  const tokens = new Map<string, string>(); // token → account
+  const idempotency = new Map<string, string>(); // account:key → reference
+
+  async function faults(account: Account, res: ServerResponse): Promise<boolean> {
+    if (account.delayMs) await delay(account.delayMs);
+    if ((account.fail5xx ?? 0) > 0) {
+      account.fail5xx = (account.fail5xx ?? 0) - 1;
+      sendJson(res, 503, { message: "Service Unavailable" });
+      return true;
+    }
+    return false;
+  }
+
+  function record(provider: string, account: string, phone: string, body: unknown, req: IncomingMessage): string {
+    const reference = `${provider}-${randomUUID().slice(0, 8)}`;
+    received.push({ provider, account, phone, reference, body, headers: req.headers });
+    return reference;
+  }
+
+  async function oauth(req: IncomingMessage, res: ServerResponse, needScope?: string) {
+    const creds = basicAuth(req);
+    const form = new URLSearchParams(await readBody(req));
+    const account = creds ? accounts.get(creds[0]) : undefined;
+    if (!creds || !account || account.secret !== creds[1] || form.get("grant_type") !== "client_credentials") {
+      return sendJson(res, 401, { error: "invalid_client" });
+    }
+    if (needScope && !(form.get("scope") ?? "").split(" ").includes(needScope)) return sendJson(res, 400, { error: "invalid_scope" });
+    const token = randomUUID();
+    tokens.set(token, creds[0]);
+    return sendJson(res, 200, { access_token: token, token_type: "bearer", expires_in: 86399 });
+  }
+
+  const bearerAccount = (req: IncomingMessage) => {
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+    const name = token ? tokens.get(token) : undefined;
+    return name ? { name, account: accounts.get(name) } : undefined;
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL) {
+    let m: RegExpExecArray | null;
+    if (url.pathname.startsWith("/__emulator/")) {
+      if ((m = /^\/__emulator\/accounts\/([^/]+)$/.exec(url.pathname)) && req.method === "POST") {
+        const name = decodeURIComponent(m[1] ?? "");
+        accounts.set(name, { ...(accounts.get(name) ?? { secret: "" }), ...(JSON.parse(await readBody(req)) as Partial<Account>) } as Account);
+        return sendJson(res, 200, { ok: true });
+      }
+      if (url.pathname === "/__emulator/callbacks") {
+        const account = url.searchParams.get("account");
+        return sendJson(res, 200, received.filter((r) => !account || r.account === account).map(({ headers: _, ...r }) => r));
+      }
+      return sendJson(res, 404, { error: "unknown control route" });
+    }
+
+    if ((m = /^\/webhook\/([^/]+)$/.exec(url.pathname)) && req.method === "POST") {
+      const name = decodeURIComponent(m[1] ?? "");
+      const account = accounts.get(name);
+      const body = await readBody(req);
+      const expected = account ? `sha256=${createHmac("sha256", account.secret).update(body).digest("hex")}` : "";
+      const given = String(req.headers["x-connector-signature"] ?? "");
+      if (!account || given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
+        return sendJson(res, 401, { error: "bad signature" });
+      }
+      if (await faults(account, res)) return;
+      const payload = JSON.parse(body) as { phone: string };
+      if (account.refuseNumbers?.includes(payload.phone)) return sendJson(res, 422, { error: "invalid_number" });
+      const key = `${name}:${String(req.headers["idempotency-key"] ?? randomUUID())}`;
+      const known = idempotency.get(key);
+      if (known) return sendJson(res, 200, { reference: known, replayed: true });
+      const reference = record("webhook", name, payload.phone, payload, req);
+      idempotency.set(key, reference);
+      return sendJson(res, 201, { reference });
+    }
+
+    if (url.pathname === "/genesys/oauth/token" && req.method === "POST") return oauth(req, res);
+    if (url.pathname === "/genesys/api/v2/conversations/callbacks" && req.method === "POST") {
+      const who = bearerAccount(req);
+      if (!who?.account) return sendJson(res, 401, { status: 401, code: "authentication.required", message: "No authentication bearer token specified" });
+      const body = JSON.parse(await readBody(req)) as { callbackNumbers?: string[]; routingData?: { queueId?: string } };
+      if (await faults(who.account, res)) return;
+      const phone = body.callbackNumbers?.[0] ?? "";
+      if (!body.routingData?.queueId) return sendJson(res, 400, { status: 400, code: "bad.request", message: "routingData.queueId is required" });
+      if (who.account.refuseNumbers?.includes(phone)) return sendJson(res, 400, { status: 400, code: "invalid.phone.number", message: "Invalid callback number" });
+      const reference = record("genesys", who.name, phone, body, req);
+      return sendJson(res, 200, { conversation: { id: reference, selfUri: `/api/v2/conversations/${reference}` }, callbackIdentifiers: [{ type: "EXTERNAL", id: reference }] });
+    }
+
+    if ((m = /^\/twilio\/2010-04-01\/Accounts\/([^/]+)\/Calls\.json$/.exec(url.pathname)) && req.method === "POST") {
+      const sid = m[1] ?? "";
+      const creds = basicAuth(req);
+      const account = accounts.get(sid);
+      if (!creds || !account || creds[0] !== sid || creds[1] !== account.secret) return sendJson(res, 401, { code: 20003, message: "Authenticate", status: 401 });
+      const form = new URLSearchParams(await readBody(req));
+      if (await faults(account, res)) return;
+      const to = form.get("To") ?? "";
+      if (!form.get("From") || !(form.get("Url") || form.get("Twiml"))) return sendJson(res, 400, { code: 21205, message: "Url parameter is required.", status: 400 });
+      if (account.refuseNumbers?.includes(to)) return sendJson(res, 400, { code: 21211, message: `The 'To' number ${to} is not a valid phone number.`, status: 400 });
+      const reference = `CA${randomUUID().replaceAll("-", "")}`;
+      received.push({ provider: "twilio", account: sid, phone: to, reference, body: Object.fromEntries(form), headers: req.headers });
+      return sendJson(res, 201, { sid: reference, status: "queued", to, from: form.get("From") });
+    }
+
+    if (url.pathname === "/talkdesk/oauth/token" && req.method === "POST") return oauth(req, res, "callback:write");
+    if (url.pathname === "/talkdesk/calls/callback" && req.method === "POST") {
+      const who = bearerAccount(req);
+      if (!who?.account) return sendJson(res, 401, { code: "0000401", message: "Unauthorized" });
+      const body = JSON.parse(await readBody(req)) as { contact_phone_number?: string; talkdesk_phone_number?: string };
+      if (await faults(who.account, res)) return;
+      const phone = body.contact_phone_number ?? "";
+      if (who.account.refuseNumbers?.includes(phone)) return sendJson(res, 400, { code: "4000002", message: "Invalid request", fields: [{ name: "contact_phone_number", description: "invalid phone number" }] });
+      const reference = record("talkdesk", who.name, phone, body, req);
+      return sendJson(res, 201, { callback_id: reference });
+    }
+
+    if ((m = /^\/aircall\/v1\/users\/(\d+)\/calls$/.exec(url.pathname)) && req.method === "POST") {
+      const creds = basicAuth(req);
+      const account = creds ? accounts.get(creds[0]) : undefined;
+      if (!creds || !account || account.secret !== creds[1]) return sendJson(res, 401, { error: "Unauthorized" });
+      const body = JSON.parse(await readBody(req)) as { number_id?: number; to?: string };
+      if (await faults(account, res)) return;
+      if (account.refuseNumbers?.includes(body.to ?? "")) return sendJson(res, 400, { error: "Invalid 'to' number", troubleshoot: "Check the to number format (E.164)" });
+      record("aircall", creds[0], body.to ?? "", { ...body, userId: Number(m[1]) }, req);
+      res.writeHead(204);
+      return res.end();
+    }
+
+    return sendJson(res, 404, { error: "not found" });
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://emulator");
+    route(req, res, url).catch(() => {
+      if (!res.headersSent) sendJson(res, 500, { error: "emulator error" });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    accounts,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
