@@ -21,6 +21,8 @@ export interface AttemptDeps {
   retryLater: (escalationId: string, delaySeconds: number) => Promise<void>;
   /** Tells the CRM sync that the conversation's escalation changed. */
   conversationChanged: (conversationId: string) => Promise<void>;
+  /** How long the platform may take; PROVIDER_TIMEOUT_MS unless a test says otherwise. */
+  providerTimeoutMs?: number;
 }
 
 export interface Recorded {
@@ -54,7 +56,7 @@ export async function attempt(
 ): Promise<Recorded> {
   let result: ProviderResult;
   try {
-    result = await provider.request(req, { fetch: deps.fetch, signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS), token: deps.token });
+    result = await provider.request(req, { fetch: deps.fetch, signal: AbortSignal.timeout(deps.providerTimeoutMs ?? PROVIDER_TIMEOUT_MS), token: deps.token });
   } catch {
     // A token endpoint that failed, or a bug in a provider module: nothing reached the platform's callback API.
     result = { kind: "transient", code: "provider_error" };

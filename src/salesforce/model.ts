@@ -29,6 +29,9 @@ export const CONVERSATION = {
   answers: "Answers__c",
   unanswered: "Unanswered__c",
   satisfaction: "Satisfaction__c",
+  callbackRequestedAt: "Callback_Requested_At__c",
+  callbackOutcome: "Callback_Outcome__c",
+  callbackReference: "Callback_Reference__c",
 } as const;
 
 /** Every custom field the code writes, per object: checked against the package by a test. */

@@ -18,6 +18,8 @@ export interface SyncItem {
   closedAt: string | null;
   operatorIds: number[];
   satisfaction: Record<string, unknown> | null;
+  /** The conversation's latest chat-to-call escalation, if any. */
+  escalation: { status: string; reason: string | null; reference: string | null; requestedAt: string } | null;
   read: ConversationForCrm;
 }
 
@@ -239,6 +241,11 @@ function conversationRecord(item: SyncItem, link: Link, mapped: Map<string, { va
   };
   const satisfaction = satisfactionText(item.satisfaction);
   if (satisfaction) record[CONVERSATION.satisfaction] = text(CONVERSATION.satisfaction, satisfaction);
+  if (item.escalation) {
+    record[CONVERSATION.callbackRequestedAt] = item.escalation.requestedAt;
+    record[CONVERSATION.callbackOutcome] = text(CONVERSATION.callbackOutcome, item.escalation.reason ? `${item.escalation.status}: ${item.escalation.reason}` : item.escalation.status);
+    if (item.escalation.reference) record[CONVERSATION.callbackReference] = text(CONVERSATION.callbackReference, item.escalation.reference);
+  }
   for (const [field, { value }] of mapped) record[field] = value;
   return record;
 }

@@ -20,6 +20,7 @@ import { writePlan } from "../salesforce/write.ts";
 import type { TenantConfig } from "../tenants/schema.ts";
 import { getTenantConfig } from "../tenants/store.ts";
 import { readConversation } from "./read-conversation.ts";
+import { latestForConversation } from "../escalation/store.ts";
 
 /** Conversations per run: one Salesforce collection holds 200, and each costs one iAdvize read. */
 export const SYNC_BATCH = 100;
@@ -35,8 +36,13 @@ export type RunResult =
 
 async function contentHash(item: SyncItem, tenant: TenantConfig): Promise<string> {
   const { conversation, extraction } = item.read;
-  const material = JSON.stringify([conversation, extraction, item.operatorIds, item.satisfaction, item.channel, item.closedAt, tenant.mapping, tenant.salesforce?.leadSource]);
+  const material = JSON.stringify([conversation, extraction, item.operatorIds, item.satisfaction, item.escalation, item.channel, item.closedAt, tenant.mapping, tenant.salesforce?.leadSource]);
   return toHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(material)));
+}
+
+async function escalationOf(db: D1Database, tenantId: string, conversationId: string): Promise<SyncItem["escalation"]> {
+  const e = await latestForConversation(db, tenantId, conversationId);
+  return e ? { status: e.status, reason: e.reason, reference: e.provider_ref, requestedAt: e.created_at } : null;
 }
 
 async function inPool<T, R>(items: readonly T[], size: number, run: (item: T) => Promise<R>): Promise<R[]> {
@@ -87,6 +93,7 @@ export async function syncTenant(db: D1Database, config: Config, tenantId: strin
         closedAt: c.closed_at,
         operatorIds: JSON.parse(c.operator_ids) as number[],
         satisfaction: c.satisfaction ? (JSON.parse(c.satisfaction) as Record<string, unknown>) : null,
+        escalation: await escalationOf(db, tenantId, c.conversation_id),
         read,
       };
       const hash = await contentHash(item, tenant);

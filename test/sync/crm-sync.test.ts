@@ -220,3 +220,27 @@ describe("sync: assignment", () => {
     expect(lead?.OwnerId).not.toBe(INTEGRATION_USER);
   });
 });
+
+describe("sync: chat-to-call", () => {
+  it("shows the conversation's callback request on its Conversation record", async () => {
+    const { admin } = await import("../helpers/admin.ts");
+    const { account, ask, received } = await import("../helpers/escalation.ts");
+    const t = await newSyncTenant();
+    const acct = `acct-${crypto.randomUUID().slice(0, 8)}`;
+    await account(acct, { secret: "s" });
+    const current = await (await admin("GET", `/tenants/${t.tenantId}`)).json<{ tenant: { config: Record<string, unknown> } }>();
+    const key = `esc_${crypto.randomUUID().replaceAll("-", "")}`;
+    const put = await admin("PUT", `/tenants/${t.tenantId}`, {
+      ...current.tenant.config,
+      escalation: { key, provider: { type: "webhook", url: `${env.TEST_CALLCENTRE_URL}/webhook/${acct}`, secret: "s" }, defaultCountry: "FR", allowedCountries: ["FR"] },
+    });
+    expect(put.status).toBe(200);
+    const c = await pendingConversation(t);
+    const a = await ask(key, { phone: "0612345678", conversationId: c.id });
+    expect(a.status).toBe("scheduled");
+    await run(t);
+    const [conversation] = await records(t.org, "iAdvize_Conversation__c");
+    expect(conversation).toMatchObject({ Callback_Outcome__c: "scheduled", Callback_Reference__c: (await received(acct))[0]?.reference });
+    expect(conversation?.Callback_Requested_At__c).toBeTruthy();
+  });
+});

@@ -1,0 +1,169 @@
+// The escalation endpoint as a bot calls it: each outcome, the inputs, the key, the
+// repeat window, the limits, and never a 500.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { account, ask, callback, escalationTenant, received, row } from "../helpers/escalation.ts";
+import { BASE } from "../helpers/webhook.ts";
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("escalation: scheduled", () => {
+  it("asks the platform for a callback and tells the visitor, in French by default", async () => {
+    const t = await escalationTenant();
+    const a = await ask(t.key, { phone: "06 12 34 56 78", conversationId: "c0nv-1", visitorName: "Jane", reason: "test drive" });
+    expect(a).toMatchObject({ status: "scheduled", phone: "+33 6 12 34 56 78", message: "C'est noté : un conseiller va vous rappeler au +33 6 12 34 56 78." });
+    const calls = await received(t.account);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ phone: "+33612345678", body: { id: a.escalationId, visitorName: "Jane", reason: "test drive", conversationId: "c0nv-1", language: "fr" } });
+    expect(a.callbackId).toBe(calls[0]?.reference);
+    const r = await row(a.escalationId);
+    expect(r).toMatchObject({ status: "scheduled", provider: "webhook", provider_ref: a.callbackId, conversation_id: "c0nv-1", country: "FR" });
+    // The number and the name are sealed in D1.
+    expect(JSON.stringify(r)).not.toMatch(/612345678|Jane/);
+  });
+
+  it("takes inputs from a JSON body, a form body (PUT), or with the key as a bearer token", async () => {
+    const t = await escalationTenant();
+    expect((await ask(t.key, { phone: "+32 470 12 34 56", language: "en" }, { method: "POST" })).status).toBe("scheduled");
+    expect((await ask(t.key, { phone: "0612345679" }, { method: "PUT", form: true })).status).toBe("scheduled");
+    const viaBearer = await ask(t.key, { phone: "0612345670", lang: "en-GB" }, { bearer: true });
+    expect(viaBearer).toMatchObject({ status: "scheduled", message: "Done: an advisor will call you back on +33 6 12 34 56 70." });
+  });
+});
+
+describe("escalation: the number", () => {
+  it.each([
+    ["", "empty"],
+    ["my number", "not_a_number"],
+    ["06 12", "too_short"],
+    ["06 12 34 56 78 99", "too_long"],
+    ["+44 20 7946 0958", "country_not_served"],
+    ["08 99 12 34 56", "number_type_not_allowed"],
+  ])("%j is invalid_phone (%s), with a sentence that lets the visitor correct it", async (phone, reason) => {
+    const t = await escalationTenant();
+    const a = await ask(t.key, { phone, language: "en" });
+    expect(a.status).toBe("invalid_phone");
+    expect(a.reason).toBe(reason);
+    expect(a.message.length).toBeGreaterThan(20);
+    expect(await received(t.account)).toHaveLength(0);
+  });
+
+  it("passes on the platform's refusal of the number", async () => {
+    const t = await escalationTenant();
+    await account(t.account, { refuseNumbers: ["+33612345678"] });
+    expect(await ask(t.key, { phone: "0612345678" })).toMatchObject({ status: "invalid_phone", reason: "number_refused" });
+  });
+
+  it("uses the tenant's own texts", async () => {
+    const t = await escalationTenant({ messages: { fr: { too_short: "Il manque des chiffres !" } } });
+    expect((await ask(t.key, { phone: "0612" })).message).toBe("Il manque des chiffres !");
+  });
+});
+
+describe("escalation: consent", () => {
+  it("refuses without consent when the tenant requires it, and records it when given", async () => {
+    const t = await escalationTenant({ requireConsent: true });
+    expect(await ask(t.key, { phone: "0612345678" })).toMatchObject({ status: "rejected", reason: "consent_required" });
+    expect(await ask(t.key, { phone: "0612345678", consent: "non" })).toMatchObject({ status: "rejected", reason: "consent_required" });
+    const a = await ask(t.key, { phone: "0612345678", consent: "oui" });
+    expect(a.status).toBe("scheduled");
+    expect((await row(a.escalationId))?.consent).toBe(1);
+  });
+});
+
+describe("escalation: one callback per request", () => {
+  it("a bot retrying the same request gets the same answer and makes no second call", async () => {
+    const t = await escalationTenant();
+    const first = await ask(t.key, { phone: "0612345678", conversationId: "conv-a" });
+    const again = await ask(t.key, { phone: "+33 6 12 34 56 78", conversationId: "conv-a" });
+    expect(again).toEqual(first);
+    expect(await received(t.account)).toHaveLength(1);
+  });
+
+  it("concurrent repeats make one call", async () => {
+    const t = await escalationTenant();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => ask(t.key, { phone: "0612345678", conversationId: "conv-b" })));
+    expect(new Set(answers.map((a) => a.escalationId)).size).toBe(1);
+    expect(await received(t.account)).toHaveLength(1);
+  });
+});
+
+describe("escalation: rate limits", () => {
+  it("per number and day", async () => {
+    const t = await escalationTenant({ perNumberPerDay: 2 });
+    expect((await ask(t.key, { phone: "0612345678", conversationId: "1" })).status).toBe("scheduled");
+    expect((await ask(t.key, { phone: "0612345678", conversationId: "2" })).status).toBe("scheduled");
+    expect(await ask(t.key, { phone: "0612345678", conversationId: "3" })).toMatchObject({ status: "rejected", reason: "rate_limited" });
+    expect((await ask(t.key, { phone: "0612345679", conversationId: "4" })).status).toBe("scheduled");
+    expect(await received(t.account)).toHaveLength(3);
+  });
+
+  it("per tenant and minute", async () => {
+    const t = await escalationTenant({ perTenantPerMinute: 2 });
+    await ask(t.key, { phone: "0612345671" });
+    await ask(t.key, { phone: "0612345672" });
+    expect(await ask(t.key, { phone: "0612345673" })).toMatchObject({ status: "rejected", reason: "rate_limited" });
+  });
+});
+
+describe("escalation: the deadline", () => {
+  it("answers pending within 5 s when the platform is slow, and records the late answer without a second call", async () => {
+    const t = await escalationTenant();
+    await account(t.account, { delayMs: 6000 });
+    const started = Date.now();
+    const a = await ask(t.key, { phone: "0612345678" });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(a).toMatchObject({ status: "pending", message: "Votre demande de rappel au +33 6 12 34 56 78 est bien enregistrée ; un conseiller vous appellera dès que possible." });
+    await account(t.account, { delayMs: 0 });
+    const deadline = Date.now() + 15_000;
+    while ((await row(a.escalationId))?.status === "requested" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect((await row(a.escalationId))?.status).toBe("scheduled");
+    expect(await received(t.account)).toHaveLength(1);
+  }, 30_000);
+});
+
+describe("escalation: bad requests", () => {
+  it("401 without a key, 404 for an unknown key", async () => {
+    const { exports } = await import("cloudflare:workers");
+    const missing = await exports.default.fetch(`${BASE}/escalations/callback?phone=0612345678`);
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toMatchObject({ error: { code: "unauthorized" } });
+    const unknown = await callback("not-a-key", { phone: "0612345678" });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: "not_found" } });
+  });
+
+  it("400 for a request with no phone input at all, or a body that is not JSON", async () => {
+    const t = await escalationTenant();
+    const res = await callback(t.key, { conversationId: "x" });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: "invalid_request", details: [{ path: "phone" }] } });
+    const { exports } = await import("cloudflare:workers");
+    const bad = await exports.default.fetch(`${BASE}/escalations/${t.key}/callback`, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    expect(bad.status).toBe(400);
+  });
+
+  it("never logs the number", async () => {
+    const lines: string[] = [];
+    for (const level of ["log", "warn", "error"] as const) vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" ")));
+    const t = await escalationTenant();
+    await ask(t.key, { phone: "06 12 34 56 78", visitorName: "Jane Doe" });
+    await ask(t.key, { phone: "0612" });
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).not.toMatch(/12.?34.?56|Jane/);
+  });
+
+  it("serves its OpenAPI description", async () => {
+    const { exports } = await import("cloudflare:workers");
+    const res = await exports.default.fetch(`${BASE}/escalations/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = await res.json<{ openapi: string; paths: Record<string, unknown> }>();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toContain("/escalations/{key}/callback");
+  });
+
+  it("refuses a key shorter than 24 characters at configuration", async () => {
+    const { admin } = await import("../helpers/admin.ts");
+    const res = await admin("PUT", "/tenants/ha-77", { escalation: { key: "short", provider: { type: "webhook", url: "https://x.example", secret: "s" }, defaultCountry: "FR", allowedCountries: ["FR"] } });
+    expect(res.status).toBe(400);
+  });
+});
