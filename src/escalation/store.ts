@@ -131,3 +131,47 @@ export async function latestForConversation(db: D1Database, tenantId: string, co
     .bind(tenantId, conversationId)
     .first();
 }
+
+export interface AuditRow {
+  id: string;
+  createdAt: string;
+  conversationId: string | null;
+  status: EscalationStatus;
+  reason: string | null;
+  provider: string;
+  providerRef: string | null;
+  country: string | null;
+  consent: boolean | null;
+  attempts: number;
+}
+
+/** The tenant's escalations for an audit: never the number or the name. */
+export async function audit(db: D1Database, tenantId: string, since: Date, limit: number): Promise<AuditRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, created_at, conversation_id, status, reason, provider, provider_ref, country, consent, attempts
+       FROM escalations WHERE tenant_id = ?1 AND created_at >= ?2 ORDER BY created_at DESC LIMIT ?3`,
+    )
+    .bind(tenantId, since.toISOString(), limit)
+    .all<{ id: string; created_at: string; conversation_id: string | null; status: EscalationStatus; reason: string | null; provider: string; provider_ref: string | null; country: string | null; consent: number | null; attempts: number }>();
+  return results.map((r) => ({
+    id: r.id,
+    createdAt: r.created_at,
+    conversationId: r.conversation_id,
+    status: r.status,
+    reason: r.reason,
+    provider: r.provider,
+    providerRef: r.provider_ref,
+    country: r.country,
+    consent: r.consent === null ? null : r.consent === 1,
+    attempts: r.attempts,
+  }));
+}
+
+export async function countsByStatus(db: D1Database, tenantId: string, since: Date): Promise<Record<string, number>> {
+  const { results } = await db
+    .prepare(`SELECT status, COUNT(*) AS n FROM escalations WHERE tenant_id = ?1 AND created_at >= ?2 GROUP BY status`)
+    .bind(tenantId, since.toISOString())
+    .all<{ status: string; n: number }>();
+  return Object.fromEntries(results.map((r) => [r.status, r.n]));
+}

@@ -12,6 +12,7 @@ import { log } from "../log.ts";
 import { enqueueAll } from "../queues.ts";
 import { dropStoredTokens } from "../lib/token-cache.ts";
 import { MIN_KEY_LENGTH, setKeyStatements } from "../escalation/keys.ts";
+import { audit, countsByStatus } from "../escalation/store.ts";
 import { TenantId, TenantInput } from "./schema.ts";
 import { redact, splitSecrets } from "./secrets.ts";
 import type { TenantRecord } from "./store.ts";
@@ -46,7 +47,16 @@ export const tenantRoutes = new Hono<AppEnv>()
       events: await countByStatus(c.env.DB, id),
       conversations: await syncCounts(c.env.DB, id),
       salesforceUsage: await usageOf(c.env.DB, id),
+      escalationsLast30Days: await countsByStatus(c.env.DB, id, new Date(Date.now() - 30 * 86_400_000)),
     });
+  })
+  .get("/:tenantId/escalations", async (c) => {
+    const id = tenantIdParam(c.req.param("tenantId"));
+    const sinceParam = c.req.query("since");
+    const since = sinceParam ? new Date(sinceParam) : new Date(Date.now() - 30 * 86_400_000);
+    if (Number.isNaN(since.getTime())) throw new AppError("invalid_request", "since must be an ISO 8601 date.");
+    const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 100) || 100, 1), 1000);
+    return c.json({ escalations: await audit(c.env.DB, id, since, limit) });
   })
   .put("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));

@@ -167,3 +167,21 @@ describe("escalation: bad requests", () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe("escalation: audit", () => {
+  it("the admin API lists and counts escalations, without numbers", async () => {
+    const { admin } = await import("../helpers/admin.ts");
+    const t = await escalationTenant();
+    await ask(t.key, { phone: "0612345678", conversationId: "conv-audit", consent: "yes" });
+    await ask(t.key, { phone: "0612" });
+    const list = await admin("GET", `/tenants/${t.tenantId}/escalations`);
+    const text = await list.clone().text();
+    expect(text).not.toMatch(/612345678/);
+    const { escalations } = await list.json<{ escalations: Record<string, unknown>[] }>();
+    expect(escalations).toHaveLength(1);
+    expect(escalations[0]).toMatchObject({ status: "scheduled", conversationId: "conv-audit", provider: "webhook", country: "FR", consent: true, attempts: 1 });
+    const view = await (await admin("GET", `/tenants/${t.tenantId}`)).json<{ escalationsLast30Days: Record<string, number> }>();
+    expect(view.escalationsLast30Days).toEqual({ scheduled: 1 });
+    expect((await admin("GET", `/tenants/${t.tenantId}/escalations?since=yesterday`)).status).toBe(400);
+  });
+});
