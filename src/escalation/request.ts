@@ -66,18 +66,30 @@ function answerForAttempt(r: Recorded, id: string, language: Language, settings:
 
 export async function requestCallback(deps: RequestDeps, settings: EscalationSettings, input: EscalationInput): Promise<EscalationAnswer> {
   const language = languageOf(input.language, settings.language);
-  if (settings.requireConsent && input.consent !== true) return answer(language, settings, "rejected", "consent_required");
+  const now = deps.now();
+  const provider = providerFor(settings.provider);
+
+  // Refused before any call, and recorded for the audit: the raw input only as a keyed hash.
+  const refuse = async (status: "rejected" | "invalid_phone", reason: MessageKey): Promise<EscalationAnswer> => {
+    const id = crypto.randomUUID();
+    const raw = await phoneHash(deps.keys, deps.tenantId, input.phone.trim());
+    await insertUnlessRecent(
+      deps.db,
+      { id, tenantId: deps.tenantId, conversationId: input.conversationId, provider: provider.name, phoneHash: raw, idemHash: id, details: "", country: null, language, consent: input.consent, now, status: "rejected", reason },
+      now,
+    );
+    return answer(language, settings, status, reason, { escalationId: id });
+  };
+  if (settings.requireConsent && input.consent !== true) return refuse("rejected", "consent_required");
 
   const phone = checkPhone(input.phone, settings.defaultCountry, settings.allowedCountries);
-  if (!phone.ok) return answer(language, settings, "invalid_phone", phone.problem);
+  if (!phone.ok) return refuse("invalid_phone", phone.problem);
 
-  const now = deps.now();
   const [phoneKey, idem] = await Promise.all([phoneHash(deps.keys, deps.tenantId, phone.e164), idemHash(deps.keys, deps.tenantId, phone.e164, input.conversationId)]);
   const windowStart = new Date(now.getTime() - settings.idempotencyMinutes * 60_000);
   const earlier = await findRecent(deps.db, deps.tenantId, idem, windowStart);
   if (earlier) return answerForRow(earlier, language, settings, phone.display);
 
-  const provider = providerFor(settings.provider);
   const id = crypto.randomUUID();
   const details = await sealDetails(deps.keys, id, {
     phone: phone.e164,

@@ -44,7 +44,7 @@ export const openDetails = async (keys: readonly string[], row: Pick<EscalationR
 
 export async function findRecent(db: D1Database, tenantId: string, idem: string, since: Date): Promise<EscalationRow | null> {
   return db
-    .prepare(`SELECT * FROM escalations WHERE tenant_id = ?1 AND idem_hash = ?2 AND created_at > ?3 AND NOT (status = 'rejected' AND reason = 'rate_limited') ORDER BY created_at DESC LIMIT 1`)
+    .prepare(`SELECT * FROM escalations WHERE tenant_id = ?1 AND idem_hash = ?2 AND created_at > ?3 AND ${NOT_EARLY} ORDER BY created_at DESC LIMIT 1`)
     .bind(tenantId, idem, since.toISOString())
     .first<EscalationRow>();
 }
@@ -53,14 +53,18 @@ export async function get(db: D1Database, id: string): Promise<EscalationRow | n
   return db.prepare(`SELECT * FROM escalations WHERE id = ?1`).bind(id).first<EscalationRow>();
 }
 
-/** Requests counted by the rate limits: those that were not themselves refused by them. */
+/** Refusals made before any call: recorded for the audit, not counted by the limits or the repeat window. */
+export const EARLY_REFUSALS = ["rate_limited", "consent_required", "empty", "not_a_number", "too_short", "too_long", "invalid", "country_not_served", "number_type_not_allowed"] as const;
+const NOT_EARLY = `NOT (status = 'rejected' AND reason IN (${EARLY_REFUSALS.map((r) => `'${r}'`).join(", ")}))`;
+
+/** Requests counted by the rate limits: those that got as far as the call-centre platform. */
 export async function counts(db: D1Database, tenantId: string, phone: string, dayAgo: Date, minuteAgo: Date): Promise<{ number: number; tenant: number }> {
   const row = await db
     .prepare(
       `SELECT
          SUM(CASE WHEN phone_hash = ?2 AND created_at > ?3 THEN 1 ELSE 0 END) AS number,
          SUM(CASE WHEN created_at > ?4 THEN 1 ELSE 0 END) AS tenant
-       FROM escalations WHERE tenant_id = ?1 AND created_at > ?3 AND NOT (status = 'rejected' AND reason = 'rate_limited')`,
+       FROM escalations WHERE tenant_id = ?1 AND created_at > ?3 AND ${NOT_EARLY}`,
     )
     .bind(tenantId, phone, dayAgo.toISOString(), minuteAgo.toISOString())
     .first<{ number: number | null; tenant: number | null }>();
@@ -77,7 +81,7 @@ export interface NewEscalation {
   phoneHash: string;
   idemHash: string;
   details: string;
-  country: string;
+  country: string | null;
   language: string;
   consent: boolean | undefined;
   now: Date;
@@ -94,7 +98,7 @@ export async function insertUnlessRecent(db: D1Database, e: NewEscalation, windo
        SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13
        WHERE NOT EXISTS (
          SELECT 1 FROM escalations WHERE tenant_id = ?2 AND idem_hash = ?8 AND created_at > ?14
-           AND NOT (status = 'rejected' AND reason = 'rate_limited'))`,
+           AND ${NOT_EARLY})`,
     )
     .bind(
       e.id,

@@ -178,10 +178,11 @@ describe("escalation: audit", () => {
     const text = await list.clone().text();
     expect(text).not.toMatch(/612345678/);
     const { escalations } = await list.json<{ escalations: Record<string, unknown>[] }>();
-    expect(escalations).toHaveLength(1);
-    expect(escalations[0]).toMatchObject({ status: "scheduled", conversationId: "conv-audit", provider: "webhook", country: "FR", consent: true, attempts: 1 });
+    expect(escalations).toHaveLength(2);
+    expect(escalations.find((e) => e.status === "scheduled")).toMatchObject({ conversationId: "conv-audit", provider: "webhook", country: "FR", consent: true, attempts: 1 });
+    expect(escalations.find((e) => e.status === "rejected")).toMatchObject({ reason: "too_short", country: null, attempts: 0 });
     const view = await (await admin("GET", `/tenants/${t.tenantId}`)).json<{ escalationsLast30Days: Record<string, number> }>();
-    expect(view.escalationsLast30Days).toEqual({ scheduled: 1 });
+    expect(view.escalationsLast30Days).toEqual({ scheduled: 1, rejected: 1 });
     expect((await admin("GET", `/tenants/${t.tenantId}/escalations?since=yesterday`)).status).toBe(400);
   });
 });
