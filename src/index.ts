@@ -2,6 +2,7 @@
 import { app } from "./app.ts";
 import type { Bindings } from "./env.ts";
 import { redriveStale } from "./events/redrive.ts";
+import { redriveLostEscalations } from "./escalation/redrive.ts";
 import { configOf } from "./env.ts";
 import { log } from "./log.ts";
 import { CONVERSATION_QUEUE, DEAD_LETTER_QUEUE, SYNC_DEAD_LETTER_QUEUE, SYNC_QUEUE } from "./queues.ts";
@@ -37,6 +38,6 @@ export default {
 
   async scheduled(controller, env, ctx) {
     const now = new Date(controller.scheduledTime);
-    ctx.waitUntil(Promise.all([redriveStale(env, now), redriveStaleSyncs(env, now)]));
+    ctx.waitUntil(Promise.all([redriveStale(env, now), redriveStaleSyncs(env, now), redriveLostEscalations(env, now)]));
   },
 } satisfies ExportedHandler<Bindings, unknown>;

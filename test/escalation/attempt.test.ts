@@ -55,3 +55,26 @@ describe("escalation attempts", () => {
     expect(await row(a.escalationId)).toMatchObject({ status: "unknown_outcome", reason: "timeout" });
   }, 40_000);
 });
+
+describe("lost attempts", () => {
+  it("the cron sends a lost webhook attempt again, and marks others of unknown outcome", async () => {
+    const { createScheduledController, waitOnExecutionContext } = await import("cloudflare:test");
+    const { LOST_AFTER_MS } = await import("../../src/escalation/redrive.ts");
+    const old = new Date(Date.now() - LOST_AFTER_MS - 60_000).toISOString();
+    const insert = (id: string, provider: string) =>
+      env.DB.prepare(
+        `INSERT INTO escalations (id, tenant_id, status, provider, phone_hash, idem_hash, details, language, created_at, updated_at) VALUES (?1, 'ha-5', 'requested', ?2, 'h', ?1, '', 'fr', ?3, ?3)`,
+      ).bind(id, provider, old).run();
+    const [a, b] = [crypto.randomUUID(), crypto.randomUUID()];
+    await insert(a, "webhook");
+    await insert(b, "twilio");
+    const sendBatch = vi.spyOn(env.CONVERSATION_QUEUE, "sendBatch");
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now() }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await row(a)).toMatchObject({ status: "retrying", reason: "lost_attempt" });
+    expect(await row(b)).toMatchObject({ status: "unknown_outcome", reason: "lost_attempt" });
+    expect(sendBatch.mock.calls.flatMap(([m]) => [...m].map((x) => x.body))).toContainEqual({ kind: "escalation", tenantId: "ha-5", escalationId: a });
+    sendBatch.mockRestore();
+  });
+});

@@ -20,3 +20,5 @@ export function providerFor(config: ProviderConfig): CallbackProvider {
       return aircallProvider(config);
   }
 }
+
+export { isIdempotent } from "./idempotence.ts";

@@ -3,6 +3,7 @@
 // Idempotency-Key (the escalation id) so that a repeated request makes no second call.
 // 2xx: scheduled (a `reference` in the JSON answer is kept); 422: the number is refused.
 import { hmacSha256Hex } from "../../lib/hmac.ts";
+import { isIdempotent } from "./idempotence.ts";
 import { common, jsonOf, send } from "./http.ts";
 import type { CallbackProvider, CallbackRequest, ProviderConfig, ProviderDeps, ProviderResult } from "./types.ts";
 
@@ -11,7 +12,7 @@ type Config = Extract<ProviderConfig, { type: "webhook" }>;
 export function webhookProvider(config: Config): CallbackProvider {
   return {
     name: "webhook",
-    idempotent: true,
+    idempotent: isIdempotent("webhook"),
     async request(req: CallbackRequest, deps: ProviderDeps): Promise<ProviderResult> {
       const body = JSON.stringify({
         type: "callback.requested",
