@@ -26,5 +26,6 @@ export default defineConfig({
     setupFiles: ["./test/helpers/apply-migrations.ts"],
     testTimeout: 20_000,
     silent: "passed-only",
+    reporters: ["default", "./test/helpers/summary-reporter.ts"],
   },
 });

@@ -12,15 +12,12 @@ import { Pool } from "undici";
 import { startCallCentreEmulator } from "../emulators/callcentre/server.ts";
 import { percentile } from "./load.ts";
 import { startConnector } from "./runtime.ts";
+import { benchSecrets } from "./secrets.ts";
 
 const { values } = parseArgs({ options: { requests: { type: "string", default: "300" }, rounds: { type: "string", default: "3" } } });
 const REQUESTS = Number(values.requests);
 const ROUNDS = Number(values.rounds);
-const SECRETS = {
-  IADVIZE_WEBHOOK_SECRET: "bench-webhook-secret",
-  ADMIN_TOKEN: "bench-admin-token-0123456789",
-  ENCRYPTION_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
-};
+const SECRETS = benchSecrets();
 const KEY = `esc_${crypto.randomUUID().replaceAll("-", "")}`;
 
 const callcentre = await startCallCentreEmulator();

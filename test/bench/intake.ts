@@ -14,6 +14,7 @@ import { fixtures } from "../fixtures/webhooks/index.ts";
 import { median, percentile, runPhase } from "./load.ts";
 import type { PhaseResult, PreparedRequest } from "./load.ts";
 import { startConnector } from "./runtime.ts";
+import { benchSecrets } from "./secrets.ts";
 
 const { values } = parseArgs({
   options: {
@@ -26,11 +27,7 @@ const REQUESTS = Number(values.requests);
 const ROUNDS = Number(values.rounds);
 const CONCURRENCY = Number(values.concurrency);
 
-const SECRETS = {
-  IADVIZE_WEBHOOK_SECRET: "bench-webhook-secret",
-  ADMIN_TOKEN: "bench-admin-token-0123456789",
-  ENCRYPTION_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
-};
+const SECRETS = benchSecrets();
 
 // The empty handler answers what the intake answers, without reading the request.
 const EMPTY_WORKER = `export default { fetch() { return new Response('{"status":"accepted"}', { headers: { "content-type": "application/json" } }); } };`;

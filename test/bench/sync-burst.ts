@@ -16,15 +16,12 @@ import { CUSTOMER_FIELDS, DEMO_MAPPING } from "../emulators/salesforce/seed.ts";
 import { fixtures } from "../fixtures/webhooks/index.ts";
 import { percentile } from "./load.ts";
 import { startConnector } from "./runtime.ts";
+import { benchSecrets } from "./secrets.ts";
 
 const { values } = parseArgs({ options: { conversations: { type: "string", default: "1000" }, tenants: { type: "string", default: "4" } } });
 const TOTAL = Number(values.conversations);
 const TENANTS = Number(values.tenants);
-const SECRETS = {
-  IADVIZE_WEBHOOK_SECRET: "bench-webhook-secret",
-  ADMIN_TOKEN: "bench-admin-token-0123456789",
-  ENCRYPTION_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
-};
+const SECRETS = benchSecrets();
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const iadvize = await startIadvizeEmulator();

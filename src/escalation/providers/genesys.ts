@@ -1,6 +1,6 @@
 // Genesys Cloud: POST /api/v2/conversations/callbacks with the queue to route to,
 // after OAuth client credentials at the region's login host.
-import { clientCredentials, common, jsonOf, send } from "./http.ts";
+import { clientCredentials, common, jsonOf, postWithToken } from "./http.ts";
 import type { CallbackProvider, CallbackRequest, ProviderConfig, ProviderDeps, ProviderResult } from "./types.ts";
 
 type Config = Extract<ProviderConfig, { type: "genesys" }>;
@@ -19,14 +19,7 @@ export function genesysProvider(config: Config): CallbackProvider {
         ...(scheduled ? { callbackScheduledTime: scheduled } : {}),
         data: { escalationId: req.escalationId, ...(req.conversationId ? { iadvizeConversationId: req.conversationId } : {}), ...(req.reason ? { reason: req.reason } : {}) },
       });
-      const post = async (token: string) =>
-        send(deps.fetch, `${config.apiUrl.replace(/\/+$/, "")}/api/v2/conversations/callbacks`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body }, deps.signal);
-      let token = await deps.token(login(deps.fetch));
-      let sent = await post(token);
-      if (sent.ok && sent.res.status === 401) {
-        token = await deps.token(login(deps.fetch), token);
-        sent = await post(token);
-      }
+      const sent = await postWithToken(deps, `${config.apiUrl.replace(/\/+$/, "")}/api/v2/conversations/callbacks`, body, login(deps.fetch));
       if (!sent.ok) return sent.result;
       const known = common(sent.res);
       if (known) return known;

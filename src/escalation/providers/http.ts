@@ -1,6 +1,6 @@
 // What the providers share: sending with the deadline's signal, and reading answers.
 
-import type { ProviderResult } from "./types.ts";
+import type { ProviderDeps, ProviderResult } from "./types.ts";
 
 export type Sent = { ok: true; res: Response } | { ok: false; result: ProviderResult };
 
@@ -43,4 +43,22 @@ export async function clientCredentials(
   const body = (await jsonOf(res)) as { access_token?: unknown; expires_in?: unknown } | null;
   if (!res.ok || typeof body?.access_token !== "string") throw new Error(`token endpoint answered ${res.status}`);
   return { token: body.access_token, expiresInSec: typeof body.expires_in === "number" ? body.expires_in : 3600 };
+}
+
+/**
+ * POST a JSON body with the platform's OAuth token (Genesys, Talkdesk); a refused token
+ * is replaced once, and the request sent again.
+ */
+export async function postWithToken(
+  deps: ProviderDeps,
+  url: string,
+  body: string,
+  login: () => Promise<{ token: string; expiresInSec: number }>,
+): Promise<Sent> {
+  const post = (token: string) =>
+    send(deps.fetch, url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body }, deps.signal);
+  const token = await deps.token(login);
+  const sent = await post(token);
+  if (sent.ok && sent.res.status === 401) return post(await deps.token(login, token));
+  return sent;
 }

@@ -1,6 +1,6 @@
 // Talkdesk: POST /calls/callback with the account's Talkdesk number and the visitor's,
 // after OAuth client credentials with the scope callback:write.
-import { clientCredentials, common, jsonOf, send } from "./http.ts";
+import { clientCredentials, common, jsonOf, postWithToken } from "./http.ts";
 import type { CallbackProvider, CallbackRequest, ProviderConfig, ProviderDeps, ProviderResult } from "./types.ts";
 
 type Config = Extract<ProviderConfig, { type: "talkdesk" }>;
@@ -17,14 +17,7 @@ export function talkdeskProvider(config: Config): CallbackProvider {
         ...(req.reason ? [{ name: "reason", value: req.reason }] : []),
       ];
       const body = JSON.stringify({ talkdesk_phone_number: config.talkdeskPhoneNumber, contact_phone_number: req.phone, context: { fields } });
-      const post = (token: string) =>
-        send(deps.fetch, `${config.apiUrl.replace(/\/+$/, "")}/calls/callback`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body }, deps.signal);
-      let token = await deps.token(login(deps.fetch));
-      let sent = await post(token);
-      if (sent.ok && sent.res.status === 401) {
-        token = await deps.token(login(deps.fetch), token);
-        sent = await post(token);
-      }
+      const sent = await postWithToken(deps, `${config.apiUrl.replace(/\/+$/, "")}/calls/callback`, body, login(deps.fetch));
       if (!sent.ok) return sent.result;
       const known = common(sent.res);
       if (known) return known;
