@@ -1,17 +1,23 @@
-// The outside world of the local demo: the iAdvize and Salesforce emulators, seeded
-// with the car dealer conversation, its API user, and the customer's Salesforce org.
+// The outside world of the local demo: the iAdvize, Salesforce and call-centre emulators,
+// seeded with the car dealer conversation, its API user, the customer's Salesforce org
+// and call-centre account.
 import { startIadvizeEmulator } from "../emulators/iadvize/server.ts";
 import { CAR_DEALER, DEMO_USER } from "../emulators/iadvize/seed.ts";
 import { startSalesforceEmulator } from "../emulators/salesforce/server.ts";
 import { CUSTOMER_FIELDS } from "../emulators/salesforce/seed.ts";
+import { startCallCentreEmulator } from "../emulators/callcentre/server.ts";
 
 export const DEMO_ORG = { id: "demo", clientId: "demo-connected-app", clientSecret: "demo-client-secret" };
+/** The customer's own call-centre platform, reached by the generic signed webhook. */
+export const DEMO_CALLCENTRE = { account: "acme-callcentre", secret: "demo-callcentre-secret" };
 
-export async function startDemoEmulators(ports: { iadvize: number; salesforce: number }) {
+export async function startDemoEmulators(ports: { iadvize: number; salesforce: number; callcentre: number }) {
   const iadvize = await startIadvizeEmulator({ port: ports.iadvize });
   iadvize.addUser(DEMO_USER.username, DEMO_USER.password);
   iadvize.addConversation(CAR_DEALER);
   const salesforce = await startSalesforceEmulator({ port: ports.salesforce });
   salesforce.addOrg({ ...DEMO_ORG, extraFields: CUSTOMER_FIELDS });
-  return { iadvize, salesforce };
+  const callcentre = await startCallCentreEmulator({ port: ports.callcentre });
+  callcentre.accounts.set(DEMO_CALLCENTRE.account, { secret: DEMO_CALLCENTRE.secret });
+  return { iadvize, salesforce, callcentre };
 }

@@ -2,7 +2,7 @@
 // emulators, applies the D1 migrations, runs the Worker in workerd (wrangler dev, local
 // D1 and Queues, no cloud account), then shows it working: a demo tenant, a signed
 // `v2.conversation.closed` sent as iAdvize sends it, and the Lead and Conversation
-// record it becomes in the emulated Salesforce.
+// record it becomes in the emulated Salesforce; on the way, a bot asks for a callback.
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,12 +11,14 @@ import { fixtures } from "../fixtures/webhooks/index.ts";
 import { DEMO_USER } from "../emulators/iadvize/seed.ts";
 import { DEMO_MAPPING } from "../emulators/salesforce/seed.ts";
 import { ensureDevVars } from "./dev-vars.ts";
-import { DEMO_ORG, startDemoEmulators } from "./emulators.ts";
+import { DEMO_CALLCENTRE, DEMO_ORG, startDemoEmulators } from "./emulators.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const PORT = Number(process.env.PORT ?? 8787);
 const IADVIZE_PORT = PORT + 1;
 const SALESFORCE_PORT = PORT + 2;
+const CALLCENTRE_PORT = PORT + 3;
+const ESCALATION_KEY = "demo-escalation-key-5f0b9c2e7a41d386";
 const BASE = `http://127.0.0.1:${PORT}`;
 const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
 const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false" };
@@ -27,8 +29,8 @@ const vars = ensureDevVars(join(ROOT, ".dev.vars"));
 const secret = (vars.IADVIZE_WEBHOOK_SECRET ?? "").split(",")[0]?.trim() ?? "";
 const adminToken = vars.ADMIN_TOKEN ?? "";
 
-const emulators = await startDemoEmulators({ iadvize: IADVIZE_PORT, salesforce: SALESFORCE_PORT });
-say(`iAdvize emulator on ${emulators.iadvize.url}, Salesforce emulator on ${emulators.salesforce.url}`);
+const emulators = await startDemoEmulators({ iadvize: IADVIZE_PORT, salesforce: SALESFORCE_PORT, callcentre: CALLCENTRE_PORT });
+say(`emulators: iAdvize ${emulators.iadvize.url}, Salesforce ${emulators.salesforce.url}, call centre ${emulators.callcentre.url}`);
 
 // A fresh local D1 and Queues each run: the emulators start empty too, so the demo
 // tells the same story every time.
@@ -44,7 +46,7 @@ const worker = spawn(WRANGLER, ["dev", "--ip", "127.0.0.1", "--port", String(POR
 });
 const stop = () => {
   worker.kill("SIGTERM");
-  void Promise.all([emulators.iadvize.close(), emulators.salesforce.close()]).finally(() => process.exit(0));
+  void Promise.all([emulators.iadvize.close(), emulators.salesforce.close(), emulators.callcentre.close()]).finally(() => process.exit(0));
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
@@ -99,8 +101,23 @@ async function demo(): Promise<void> {
     iadvize: DEMO_USER,
     salesforce: { loginUrl: emulators.salesforce.url, auth: { type: "client_credentials", clientId: DEMO_ORG.clientId, clientSecret: DEMO_ORG.clientSecret } },
     mapping: DEMO_MAPPING,
+    escalation: {
+      key: ESCALATION_KEY,
+      provider: { type: "webhook", url: `${emulators.callcentre.url}/webhook/${DEMO_CALLCENTRE.account}`, secret: DEMO_CALLCENTRE.secret },
+      defaultCountry: "FR",
+      allowedCountries: ["FR", "BE"],
+      requireConsent: true,
+    },
   });
-  say(`PUT /admin/api/tenants/${tenantId} → ${put.status} (Q1 → Lead.Vehicle__c, Q2 → Lead.Engine__c, Q3 → Lead.Test_Drive__c, Q4 → Lead.Email)`);
+  say(`PUT /admin/api/tenants/${tenantId} → ${put.status} (Q1 → Lead.Vehicle__c, Q2 → Lead.Engine__c, Q3 → Lead.Test_Drive__c, Q4 → Lead.Email; chat-to-call through a signed webhook)`);
+
+  // The bot's API connection card, as iAdvize calls it: first a mistyped number, then the right one.
+  const conversationId = fixtures.conversationClosed.conversationId;
+  for (const phone of ["06 12 34", "06 12 34 56 78"]) {
+    const path = `/escalations/${ESCALATION_KEY}/callback?phone=${encodeURIComponent(phone)}&conversationId=${conversationId}&consent=oui`;
+    const res = await fetch(`${BASE}${path}`);
+    say(`bot: GET /escalations/<key>/callback?phone=${phone.replaceAll(" ", "+")}&… → ${res.status} ${await res.text()}`);
+  }
 
   const closed = { ...fixtures.conversationClosed, eventId: crypto.randomUUID() };
   for (const [name, event] of [["pushed", { ...fixtures.conversationPushed, eventId: crypto.randomUUID() }], ["closed", closed], ["closed (iAdvize retry)", closed]] as const) {
@@ -122,7 +139,7 @@ async function demo(): Promise<void> {
   if (!lead || !conversation) throw new Error("the conversation did not reach Salesforce");
   const pick = (r: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, r[k]]));
   say(`Lead in Salesforce: ${JSON.stringify(pick(lead, ["Id", "FirstName", "LastName", "Company", "Email", "LeadSource", "Vehicle__c", "Engine__c", "Test_Drive__c", "OwnerId"]), null, 2)}`);
-  say(`Conversation record: ${JSON.stringify(pick(conversation, ["Id", "Conversation_Id__c", "Lead__c", "Channel__c", "Unanswered__c", "Answers__c"]), null, 2)}`);
+  say(`Conversation record: ${JSON.stringify(pick(conversation, ["Id", "Conversation_Id__c", "Lead__c", "Channel__c", "Unanswered__c", "Callback_Outcome__c", "Callback_Reference__c", "Answers__c"]), null, 2)}`);
   say(`all records: ${emulators.salesforce.url}/__emulator/orgs/${DEMO_ORG.id}/records/Lead and …/records/iAdvize_Conversation__c`);
   say(`ready: webhooks at ${BASE}/webhooks/iadvize, admin API at ${BASE}/admin/api/tenants (token in .dev.vars). Ctrl-C stops.`);
 }
