@@ -5,12 +5,17 @@ import * as z from "zod";
 
 export type SyncStatus = "none" | "pending" | "syncing" | "synced" | "failed";
 
-/** A closed conversation needs a sync; one that is not closed yet is left alone. */
+/**
+ * A closed conversation needs a sync; one that is not closed yet is left alone. One being
+ * synced goes back to pending too: the run under way then leaves it for the next run,
+ * which writes what changed meanwhile (the Lead's unique visitor id keeps two runs from
+ * creating two Leads).
+ */
 export function markPendingStatement(db: D1Database, tenantId: string, conversationId: string, now: Date): D1PreparedStatement {
   return db
     .prepare(
-      `UPDATE conversations SET sync_status = 'pending', sync_error = NULL, updated_at = ?3
-       WHERE tenant_id = ?1 AND conversation_id = ?2 AND status = 'closed' AND sync_status != 'syncing'`,
+      `UPDATE conversations SET sync_status = 'pending', sync_lease_until = NULL, sync_error = NULL, updated_at = ?3
+       WHERE tenant_id = ?1 AND conversation_id = ?2 AND status = 'closed'`,
     )
     .bind(tenantId, conversationId, now.toISOString());
 }

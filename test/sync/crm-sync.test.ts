@@ -244,3 +244,19 @@ describe("sync: chat-to-call", () => {
     expect(conversation?.Callback_Requested_At__c).toBeTruthy();
   });
 });
+
+describe("sync: changes during a run", () => {
+  it("a conversation marked again while being synced is synced again by the next run", async () => {
+    const { markPendingStatement } = await import("../../src/conversations/sync-store.ts");
+    const t = await newSyncTenant();
+    const c = await pendingConversation(t);
+    // As if a survey answer arrived while the run was under way.
+    await env.DB.prepare("UPDATE conversations SET sync_status = 'syncing', sync_lease_until = ? WHERE conversation_id = ?").bind(new Date(Date.now() + 60_000).toISOString(), c.id).run();
+    await env.DB.prepare("UPDATE conversations SET satisfaction = ? WHERE conversation_id = ?").bind(JSON.stringify({ customerSatisfaction: 4 }), c.id).run();
+    await markPendingStatement(env.DB, t.tenantId, c.id, new Date()).run();
+    expect((await syncState(t, c.id))?.sync_status).toBe("pending");
+    await run(t);
+    expect((await records(t.org, "iAdvize_Conversation__c"))[0]?.Satisfaction__c).toBe("CSAT 4");
+    expect(await records(t.org, "Lead")).toHaveLength(1);
+  });
+});
