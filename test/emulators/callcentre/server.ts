@@ -8,10 +8,8 @@
 // Each account (webhook name, client id, SID, api id) has its own switches: numbers to
 // refuse, a delay before answering, and 5xx answers.
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
-import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { delay, readBody, sendJson } from "../http.ts";
+import { delay, readBody, sendJson, serve } from "../http.ts";
 
 export interface Account {
   /** webhook: the HMAC secret; genesys/talkdesk: the client secret; twilio: the auth token; aircall: the api token. */
@@ -175,17 +173,6 @@ export async function startCallCentreEmulator(opts: { port?: number } = {}): Pro
     return sendJson(res, 404, { error: "not found" });
   }
 
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://emulator");
-    route(req, res, url).catch(() => {
-      if (!res.headersSent) sendJson(res, 500, { error: "emulator error" });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    accounts,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const server = await serve(route, opts.port);
+  return { url: server.url, accounts, received, close: server.close };
 }

@@ -5,12 +5,10 @@
 // Faults are switched per API user, so concurrent tests do not disturb each other.
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { buildSchema, graphql } from "graphql";
 import { signatureFor } from "../../../src/webhooks/signature.ts";
-import { bearer, delay, readBody, sendJson, sendText } from "../http.ts";
+import { bearer, delay, readBody, sendJson, sendText, serve } from "../http.ts";
 import type { SeedConversation } from "./seed.ts";
 
 const SCHEMA = buildSchema(readFileSync(new URL("../../../graphql/schema.graphql", import.meta.url).pathname, "utf8"));
@@ -234,9 +232,8 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
     return sendJson(res, 404, { error: "unknown control route" });
   }
 
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://emulator");
-    const route = async () => {
+  const server = await serve(
+    async (req, res, url) => {
       if (url.pathname.startsWith("/__emulator/")) return control(req, res, url);
       if (url.pathname === "/oauth2/token" && req.method === "POST") return oauthToken(req, res);
       if (url.pathname === "/_authenticated" && req.method === "GET") {
@@ -245,17 +242,13 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
       }
       if (url.pathname === "/graphql" && req.method === "POST") return graphqlEndpoint(req, res, url);
       return sendJson(res, 404, { error: "not_found" });
-    };
-    route().catch((err: unknown) => {
-      opts.log?.(`iadvize emulator: ${err instanceof Error ? err.message : String(err)}`);
-      if (!res.headersSent) sendJson(res, 500, { error: "emulator_error" });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+    },
+    opts.port,
+    (err) => opts.log?.(`iadvize emulator: ${err instanceof Error ? err.message : String(err)}`),
+  );
   return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    url: server.url,
+    close: server.close,
     addUser,
     addConversation,
   };

@@ -6,10 +6,8 @@
 // UNABLE_TO_LOCK_ROW, REQUEST_LIMIT_EXCEEDED and token expiry. Several orgs, one per
 // tenant, are told apart by their OAuth client id.
 import { randomUUID, webcrypto } from "node:crypto";
-import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { readBody, sendJson } from "../http.ts";
+import { readBody, sendJson, serve } from "../http.ts";
 import { Org } from "./org.ts";
 import type { OrgOptions, Rec, WriteContext, WriteResult } from "./org.ts";
 import { describe } from "./schema.ts";
@@ -284,19 +282,12 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
     return sendJson(res, 404, { error: "unknown control route" });
   }
 
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://emulator");
-    const route = async () => {
-      if (url.pathname.startsWith("/__emulator/")) return control(req, res, url);
-      if (url.pathname === "/services/oauth2/token" && req.method === "POST") return oauth(req, res);
-      if (url.pathname.startsWith("/services/data/")) return data(req, res, url);
-      return sendJson(res, 404, errorBody("NOT_FOUND", "The requested resource does not exist"));
-    };
-    route().catch((e: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, errorBody("UNKNOWN_EXCEPTION", e instanceof Error ? e.message : "emulator error"));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url: baseUrl, orgs, addOrg, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const server = await serve(async (req, res, url) => {
+    if (url.pathname.startsWith("/__emulator/")) return control(req, res, url);
+    if (url.pathname === "/services/oauth2/token" && req.method === "POST") return oauth(req, res);
+    if (url.pathname.startsWith("/services/data/")) return data(req, res, url);
+    return sendJson(res, 404, errorBody("NOT_FOUND", "The requested resource does not exist"));
+  }, opts.port);
+  baseUrl = server.url;
+  return { url: baseUrl, orgs, addOrg, close: server.close };
 }
