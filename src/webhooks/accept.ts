@@ -25,7 +25,7 @@ export async function acceptEvent(env: Bindings, event: KnownEvent, delivery: De
     receivedAt: delivery.receivedAt.toISOString(),
   };
   try {
-    await env.CONVERSATION_QUEUE.send(message, { contentType: "json" });
+    await env.CONVERSATION_QUEUE.send(message);
     return;
   } catch (err) {
     log.warn("webhook.enqueue_failed", { eventId: event.eventId, ...errorFields(err) });

@@ -32,7 +32,7 @@ const SECRETS = benchSecrets();
 // The empty handler answers what the intake answers, without reading the request.
 const EMPTY_WORKER = `export default { fetch() { return new Response('{"status":"accepted"}', { headers: { "content-type": "application/json" } }); } };`;
 const QUEUE_ONLY_WORKER = `export default { async fetch(request, env) {
-  await env.Q.send({ kind: "stored", eventId: "bench", tenantId: "ha-1" }, { contentType: "json" });
+  await env.Q.send({ kind: "stored", eventId: "bench", tenantId: "ha-1" });
   return new Response('{"status":"accepted"}', { headers: { "content-type": "application/json" } });
 } };`;
 const HOSTS = { empty: "empty.bench", queue: "queue-only.bench", intake: "connector.bench" } as const;
