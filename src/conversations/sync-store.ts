@@ -70,6 +70,16 @@ export function syncedStatement(db: D1Database, tenantId: string, r: SyncedRecor
     .bind(tenantId, r.conversationId, now.toISOString(), r.hash, r.match, r.sfConversationId, r.sfLeadId, r.sfContactId, JSON.stringify(r.warnings));
 }
 
+/** Nothing changed since the last sync: synced again without a write. */
+export function unchangedStatement(db: D1Database, tenantId: string, conversationId: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE conversations SET sync_status = 'synced', sync_lease_until = NULL
+       WHERE tenant_id = ?1 AND conversation_id = ?2 AND sync_status = 'syncing'`,
+    )
+    .bind(tenantId, conversationId);
+}
+
 /** A failure that will not go away by retrying: kept with Salesforce's code and fields. */
 export function failedStatement(db: D1Database, tenantId: string, conversationId: string, error: unknown, now: Date): D1PreparedStatement {
   return db

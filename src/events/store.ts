@@ -1,4 +1,5 @@
 // The D1 record of every accepted webhook event: insert once, then track its processing.
+import type { QueueMessage } from "../env.ts";
 import type { KnownEvent } from "../webhooks/events.ts";
 import { KnownEvent as KnownEventSchema } from "../webhooks/events.ts";
 
@@ -19,6 +20,17 @@ export interface StoredEvent {
   attempts: number;
   /** Undefined when the stored payload no longer parses (a row edited by hand, a dropped field). */
   event: KnownEvent | undefined;
+}
+
+/** The event a queue message carries, as it is recorded. */
+export function newEventOf(m: Extract<QueueMessage, { kind: "event" }>): NewEvent {
+  return {
+    event: m.event,
+    tenantId: m.tenantId,
+    correlationId: m.correlationId ?? undefined,
+    deliveryId: m.deliveryId ?? undefined,
+    receivedAt: new Date(m.receivedAt),
+  };
 }
 
 /** Inserts the event; false when it was already there (a retried delivery). */

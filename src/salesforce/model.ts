@@ -9,9 +9,6 @@ export const LEAD = {
   visitorId: "iAdvize_Visitor_Id__c",
 } as const;
 
-/** Standard Lead fields the connector may write. */
-export const LEAD_STANDARD_FIELDS = ["FirstName", "LastName", "Company", "Email", "Phone", "LeadSource"] as const;
-
 export const CONVERSATION = {
   object: "iAdvize_Conversation__c",
   /** External id, unique: the iAdvize conversation id. */

@@ -6,7 +6,7 @@ import type { Bindings, Config } from "../env.ts";
 import { retryEscalation } from "../escalation/retry.ts";
 import { QueueMessage } from "../env.ts";
 import { AppError } from "../errors.ts";
-import { insertEventStatement, loadEvents, recordFailure, setStatus } from "../events/store.ts";
+import { insertEventStatement, loadEvents, newEventOf, recordFailure, setStatus } from "../events/store.ts";
 import type { NewEvent, StoredEvent } from "../events/store.ts";
 import { errorFields, log } from "../log.ts";
 import { enqueueAll, retryDelaySeconds } from "../queues.ts";
@@ -41,15 +41,7 @@ export async function consumeConversationBatch(
       continue;
     }
     const eventId = m.kind === "event" ? m.event.eventId : m.eventId;
-    if (m.kind === "event") {
-      fresh.push({
-        event: m.event,
-        tenantId: m.tenantId,
-        correlationId: m.correlationId ?? undefined,
-        deliveryId: m.deliveryId ?? undefined,
-        receivedAt: new Date(m.receivedAt),
-      });
-    }
+    if (m.kind === "event") fresh.push(newEventOf(m));
     byEventId.set(eventId, [...(byEventId.get(eventId) ?? []), message]);
   }
   if (byEventId.size === 0) return;

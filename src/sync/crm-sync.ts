@@ -3,7 +3,7 @@
 // in at most two calls, and records each conversation's outcome and the API usage.
 import type { Config } from "../env.ts";
 import type { Claimed } from "../conversations/sync-store.ts";
-import { claimPending, failedStatement, hasPending, releaseStatement, syncedStatement } from "../conversations/sync-store.ts";
+import { claimPending, failedStatement, hasPending, releaseStatement, syncedStatement, unchangedStatement } from "../conversations/sync-store.ts";
 import { iadvizeClientFor } from "../iadvize/for-tenant.ts";
 import { toHex } from "../lib/hmac.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";
@@ -99,7 +99,7 @@ export async function syncTenant(db: D1Database, config: Config, tenantId: strin
       const hash = await contentHash(item, tenant);
       if (hash === c.synced_hash) {
         unchanged++;
-        statements.push(db.prepare(`UPDATE conversations SET sync_status = 'synced', sync_lease_until = NULL WHERE tenant_id = ?1 AND conversation_id = ?2 AND sync_status = 'syncing'`).bind(tenantId, c.conversation_id));
+        statements.push(unchangedStatement(db, tenantId, c.conversation_id));
         return;
       }
       hashes.set(c.conversation_id, hash);

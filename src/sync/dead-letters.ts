@@ -3,7 +3,7 @@
 // is recorded first, so nothing that reaches this queue is lost.
 import type { Bindings } from "../env.ts";
 import { QueueMessage } from "../env.ts";
-import { insertEventStatement, setStatus } from "../events/store.ts";
+import { insertEventStatement, newEventOf, setStatus } from "../events/store.ts";
 import { log } from "../log.ts";
 
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Bindings, now = new Date()): Promise<void> {
@@ -24,15 +24,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Bind
     }
     if (m.kind === "event") {
       ids.push(m.event.eventId);
-      statements.push(
-        insertEventStatement(env.DB, {
-          event: m.event,
-          tenantId: m.tenantId,
-          correlationId: m.correlationId ?? undefined,
-          deliveryId: m.deliveryId ?? undefined,
-          receivedAt: new Date(m.receivedAt),
-        }),
-      );
+      statements.push(insertEventStatement(env.DB, newEventOf(m)));
     } else {
       ids.push(m.eventId);
     }
