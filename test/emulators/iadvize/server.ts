@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { buildSchema, graphql } from "graphql";
+import { GraphQLError, buildSchema, graphql } from "graphql";
 import { signatureFor } from "../../../src/webhooks/signature.ts";
 import { bearer, delay, readBody, sendJson, sendText, serve } from "../http.ts";
 import type { SeedConversation } from "./seed.ts";
@@ -25,6 +25,8 @@ export interface Faults {
 
 interface UserState {
   password: string;
+  /** The projects this user may read; every project when absent. */
+  projects?: number[];
   logins: number[];
   stats: { logins: number; graphql: number; rejectedLogins: number };
   faults: Faults;
@@ -42,7 +44,7 @@ export interface IadvizeEmulatorOptions {
 export interface IadvizeEmulator {
   url: string;
   close(): Promise<void>;
-  addUser(username: string, password: string): void;
+  addUser(username: string, password: string, projects?: number[]): void;
   addConversation(c: SeedConversation): void;
 }
 
@@ -53,8 +55,8 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
   const conversations = new Map<string, SeedConversation>();
   const ipLogins: number[] = [];
 
-  const addUser = (username: string, password: string) => {
-    users.set(username, { password, logins: [], stats: { logins: 0, graphql: 0, rejectedLogins: 0 }, faults: {} });
+  const addUser = (username: string, password: string, projects?: number[]) => {
+    users.set(username, { password, ...(projects ? { projects } : {}), logins: [], stats: { logins: 0, graphql: 0, rejectedLogins: 0 }, faults: {} });
   };
   const addConversation = (c: SeedConversation) => conversations.set(c.id, c);
 
@@ -167,6 +169,20 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
         const c = visible(id);
         return c ? conversationValue(c) : null;
       },
+      // ASSUMPTION (not public): a project the user may not read is refused with a FORBIDDEN error.
+      closedConversations: ({ filters, first }: { filters: { interval: { from: string; to: string }; projectIds?: number[] | null }; first?: number | null }) => {
+        const allowed = auth.user.projects;
+        const denied = (filters.projectIds ?? []).find((p) => allowed && !allowed.includes(p));
+        if (denied !== undefined) throw new GraphQLError(`Access denied to project ${denied}`, { extensions: { code: "FORBIDDEN" } });
+        const [from, to] = [Date.parse(filters.interval.from), Date.parse(filters.interval.to)];
+        const found = [...conversations.values()].filter((c) => {
+          const closed = c.closedAt ? Date.parse(c.closedAt) : Number.NaN;
+          const inProjects = filters.projectIds ? filters.projectIds.includes(c.projectId) : !allowed || allowed.includes(c.projectId);
+          return c.platform === platform && closed >= from && closed < to && inProjects;
+        });
+        const page = found.slice(0, Math.min(first ?? maxPage, maxPage));
+        return { edges: page.map((c, i) => ({ cursor: String(i), node: conversationValue(c) })), pageInfo: { hasNextPage: found.length > page.length, endCursor: null } };
+      },
       visitorConversationCustomData: ({ conversationId }: { conversationId: string }) => {
         const c = visible(conversationId);
         if (!c) return null;
@@ -193,7 +209,7 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
     const path = url.pathname.replace("/__emulator", "");
     const body = req.method === "POST" ? (JSON.parse((await readBody(req)) || "{}") as Record<string, unknown>) : {};
     if (path === "/users" && req.method === "POST") {
-      addUser(String(body.username), String(body.password));
+      addUser(String(body.username), String(body.password), Array.isArray(body.projects) ? body.projects.map(Number) : undefined);
       return sendJson(res, 201, { ok: true });
     }
     if (path === "/conversations" && req.method === "POST") {

@@ -12,6 +12,8 @@ import { Org } from "./org.ts";
 import type { OrgOptions, Rec, WriteContext, WriteResult } from "./org.ts";
 import { describe } from "./schema.ts";
 import { SoqlError } from "./soql.ts";
+import { webServerFlow } from "./web-server-flow.ts";
+import type { ConnectedApp, OrgUser } from "./web-server-flow.ts";
 
 export const SUPPORTED_VERSIONS = ["58.0", "59.0", "60.0", "61.0", "62.0"];
 
@@ -26,6 +28,10 @@ export interface SalesforceEmulator {
   url: string;
   orgs: Map<string, Org>;
   addOrg(options: OrgOptions): Org;
+  /** The operator's connected app, for the web-server flow of every org. */
+  addConnectedApp(app: ConnectedApp): void;
+  /** A user who can log in on the authorize page and consent for their org. */
+  addUser(user: OrgUser): void;
   close(): Promise<void>;
 }
 
@@ -62,6 +68,14 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
     orgs.set(options.id, org);
     return org;
   };
+  const flow = webServerFlow({
+    baseUrl: () => baseUrl,
+    issueToken: (orgId) => {
+      const token = `00D${orgId}!${randomUUID().replaceAll("-", "")}`;
+      tokens.set(token, orgId);
+      return token;
+    },
+  });
   const orgByClient = (clientId: string | null) => [...orgs.values()].find((o) => o.options.clientId === clientId);
 
   async function oauth(req: IncomingMessage, res: ServerResponse) {
@@ -83,7 +97,10 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
       })();
       org = orgByClient(claims.iss ?? null);
       failure = org ? await verifyJwt(assertion, org, baseUrl) : "unknown client";
+    } else if (grant === "authorization_code") {
+      return flow.exchange(form, res);
     } else if (grant === "refresh_token") {
+      if (flow.refresh(form, res)) return;
       org = orgByClient(form.get("client_id"));
       if (!org || !org.options.refreshToken || org.options.refreshToken !== form.get("refresh_token")) failure = "expired access/refresh token";
     } else {
@@ -125,6 +142,9 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
         if (e instanceof SoqlError) return { status: 400, body: errorBody("MALFORMED_QUERY", e.message), kind: "query" };
         throw e;
       }
+    }
+    if (method === "GET" && path === "/limits") {
+      return { status: 200, body: { DailyApiRequests: { Max: org.apiLimit, Remaining: Math.max(0, org.apiLimit - org.apiUsed) } }, kind: "other" };
     }
     if (method === "GET" && (m = /^\/sobjects\/([A-Za-z0-9_]+)\/describe$/.exec(path))) {
       const def = org.objectDef(m[1] ?? "");
@@ -262,6 +282,14 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
       addOrg(body as unknown as OrgOptions);
       return sendJson(res, 201, { ok: true });
     }
+    if (path === "/connected-apps" && req.method === "POST") {
+      flow.addConnectedApp(body as unknown as ConnectedApp);
+      return sendJson(res, 201, { ok: true });
+    }
+    if (path === "/users" && req.method === "POST") {
+      flow.addUser(body as unknown as OrgUser);
+      return sendJson(res, 201, { ok: true });
+    }
     const m = /^\/orgs\/([^/]+)\/(.+)$/.exec(path);
     const org = m ? orgs.get(decodeURIComponent(m[1] ?? "")) : undefined;
     if (!org || !m) return sendJson(res, 404, { error: "unknown org" });
@@ -285,9 +313,11 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
   const server = await serve(async (req, res, url) => {
     if (url.pathname.startsWith("/__emulator/")) return control(req, res, url);
     if (url.pathname === "/services/oauth2/token" && req.method === "POST") return oauth(req, res);
+    if (url.pathname === "/services/oauth2/authorize") return flow.authorize(req, res, url);
+    if (url.pathname.startsWith("/id/") && req.method === "GET") return flow.identity((t) => tokens.get(t), req, res, url);
     if (url.pathname.startsWith("/services/data/")) return data(req, res, url);
     return sendJson(res, 404, errorBody("NOT_FOUND", "The requested resource does not exist"));
   }, opts.port);
   baseUrl = server.url;
-  return { url: baseUrl, orgs, addOrg, close: server.close };
+  return { url: baseUrl, orgs, addOrg, addConnectedApp: flow.addConnectedApp, addUser: flow.addUser, close: server.close };
 }
