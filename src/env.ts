@@ -11,6 +11,9 @@ export interface Bindings {
   ADMIN_TOKEN?: string;
   ENCRYPTION_KEY?: string;
   IADVIZE_API_URL?: string;
+  SALESFORCE_CLIENT_ID?: string;
+  SALESFORCE_CLIENT_SECRET?: string;
+  SALESFORCE_LOGIN_URL?: string;
 }
 
 /**
@@ -62,6 +65,13 @@ export const EnvSchema = z.object({
   IADVIZE_API_URL: z
     .url({ error: "IADVIZE_API_URL must be a URL" })
     .default("https://api.iadvize.com")
+    .transform((u) => u.replace(/\/+$/, "")),
+  // The operator's connected app, for "Connect Salesforce" in the setup console (optional).
+  SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
+  SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
+  SALESFORCE_LOGIN_URL: z
+    .url({ error: "SALESFORCE_LOGIN_URL must be a URL" })
+    .default("https://login.salesforce.com")
     .transform((u) => u.replace(/\/+$/, "")),
 });
 export type Config = z.infer<typeof EnvSchema>;

@@ -3,28 +3,27 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../errors.ts";
-import { countByStatus, releaseAwaiting, reviveDead } from "../events/store.ts";
-import { hasPending, requeueFailed, syncCounts } from "../conversations/sync-store.ts";
+import { countByStatus } from "../events/store.ts";
+import { syncCounts } from "../conversations/sync-store.ts";
 import { usageOf } from "../salesforce/usage.ts";
 import { readJsonBody } from "../lib/json-body.ts";
-import { issuesOf } from "../lib/zod-issues.ts";
 import { log } from "../log.ts";
-import { enqueueAll } from "../queues.ts";
-import { dropStoredTokens } from "../lib/token-cache.ts";
-import { MIN_KEY_LENGTH, setKeyStatements } from "../escalation/keys.ts";
+import { setKeyStatements } from "../escalation/keys.ts";
 import { audit, countsByStatus } from "../escalation/store.ts";
-import { TenantId, TenantInput } from "./schema.ts";
-import { redact, splitSecrets } from "./secrets.ts";
+import { redriveTenant } from "./redrive.ts";
+import { saveTenantInput } from "./save.ts";
+import { TenantId } from "./schema.ts";
+import { redact } from "./secrets.ts";
 import type { TenantRecord } from "./store.ts";
-import { deleteTenant, getTenant, listTenants, saveTenant } from "./store.ts";
+import { deleteTenant, getTenant, listTenants } from "./store.ts";
 
-function tenantIdParam(raw: string): string {
+export function tenantIdParam(raw: string): string {
   const parsed = TenantId.safeParse(raw);
   if (!parsed.success) throw new AppError("invalid_request", "The tenant id must look like ha-123 or sd-456.");
   return parsed.data;
 }
 
-function view(record: TenantRecord) {
+export function view(record: TenantRecord) {
   return {
     id: record.id,
     config: redact(record.settings, record.secrets),
@@ -60,57 +59,13 @@ export const tenantRoutes = new Hono<AppEnv>()
   })
   .put("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
-    const parsed = TenantInput.safeParse(await readJsonBody(c));
-    if (!parsed.success) {
-      throw new AppError("invalid_request", "The tenant configuration is invalid.", { details: issuesOf(parsed.error) });
-    }
-    const escalationKey = parsed.data.escalation?.key;
-    if (typeof escalationKey === "string" && escalationKey.length < MIN_KEY_LENGTH) {
-      throw new AppError("invalid_request", `escalation.key must be at least ${MIN_KEY_LENGTH} random characters.`, {
-        details: [{ path: "escalation.key", message: "too short" }],
-      });
-    }
-    const keys = c.var.config.ENCRYPTION_KEY;
-    const existing = await getTenant(c.env.DB, keys, id);
-    const { settings, secrets } = splitSecrets(parsed.data, existing?.secrets ?? {});
-    const now = new Date();
-    const created = await saveTenant(c.env.DB, keys, id, settings, secrets, now);
-    // Credentials may have changed: the next call logs in with the saved ones.
-    await dropStoredTokens(c.env.DB, id);
-    // The bots' key: looked up by its hash.
-    try {
-      await c.env.DB.batch(await setKeyStatements(c.env.DB, id, secrets["escalation.key"]));
-    } catch {
-      throw new AppError("invalid_request", "This escalation key is already used by another tenant; choose another.");
-    }
-
-    // Events that arrived before the tenant was configured can be processed now.
-    const released = await releaseAwaiting(c.env.DB, id, now);
-    await enqueueAll(
-      c.env.CONVERSATION_QUEUE,
-      released.map((eventId) => ({ kind: "stored" as const, eventId, tenantId: id })),
-    );
-    // Conversations that waited for a working Salesforce connection can go now.
-    if (await hasPending(c.env.DB, id)) await c.env.SYNC_QUEUE.send({ tenantId: id });
-    log.info("tenant.saved", { tenantId: id, created, releasedEvents: released.length });
-
-    const record = await getTenant(c.env.DB, keys, id);
-    if (!record) throw new AppError("internal", "The tenant vanished while being saved.");
-    return c.json({ tenant: view(record), releasedEvents: released.length }, created ? 201 : 200);
+    const saved = await saveTenantInput(c.env, c.var.config, id, await readJsonBody(c), new Date());
+    return c.json({ tenant: view(saved.record), releasedEvents: saved.releasedEvents }, saved.created ? 201 : 200);
   })
   .post("/:tenantId/redrive", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
     if (!(await getTenant(c.env.DB, c.var.config.ENCRYPTION_KEY, id))) throw new AppError("not_found", `Tenant ${id} is not configured.`);
-    const now = new Date();
-    const events = await reviveDead(c.env.DB, id, now);
-    await enqueueAll(
-      c.env.CONVERSATION_QUEUE,
-      events.map((eventId) => ({ kind: "stored" as const, eventId, tenantId: id })),
-    );
-    const conversations = await requeueFailed(c.env.DB, id, now);
-    if (conversations > 0 || (await hasPending(c.env.DB, id))) await c.env.SYNC_QUEUE.send({ tenantId: id });
-    log.info("tenant.redriven", { tenantId: id, events: events.length, conversations });
-    return c.json({ redriven: { events: events.length, conversations } });
+    return c.json({ redriven: await redriveTenant(c.env, id, new Date()) });
   })
   .delete("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));

@@ -122,6 +122,8 @@ export function describe(def: ObjectDef) {
     updateable: true,
     fields: [...def.fields.values()].map((d) => ({
       name: d.name,
+      // Salesforce labels a custom field by its name without the suffix and underscores.
+      label: d.name.replace(/__c$/, "").replaceAll("_", " "),
       type: d.type,
       length: d.length ?? 0,
       createable: d.createable,

@@ -1,0 +1,202 @@
+// The Mapping page: each tagged question to a Lead or Conversation field picked from the
+// org's describe (fields that cannot take an answer cannot be chosen), and a preview of
+// what a conversation would write, computed by the sync's own pure functions; writes nothing.
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { errorFields, log } from "../../log.ts";
+import { checkExport } from "../../qualification/check-export.ts";
+import type { Extraction } from "../../qualification/extract.ts";
+import { coerce } from "../../salesforce/mapping.ts";
+import { getTenantConfig } from "../../tenants/store.ts";
+import type { TenantConfig } from "../../tenants/schema.ts";
+import type { ConsoleEnv } from "../env.ts";
+import type { TargetField } from "../fields.ts";
+import { targetFields } from "../fields.ts";
+import { Layout, Notice } from "../layout.tsx";
+import { saveSection, tenantOf } from "../tenant.ts";
+
+type Mapping = TenantConfig["mapping"];
+
+/** Rows shown: the mapped tags, then free ones up to Q5 at least and two beyond the last. */
+function tagsToShow(mapping: Mapping): string[] {
+  const highest = Math.max(0, ...Object.keys(mapping).map((k) => Number(k.slice(1))));
+  return Array.from({ length: Math.max(5, highest + 2) }, (_, i) => `Q${i + 1}`);
+}
+
+const describeField = (f: TargetField) =>
+  `${f.label} (${f.name}) · ${f.type}${f.length ? ` ${f.length}` : ""}${f.picklist.length ? ` · ${f.picklist.slice(0, 6).join(", ")}${f.picklist.length > 6 ? ", …" : ""}` : ""}`;
+
+interface PreviewRow {
+  tag: string;
+  question: string;
+  answer: string;
+  target?: string;
+  value?: string;
+  problem?: string;
+}
+
+function previewRows(extraction: Extraction, mapping: Mapping, fields: TargetField[]): PreviewRow[] {
+  return Object.entries(extraction.answers).map(([tag, a]) => {
+    const entry = mapping[tag];
+    const row: PreviewRow = { tag, question: a.question, answer: a.answer };
+    if (!entry) return row;
+    row.target = `${entry.object}.${entry.field}`;
+    const field = fields.find((f) => f.object === entry.object && f.name === entry.field);
+    if (!field?.choosable) return { ...row, problem: "field_not_writable" };
+    const fitted = coerce(a.answer, field.describe);
+    return fitted.ok ? { ...row, value: JSON.stringify(fitted.value) } : { ...row, problem: fitted.problem };
+  });
+}
+
+async function page(c: Context<ConsoleEnv>, extra: { notice?: { kind: "ok" | "error"; text: string }; exportText?: string; preview?: { rows: PreviewRow[]; unanswered: string[] } } = {}) {
+  const { t, lang, session, config } = c.var;
+  const id = tenantOf(c);
+  const tenant = await getTenantConfig(c.env.DB, config.ENCRYPTION_KEY, id);
+  const mapping: Mapping = tenant?.mapping ?? {};
+  let fields: TargetField[] = [];
+  let unreachable = false;
+  if (tenant?.salesforce) {
+    try {
+      fields = await targetFields(c.env.DB, config, id, tenant);
+    } catch (err) {
+      log.warn("console.describe_failed", { tenantId: id, ...errorFields(err) });
+      unreachable = true;
+    }
+  }
+  const { notice, preview } = extra;
+  return c.html(
+    <Layout t={t} lang={lang} title={t.navMapping} session={session} tenantId={id} page="mapping">
+      {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      {!tenant?.salesforce || unreachable ? <Notice kind="error">{t.mappingNeedsSalesforce}</Notice> : null}
+      <section>
+        <p>{t.mappingIntro}</p>
+        <form method="post" action={`/setup/t/${id}/mapping`}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t.tag}</th>
+                <th scope="col">{t.target}</th>
+                <th scope="col">{t.overwrite}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tagsToShow(mapping).map((tag) => {
+                const current = mapping[tag];
+                const chosen = current ? `${current.object}.${current.field}` : "";
+                return (
+                  <tr>
+                    <th scope="row">
+                      <label for={`target-${tag}`}>{`[](${tag})`}</label>
+                    </th>
+                    <td>
+                      <select id={`target-${tag}`} name={`target-${tag}`}>
+                        <option value="">{t.noField}</option>
+                        {(["Lead", "Conversation"] as const).map((object) => (
+                          <optgroup label={object}>
+                            {fields
+                              .filter((f) => f.object === object)
+                              .map((f) => (
+                                <option value={`${f.object}.${f.name}`} selected={chosen === `${f.object}.${f.name}`} disabled={!f.choosable} title={f.choosable ? undefined : t.fieldNotChoosable}>
+                                  {describeField(f)}
+                                </option>
+                              ))}
+                          </optgroup>
+                        ))}
+                        {chosen && !fields.some((f) => `${f.object}.${f.name}` === chosen) ? <option value={chosen} selected>{chosen}</option> : null}
+                      </select>
+                    </td>
+                    <td>
+                      <input type="checkbox" name={`overwrite-${tag}`} value="1" checked={current?.overwrite ?? false} aria-label={`${t.overwrite} ${tag}`} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <button type="submit">{t.save}</button>
+        </form>
+      </section>
+      <section>
+        <h2>{t.preview}</h2>
+        <p>{t.previewIntro}</p>
+        <form method="post" action={`/setup/t/${id}/mapping/preview`}>
+          <label for="export">{t.conversationExport}</label>
+          <textarea id="export" name="export">{extra.exportText ?? ""}</textarea>
+          <button type="submit" class="secondary">{t.preview}</button>
+        </form>
+        {preview ? (
+          <>
+            <h3>{t.answers}</h3>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t.tag}</th>
+                  <th scope="col">{t.answers}</th>
+                  <th scope="col">{t.target}</th>
+                  <th scope="col">{t.valueWritten}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {preview.rows.map((r) => (
+                  <tr>
+                    <th scope="row">{r.tag}</th>
+                    <td>
+                      <span class="muted">{r.question}</span>
+                      <pre>{r.answer}</pre>
+                    </td>
+                    <td>{r.target ?? "—"}</td>
+                    <td>{r.value !== undefined ? <code>{r.value}</code> : <span class="status-warning">{r.problem ? `${t.notWritten}: ${r.problem}` : t.notWritten}</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <p>
+              {t.unanswered}: {preview.unanswered.length ? preview.unanswered.join(", ") : "—"}
+            </p>
+          </>
+        ) : null}
+      </section>
+    </Layout>,
+  );
+}
+
+export const mappingPage = new Hono<ConsoleEnv>()
+  .get("/t/:tenantId/mapping", (c) => page(c))
+  .post("/t/:tenantId/mapping", async (c) => {
+    const id = tenantOf(c);
+    const form = await c.req.parseBody();
+    const tenant = await getTenantConfig(c.env.DB, c.var.config.ENCRYPTION_KEY, id);
+    const fields = tenant?.salesforce ? await targetFields(c.env.DB, c.var.config, id, tenant) : [];
+    const mapping: Record<string, { object: string; field: string; overwrite: boolean }> = {};
+    const refused: string[] = [];
+    for (const [name, value] of Object.entries(form)) {
+      const tag = /^target-(Q[1-9]\d{0,2})$/.exec(name)?.[1];
+      if (!tag || typeof value !== "string" || value === "") continue;
+      const field = fields.find((f) => `${f.object}.${f.name}` === value);
+      if (!field?.choosable) {
+        refused.push(`${tag} → ${value.slice(0, 100)}`);
+        continue;
+      }
+      mapping[tag] = { object: field.object, field: field.name, overwrite: form[`overwrite-${tag}`] === "1" };
+    }
+    if (refused.length > 0) {
+      c.status(400);
+      return page(c, { notice: { kind: "error", text: `${c.var.t.fieldNotChoosable}: ${refused.join(", ")}` } });
+    }
+    await saveSection(c, id, (input) => ({ ...input, mapping }));
+    return page(c, { notice: { kind: "ok", text: c.var.t.saved } });
+  })
+  .post("/t/:tenantId/mapping/preview", async (c) => {
+    const id = tenantOf(c);
+    const form = await c.req.parseBody();
+    const text = typeof form.export === "string" ? form.export.slice(0, 512 * 1024) : "";
+    const checked = checkExport(text);
+    if (!checked.ok) {
+      c.status(400);
+      return page(c, { notice: { kind: "error", text: checked.error }, exportText: text });
+    }
+    const tenant = await getTenantConfig(c.env.DB, c.var.config.ENCRYPTION_KEY, id);
+    const fields = tenant?.salesforce ? await targetFields(c.env.DB, c.var.config, id, tenant).catch(() => []) : [];
+    const rows = previewRows(checked.extraction, tenant?.mapping ?? {}, fields);
+    return page(c, { exportText: text, preview: { rows, unanswered: checked.extraction.unanswered } });
+  });

@@ -1,0 +1,48 @@
+// The operator's view: every tenant, with its conversations by state, and a way into each.
+import { Hono } from "hono";
+import { syncCounts } from "../../conversations/sync-store.ts";
+import { listTenants } from "../../tenants/store.ts";
+import type { ConsoleEnv } from "../env.ts";
+import { Layout } from "../layout.tsx";
+
+export const tenantsPage = new Hono<ConsoleEnv>().get("/tenants", async (c) => {
+  const { t, lang, session } = c.var;
+  const tenants = await listTenants(c.env.DB, c.var.config.ENCRYPTION_KEY);
+  const counts = await Promise.all(tenants.map((r) => syncCounts(c.env.DB, r.id)));
+  return c.html(
+    <Layout t={t} lang={lang} title={t.tenants} session={session}>
+      <section>
+        {tenants.length === 0 ? (
+          <p class="muted">{t.none}</p>
+        ) : (
+          <table id="tenants">
+            <thead>
+              <tr>
+                <th scope="col">id</th>
+                <th scope="col">{t.name}</th>
+                <th scope="col">synced</th>
+                <th scope="col">pending</th>
+                <th scope="col">failed</th>
+                <th scope="col">{t.updated}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tenants.map((r, i) => (
+                <tr data-tenant={r.id}>
+                  <td>
+                    <a href={`/setup/t/${r.id}/activity`}>{r.id}</a>
+                  </td>
+                  <td>{typeof r.settings.name === "string" ? r.settings.name : ""}</td>
+                  <td>{counts[i]?.synced ?? 0}</td>
+                  <td>{counts[i]?.pending ?? 0}</td>
+                  <td>{counts[i]?.failed ?? 0}</td>
+                  <td>{r.updatedAt}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </Layout>,
+  );
+});

@@ -1,0 +1,62 @@
+// The one way a tenant is written, shared by the admin JSON API and the setup console:
+// checked input, secrets sealed, tokens dropped, the bots' key indexed, and the events
+// and conversations that waited for this tenant released.
+import type { Bindings, Config } from "../env.ts";
+import { AppError } from "../errors.ts";
+import { releaseAwaiting } from "../events/store.ts";
+import { hasPending } from "../conversations/sync-store.ts";
+import { MIN_KEY_LENGTH, setKeyStatements } from "../escalation/keys.ts";
+import { issuesOf } from "../lib/zod-issues.ts";
+import { dropStoredTokens } from "../lib/token-cache.ts";
+import { log } from "../log.ts";
+import { enqueueAll } from "../queues.ts";
+import { TenantInput } from "./schema.ts";
+import { splitSecrets } from "./secrets.ts";
+import type { TenantRecord } from "./store.ts";
+import { getTenant, saveTenant } from "./store.ts";
+
+export interface Saved {
+  record: TenantRecord;
+  created: boolean;
+  releasedEvents: number;
+}
+
+/** Checks `input` (as the admin API takes it) and saves it as tenant `id`'s whole configuration. */
+export async function saveTenantInput(env: Bindings, config: Pick<Config, "ENCRYPTION_KEY">, id: string, input: unknown, now: Date): Promise<Saved> {
+  const parsed = TenantInput.safeParse(input);
+  if (!parsed.success) {
+    throw new AppError("invalid_request", "The tenant configuration is invalid.", { details: issuesOf(parsed.error) });
+  }
+  const escalationKey = parsed.data.escalation?.key;
+  if (typeof escalationKey === "string" && escalationKey.length < MIN_KEY_LENGTH) {
+    throw new AppError("invalid_request", `escalation.key must be at least ${MIN_KEY_LENGTH} random characters.`, {
+      details: [{ path: "escalation.key", message: "too short" }],
+    });
+  }
+  const keys = config.ENCRYPTION_KEY;
+  const existing = await getTenant(env.DB, keys, id);
+  const { settings, secrets } = splitSecrets(parsed.data, existing?.secrets ?? {});
+  const created = await saveTenant(env.DB, keys, id, settings, secrets, now);
+  // Credentials may have changed: the next call logs in with the saved ones.
+  await dropStoredTokens(env.DB, id);
+  // The bots' key: looked up by its hash.
+  try {
+    await env.DB.batch(await setKeyStatements(env.DB, id, secrets["escalation.key"]));
+  } catch {
+    throw new AppError("invalid_request", "This escalation key is already used by another tenant; choose another.");
+  }
+
+  // Events that arrived before the tenant was configured can be processed now.
+  const released = await releaseAwaiting(env.DB, id, now);
+  await enqueueAll(
+    env.CONVERSATION_QUEUE,
+    released.map((eventId) => ({ kind: "stored" as const, eventId, tenantId: id })),
+  );
+  // Conversations that waited for a working Salesforce connection can go now.
+  if (await hasPending(env.DB, id)) await env.SYNC_QUEUE.send({ tenantId: id });
+  log.info("tenant.saved", { tenantId: id, created, releasedEvents: released.length });
+
+  const record = await getTenant(env.DB, keys, id);
+  if (!record) throw new AppError("internal", "The tenant vanished while being saved.");
+  return { record, created, releasedEvents: released.length };
+}
