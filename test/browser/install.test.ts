@@ -1,0 +1,103 @@
+// The whole install in a real browser, as a customer's admin does it alone: sign in with
+// the iAdvize API user, connect Salesforce through the consent page, map Q1 to
+// Vehicle__c, run the checks, then a conversation closed in iAdvize shows synced.
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CAR_DEALER } from "../emulators/iadvize/seed.ts";
+import { WEBHOOK_SECRET } from "../helpers/secrets.ts";
+import type { World } from "./harness.ts";
+import { newCustomer, shot, signIn, startWorld, visible } from "./harness.ts";
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+async function deliver(event: Record<string, unknown>): Promise<number> {
+  const res = await fetch(`${world.iadvize.url}/__emulator/webhooks`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ url: `${world.base}/webhooks/iadvize`, secret: WEBHOOK_SECRET, event }),
+  });
+  return ((await res.json()) as { status: number }).status;
+}
+
+describe("setup console: the whole install", () => {
+  it("signs in, connects Salesforce, maps Q1, passes the checks and shows a closed conversation synced", async () => {
+    const customer = newCustomer(world);
+    const page = await world.browser.newPage();
+
+    // 1. Sign in with the iAdvize API user: the tenant is created for that project.
+    await signIn(page, world.base, customer);
+    await visible(page.getByText("configured", { exact: true }));
+    await shot(page, "1-signed-in");
+
+    // 2. Connect Salesforce through the emulated login and consent pages.
+    await page.getByRole("link", { name: "Salesforce" }).click();
+    await shot(page, "2-salesforce-before");
+    await page.getByRole("link", { name: "Connect Salesforce" }).click();
+    await page.waitForURL(`${world.salesforce.url}/services/oauth2/authorize**`);
+    await page.getByLabel("Username").fill(customer.sfUser.username);
+    await page.getByLabel("Password").fill(customer.sfUser.password);
+    await page.getByRole("button", { name: "Log In" }).click();
+    await visible(page.getByRole("heading", { name: "Allow Access?" }));
+    await shot(page, "3-salesforce-consent");
+    await page.getByRole("button", { name: "Allow" }).click();
+    await page.waitForURL(`**/setup/t/${customer.tenantId}/salesforce`);
+    await visible(page.getByText("Salesforce is connected."));
+    await visible(page.getByRole("cell", { name: `00D${customer.orgId}` }));
+    await visible(page.getByRole("cell", { name: customer.sfUser.username }));
+    await shot(page, "4-salesforce-connected");
+
+    // 3. Map Q1 to Lead.Vehicle__c, picked from the describe; read-only fields cannot be chosen.
+    await page.getByRole("link", { name: "Mapping" }).click();
+    const q1 = page.getByLabel("[](Q1)");
+    expect(await q1.locator('option[value="Lead.IsConverted"]').isDisabled()).toBe(true);
+    await q1.selectOption("Lead.Vehicle__c");
+    await page.getByRole("button", { name: "Save" }).click();
+    await visible(page.getByText("Saved."));
+    expect(await page.getByLabel("[](Q1)").inputValue()).toBe("Lead.Vehicle__c");
+    // The preview shows what the car dealer conversation would write, and writes nothing.
+    await page.getByLabel("Conversation export").fill(readFileSync(new URL("../fixtures/conversations/car-dealer.json", import.meta.url).pathname, "utf8"));
+    await page.getByRole("button", { name: "Preview" }).click();
+    await visible(page.getByRole("cell", { name: "Lead.Vehicle__c" }));
+    await visible(page.locator("code", { hasText: '"The new Zoe\\nin blue if possible"' }));
+    await shot(page, "5-mapping");
+
+    // 4. The checks pass.
+    await page.getByRole("link", { name: "Checks" }).click();
+    await page.getByRole("button", { name: "Run the checks" }).click();
+    await visible(page.getByText("Everything needed works."));
+    for (const id of ["iadvize.project", "salesforce.auth", "salesforce.mapping"]) {
+      expect(await page.locator(`[data-check="${id}"]`).getAttribute("data-status")).toBe("ok");
+    }
+    await shot(page, "6-checks");
+
+    // 5. iAdvize closes a conversation of this project; Activity shows it synced.
+    const conversationId = crypto.randomUUID();
+    const visitorId = crypto.randomUUID();
+    world.iadvize.addConversation({ ...CAR_DEALER, id: conversationId, projectId: customer.projectId, visitor: { ...CAR_DEALER.visitor, id: visitorId, email: "jane.doe@example.com" } });
+    const envelope = { platform: "ha", projectId: customer.projectId, clientId: 1782, conversationId, channel: "CHAT", visitorId };
+    expect(await deliver({ ...envelope, eventId: crypto.randomUUID(), eventType: "v2.conversation.pushed", operatorId: 45012, createdAt: CAR_DEALER.createdAt, sentAt: CAR_DEALER.createdAt })).toBe(200);
+    expect(await deliver({ ...envelope, eventId: crypto.randomUUID(), eventType: "v2.conversation.closed", operatorIds: [45012], createdAt: CAR_DEALER.closedAt, sentAt: CAR_DEALER.closedAt })).toBe(200);
+
+    await page.getByRole("link", { name: "Activity" }).click();
+    const row = page.locator(`tr[data-conversation="${conversationId}"]`);
+    await expect
+      .poll(async () => {
+        await page.reload();
+        return (await row.count()) > 0 ? row.getAttribute("data-state") : "absent";
+      }, { timeout: 60_000, interval: 500 })
+      .toBe("synced");
+    expect(await page.locator('.counts [data-state="synced"] strong').textContent()).toBe("1");
+    await shot(page, "7-activity");
+
+    // The Lead in the customer's Salesforce carries the answer to Q1.
+    const leads = world.salesforce.orgs.get(customer.orgId)?.all("Lead") ?? [];
+    expect(leads.map((l) => l.Vehicle__c)).toEqual(["The new Zoe\nin blue if possible"]);
+    await page.close();
+  });
+});

@@ -1,0 +1,13 @@
+// The browser tests run in Node (not workerd): a real Chromium drives the Worker, which
+// runs in workerd through Miniflare beside the emulators (test/browser/harness.ts).
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/browser/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    fileParallelism: false,
+  },
+});
