@@ -4,6 +4,7 @@
 import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { AppError } from "../errors.ts";
 import { errorFields, log } from "../log.ts";
@@ -98,6 +99,16 @@ consoleRoutes.onError((err, c) => {
             </ul>
           ) : null}
         </Notice>
+      </Layout>,
+    );
+  }
+  // hono's own refusals, such as the CSRF check's 403.
+  if (err instanceof HTTPException) {
+    log.warn("console.refused", { path: c.req.path, status: err.status });
+    c.status(err.status);
+    return c.html(
+      <Layout t={t} lang={lang} title={t.title}>
+        <Notice kind="error">{err.status === 403 ? t.forbidden : t.invalidForm}</Notice>
       </Layout>,
     );
   }
