@@ -9,6 +9,9 @@ import { startCallCentreEmulator } from "../emulators/callcentre/server.ts";
 
 export const DEMO_ORG = { id: "demo", clientId: "demo-connected-app", clientSecret: "demo-client-secret" };
 /** The customer's own call-centre platform, reached by the generic signed webhook. */
+/** The operator's connected app and the customer's Salesforce admin, for "Connect Salesforce" in the console. */
+export const DEMO_CONNECTED_APP = { clientId: "demo-operator-connected-app", clientSecret: "demo-operator-app-secret" };
+export const DEMO_SF_ADMIN = { orgId: DEMO_ORG.id, username: "admin@acme-motors.example", password: "demo-sf-password", userId: "005000000000002AAA", displayName: "Acme Admin" };
 export const DEMO_CALLCENTRE = { account: "acme-callcentre", secret: "demo-callcentre-secret" };
 
 export async function startDemoEmulators(ports: { iadvize: number; salesforce: number; callcentre: number }) {
@@ -17,6 +20,8 @@ export async function startDemoEmulators(ports: { iadvize: number; salesforce: n
   iadvize.addConversation(CAR_DEALER);
   const salesforce = await startSalesforceEmulator({ port: ports.salesforce });
   salesforce.addOrg({ ...DEMO_ORG, extraFields: CUSTOMER_FIELDS });
+  salesforce.addConnectedApp(DEMO_CONNECTED_APP);
+  salesforce.addUser(DEMO_SF_ADMIN);
   const callcentre = await startCallCentreEmulator({ port: ports.callcentre });
   callcentre.accounts.set(DEMO_CALLCENTRE.account, { secret: DEMO_CALLCENTRE.secret });
   return { iadvize, salesforce, callcentre };

@@ -11,7 +11,7 @@ import { fixtures } from "../fixtures/webhooks/index.ts";
 import { DEMO_USER } from "../emulators/iadvize/seed.ts";
 import { DEMO_MAPPING } from "../emulators/salesforce/seed.ts";
 import { ensureDevVars } from "./dev-vars.ts";
-import { DEMO_CALLCENTRE, DEMO_ORG, startDemoEmulators } from "./emulators.ts";
+import { DEMO_CALLCENTRE, DEMO_CONNECTED_APP, DEMO_ORG, DEMO_SF_ADMIN, startDemoEmulators } from "./emulators.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const PORT = Number(process.env.PORT ?? 8787);
@@ -39,7 +39,8 @@ say("applying D1 migrations to a fresh local database");
 execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: quietEnv });
 
 say(`starting the Worker on ${BASE}`);
-const worker = spawn(WRANGLER, ["dev", "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", persist, "--var", `IADVIZE_API_URL:${emulators.iadvize.url}`], {
+const worker = spawn(WRANGLER, ["dev", "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", persist, "--var", `IADVIZE_API_URL:${emulators.iadvize.url}`,
+  "--var", `SALESFORCE_CLIENT_ID:${DEMO_CONNECTED_APP.clientId}`, "--var", `SALESFORCE_CLIENT_SECRET:${DEMO_CONNECTED_APP.clientSecret}`, "--var", `SALESFORCE_LOGIN_URL:${emulators.salesforce.url}`], {
   cwd: ROOT,
   stdio: ["ignore", "inherit", "inherit"],
   env: quietEnv,
@@ -141,6 +142,8 @@ async function demo(): Promise<void> {
   say(`Lead in Salesforce: ${JSON.stringify(pick(lead, ["Id", "FirstName", "LastName", "Company", "Email", "LeadSource", "Vehicle__c", "Engine__c", "Test_Drive__c", "OwnerId"]), null, 2)}`);
   say(`Conversation record: ${JSON.stringify(pick(conversation, ["Id", "Conversation_Id__c", "Lead__c", "Channel__c", "Unanswered__c", "Callback_Outcome__c", "Callback_Reference__c", "Answers__c"]), null, 2)}`);
   say(`all records: ${emulators.salesforce.url}/__emulator/orgs/${DEMO_ORG.id}/records/Lead and …/records/iAdvize_Conversation__c`);
+  say(`setup console: ${BASE}/setup — sign in with platform ha, project 3291, API user ${DEMO_USER.username} / ${DEMO_USER.password}`);
+  say(`  "Connect Salesforce" logs in on the emulated org as ${DEMO_SF_ADMIN.username} / ${DEMO_SF_ADMIN.password}; operator view: ${BASE}/setup/operator with ADMIN_TOKEN from .dev.vars`);
   say(`ready: webhooks at ${BASE}/webhooks/iadvize, admin API at ${BASE}/admin/api/tenants (token in .dev.vars). Ctrl-C stops.`);
 }
 
