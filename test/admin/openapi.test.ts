@@ -1,0 +1,37 @@
+// The admin API's OpenAPI description is generated from the schemas the API checks with:
+// what the PUT accepts is what the document says, down to the refused unknown fields.
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { BASE } from "../helpers/webhook.ts";
+
+interface Schema {
+  type?: string;
+  properties?: Record<string, Schema>;
+  additionalProperties?: boolean | Schema;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  pattern?: string;
+}
+
+describe("admin OpenAPI", () => {
+  it("describes every tenant route with the TenantInput schema, beside the escalation description", async () => {
+    const res = await exports.default.fetch(`${BASE}/admin/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = await res.json<{ openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Schema }> }; parameters?: { name: string; schema: Schema }[] }>> }>();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      "/admin/api/tenants",
+      "/admin/api/tenants/{tenantId}",
+      "/admin/api/tenants/{tenantId}/escalations",
+      "/admin/api/tenants/{tenantId}/redrive",
+    ]);
+    const put = doc.paths["/admin/api/tenants/{tenantId}"]?.put;
+    const body = put?.requestBody?.content["application/json"]?.schema;
+    expect(Object.keys(body?.properties ?? {}).sort()).toEqual(["escalation", "iadvize", "mapping", "name", "salesforce"]);
+    expect(body?.additionalProperties).toBe(false);
+    expect(put?.parameters?.find((p) => p.name === "tenantId")?.schema.pattern).toBe("^(ha|sd)-\\d{1,18}$");
+
+    const escalation = await (await exports.default.fetch(`${BASE}/escalations/openapi.json`)).json<{ paths: Record<string, unknown> }>();
+    expect(Object.keys(escalation.paths).sort()).toEqual(["/escalations/callback", "/escalations/{key}/callback"]);
+  });
+});
