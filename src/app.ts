@@ -10,7 +10,7 @@ import { tenantRoutes } from "./tenants/routes.ts";
 import { webhookRoutes } from "./webhooks/route.ts";
 import { escalationRoutes } from "./escalation/route.ts";
 import { consoleRoutes } from "./console/routes.tsx";
-import { adminOpenApi } from "./admin/openapi.ts";
+import adminOpenApi from "./openapi/generated/admin.json";
 
 export const app = new Hono<AppEnv>();
 
@@ -29,7 +29,7 @@ app.use("*", async (c, next) => {
 
 app.route("/webhooks", webhookRoutes);
 app.route("/escalations", escalationRoutes);
-app.get("/admin/openapi.json", (c) => c.json(adminOpenApi()));
+app.get("/admin/openapi.json", (c) => c.json(adminOpenApi));
 app.use("/admin/api/*", adminAuth);
 app.route("/admin/api/tenants", tenantRoutes);
 app.route("/setup", consoleRoutes);

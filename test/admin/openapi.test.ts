@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { BASE } from "../helpers/webhook.ts";
 
 interface Schema {
+  $ref?: string;
   type?: string;
   properties?: Record<string, Schema>;
   additionalProperties?: boolean | Schema;
@@ -17,7 +18,7 @@ describe("admin OpenAPI", () => {
   it("describes every tenant route with the TenantInput schema, beside the escalation description", async () => {
     const res = await exports.default.fetch(`${BASE}/admin/openapi.json`);
     expect(res.status).toBe(200);
-    const doc = await res.json<{ openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Schema }> }; parameters?: { name: string; schema: Schema }[] }>> }>();
+    const doc = await res.json<{ openapi: string; components: { schemas: Record<string, Schema> }; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Schema }> }; parameters?: { name: string; schema: Schema }[] }>> }>();
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual([
       "/admin/api/tenants",
@@ -26,7 +27,9 @@ describe("admin OpenAPI", () => {
       "/admin/api/tenants/{tenantId}/redrive",
     ]);
     const put = doc.paths["/admin/api/tenants/{tenantId}"]?.put;
-    const body = put?.requestBody?.content["application/json"]?.schema;
+    const ref = put?.requestBody?.content["application/json"]?.schema.$ref;
+    expect(ref).toBe("#/components/schemas/TenantInput");
+    const body = doc.components.schemas.TenantInput;
     expect(Object.keys(body?.properties ?? {}).sort()).toEqual(["escalation", "iadvize", "mapping", "name", "salesforce"]);
     expect(body?.additionalProperties).toBe(false);
     expect(put?.parameters?.find((p) => p.name === "tenantId")?.schema.pattern).toBe("^(ha|sd)-\\d{1,18}$");
