@@ -8,6 +8,7 @@ import chromium from "@sparticuz/chromium";
 import { chromium as playwright } from "playwright-core";
 import type { Browser, Locator, Page } from "playwright-core";
 import { startCallCentreEmulator } from "../emulators/callcentre/server.ts";
+import type { CallCentreEmulator } from "../emulators/callcentre/server.ts";
 import { startIadvizeEmulator } from "../emulators/iadvize/server.ts";
 import type { IadvizeEmulator } from "../emulators/iadvize/server.ts";
 import { startSalesforceEmulator } from "../emulators/salesforce/server.ts";
@@ -33,6 +34,7 @@ export interface World {
   base: string;
   iadvize: IadvizeEmulator;
   salesforce: SalesforceEmulator;
+  callcentre: CallCentreEmulator;
   browser: Browser;
   close(): Promise<void>;
 }
@@ -59,6 +61,7 @@ export async function startWorld(): Promise<World> {
     base: url.origin,
     iadvize,
     salesforce,
+    callcentre,
     browser,
     async close() {
       await browser.close();

@@ -100,4 +100,37 @@ describe("setup console: the whole install", () => {
     expect(leads.map((l) => l.Vehicle__c)).toEqual(["The new Zoe\nin blue if possible"]);
     await page.close();
   });
+
+  it("sets up chat-to-call: a key shown once, the API connection settings, and a test call", async () => {
+    const customer = newCustomer(world);
+    const account = `acct-${customer.projectId}`;
+    world.callcentre.accounts.set(account, { secret: "callcentre-secret" });
+    const page = await world.browser.newPage();
+    await signIn(page, world.base, customer);
+    await page.getByRole("link", { name: "Chat-to-call" }).click();
+    await page.getByLabel("Webhook URL").fill(`${world.callcentre.url}/webhook/${account}`);
+    await page.getByLabel("Secret").fill("callcentre-secret");
+    await page.getByLabel("Allowed countries").fill("FR, BE");
+    await page.getByRole("button", { name: "Save" }).click();
+    await visible(page.getByText("The key, shown once: copy it now."));
+    const url = (await page.locator("#api-url").textContent()) ?? "";
+    expect(url).toMatch(new RegExp(`^${world.base}/escalations/[A-Za-z0-9_-]{32}/callback\\?phone=\\{phone\\}&consent=\\{consent\\}$`));
+    await shot(page, "9-chat-to-call");
+
+    // The bot's API connection, with the URL as shown.
+    const bot = await fetch(url.replace("{phone}", encodeURIComponent("06 12 34 56 78")).replace("{consent}", "oui"));
+    expect(((await bot.json()) as { status: string }).status).toBe("scheduled");
+
+    // "Call me to test" runs the same path.
+    await page.getByLabel("Phone number").fill("+33 6 98 76 54 32");
+    await page.getByRole("button", { name: "Call me to test" }).click();
+    await visible(page.getByRole("status").getByText(/^scheduled:/));
+    const received = (await (await fetch(`${world.callcentre.url}/__emulator/callbacks?account=${account}`)).json()) as unknown[];
+    expect(received).toHaveLength(2);
+
+    // Shown once: the page never shows the key again.
+    await page.reload();
+    expect(await page.locator("#api-url").textContent()).toContain("/escalations/<key>/callback");
+    await page.close();
+  });
 });
