@@ -98,6 +98,13 @@ describe("setup console: the whole install", () => {
     // The Lead in the customer's Salesforce carries the answer to Q1.
     const leads = world.salesforce.orgs.get(customer.orgId)?.all("Lead") ?? [];
     expect(leads.map((l) => l.Vehicle__c)).toEqual(["The new Zoe\nin blue if possible"]);
+
+    // The preview also reads a recent conversation by its id, and writes nothing.
+    await page.getByRole("link", { name: "Mapping" }).click();
+    await page.getByLabel("Or the id of a recent conversation").fill(conversationId);
+    await page.getByRole("button", { name: "Preview" }).click();
+    await visible(page.locator("code", { hasText: '"The new Zoe\\nin blue if possible"' }));
+    expect(world.salesforce.orgs.get(customer.orgId)?.all("Lead")).toHaveLength(1);
     await page.close();
   });
 

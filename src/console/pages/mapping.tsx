@@ -4,7 +4,9 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { errorFields, log } from "../../log.ts";
+import { iadvizeClientFor } from "../../iadvize/for-tenant.ts";
 import { checkExport } from "../../qualification/check-export.ts";
+import { extractAnswers } from "../../qualification/extract.ts";
 import type { Extraction } from "../../qualification/extract.ts";
 import { coerce } from "../../salesforce/mapping.ts";
 import { getTenantConfig } from "../../tenants/store.ts";
@@ -16,6 +18,8 @@ import { Layout, Notice } from "../layout.tsx";
 import { saveSection, tenantOf } from "../tenant.ts";
 
 type Mapping = TenantConfig["mapping"];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Rows shown: the mapped tags, then free ones up to Q5 at least and two beyond the last. */
 function tagsToShow(mapping: Mapping): string[] {
@@ -120,6 +124,8 @@ async function page(c: Context<ConsoleEnv>, extra: { notice?: { kind: "ok" | "er
         <h2>{t.preview}</h2>
         <p>{t.previewIntro}</p>
         <form method="post" action={`/setup/t/${id}/mapping/preview`}>
+          <label for="conversationId">{t.recentConversation}</label>
+          <input id="conversationId" name="conversationId" type="text" autocomplete="off" />
           <label for="export">{t.conversationExport}</label>
           <textarea id="export" name="export">{extra.exportText ?? ""}</textarea>
           <button type="submit" class="secondary">{t.preview}</button>
@@ -190,13 +196,26 @@ export const mappingPage = new Hono<ConsoleEnv>()
     const id = tenantOf(c);
     const form = await c.req.parseBody();
     const text = typeof form.export === "string" ? form.export.slice(0, 512 * 1024) : "";
-    const checked = checkExport(text);
-    if (!checked.ok) {
-      c.status(400);
-      return page(c, { notice: { kind: "error", text: checked.error }, exportText: text });
-    }
+    const conversationId = typeof form.conversationId === "string" ? form.conversationId.trim() : "";
     const tenant = await getTenantConfig(c.env.DB, c.var.config.ENCRYPTION_KEY, id);
+    let extraction: Extraction;
+    if (conversationId) {
+      // A recent conversation of this project, read from iAdvize as the sync reads it.
+      const found = UUID.test(conversationId) && tenant?.iadvize ? await iadvizeClientFor(c.env.DB, c.var.config, id, tenant).conversation(conversationId).catch(() => null) : null;
+      if (!found) {
+        c.status(404);
+        return page(c, { notice: { kind: "error", text: c.var.t.conversationNotFound }, exportText: text });
+      }
+      extraction = extractAnswers(found.messages);
+    } else {
+      const checked = checkExport(text);
+      if (!checked.ok) {
+        c.status(400);
+        return page(c, { notice: { kind: "error", text: checked.error }, exportText: text });
+      }
+      extraction = checked.extraction;
+    }
     const fields = tenant?.salesforce ? await targetFields(c.env.DB, c.var.config, id, tenant).catch(() => []) : [];
-    const rows = previewRows(checked.extraction, tenant?.mapping ?? {}, fields);
-    return page(c, { exportText: text, preview: { rows, unanswered: checked.extraction.unanswered } });
+    const rows = previewRows(extraction, tenant?.mapping ?? {}, fields);
+    return page(c, { exportText: text, preview: { rows, unanswered: extraction.unanswered } });
   });
