@@ -4,6 +4,8 @@
 import type { Config } from "../env.ts";
 import type { Claimed } from "../conversations/sync-store.ts";
 import { claimPending, failedStatement, hasPending, releaseStatement, syncedStatement, unchangedStatement } from "../conversations/sync-store.ts";
+import { attentionStatement } from "../conversations/attention.ts";
+import { ContractError } from "../lib/contract-error.ts";
 import { iadvizeClientFor } from "../iadvize/for-tenant.ts";
 import { toHex } from "../lib/hmac.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";
@@ -77,6 +79,7 @@ export async function syncTenant(db: D1Database, config: Config, tenantId: strin
   const items: SyncItem[] = [];
   const hashes = new Map<string, string>();
   let unchanged = 0;
+  let waitingForContract = 0;
   await inPool(claimed, IADVIZE_CONCURRENCY, async (c) => {
     try {
       const read = await readConversation(iadvize, c.conversation_id, tenant.mapping);
@@ -84,9 +87,10 @@ export async function syncTenant(db: D1Database, config: Config, tenantId: strin
         statements.push(failedStatement(db, tenantId, c.conversation_id, { code: "conversation_not_found" }, now()));
         return;
       }
+      statements.push(attentionStatement(db, tenantId, c.conversation_id, read.needsAttention));
       const item: SyncItem = {
         conversationId: c.conversation_id,
-        visitorId: c.visitor_id ?? read.conversation.visitor?.id ?? c.conversation_id,
+        visitorId: c.visitor_id ?? c.conversation_id,
         tenantId,
         channel: c.channel,
         startedAt: c.started_at,
@@ -105,6 +109,12 @@ export async function syncTenant(db: D1Database, config: Config, tenantId: strin
       hashes.set(c.conversation_id, hash);
       items.push(item);
     } catch (err) {
+      // The live schema differs from the connector's: not this conversation's fault, it waits.
+      if (err instanceof ContractError) {
+        release(c, { code: err.problem, paths: err.paths }, false);
+        waitingForContract++;
+        return;
+      }
       const e = err instanceof UpstreamError ? err : undefined;
       log.warn("sync.iadvize_read_failed", { tenantId, conversationId: c.conversation_id, ...errorFields(err) });
       if (e && !e.retryable) statements.push(failedStatement(db, tenantId, c.conversation_id, { code: `iadvize_${e.code}` }, now()));
@@ -115,7 +125,7 @@ export async function syncTenant(db: D1Database, config: Config, tenantId: strin
   let calls = 0;
   let synced = 0;
   let failed = 0;
-  let retrying = 0;
+  let retrying = waitingForContract;
   const api = salesforceApiFor(db, config, tenantId, tenant);
   if (items.length > 0) {
     try {
