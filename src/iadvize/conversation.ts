@@ -3,7 +3,7 @@
 // counted, never taken for a system message.
 import * as z from "zod";
 import type { ChatMessage } from "../qualification/messages.ts";
-import { MESSAGE_AUTHOR_BY_TYPE } from "./assumptions.ts";
+import { messageAuthor } from "./assumptions.ts";
 
 const MessageNode = z.object({
   __typename: z.string(),
@@ -79,7 +79,7 @@ export interface ConversationData {
 
 /** A message as the CRM shows it, or undefined when its author cannot be told from its type. */
 export function toChatMessage(node: MessageNode): ChatMessage | undefined {
-  const role = Object.hasOwn(MESSAGE_AUTHOR_BY_TYPE, node.__typename) ? MESSAGE_AUTHOR_BY_TYPE[node.__typename] : undefined;
+  const role = messageAuthor(node.__typename);
   if (!role || node.createdAt === undefined) return undefined;
   if (role === "system") {
     const kinds = (node.attachments ?? []).map((a) => a.__typename);

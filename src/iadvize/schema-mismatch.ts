@@ -1,7 +1,7 @@
 // Which parts of an operation the live iAdvize schema lacks, as `Type.field` paths (names
 // only): read from the validation messages iAdvize answers (graphql-js wording), or found
 // by checking the operation against the live schema, introspected.
-import { TypeInfo, getNamedType, isLeafType, validate, visit, visitWithTypeInfo } from "graphql";
+import { TypeInfo, getNamedType, isLeafType, specifiedScalarTypes, validate, visit, visitWithTypeInfo } from "graphql";
 import type { DocumentNode, GraphQLSchema } from "graphql";
 
 const PATTERNS: readonly [RegExp, (m: RegExpExecArray) => string][] = [
@@ -10,6 +10,8 @@ const PATTERNS: readonly [RegExp, (m: RegExpExecArray) => string][] = [
   [/can never be of type "([^"]+)"/, (m) => `${m[1]}`],
   [/Unknown argument "([^"]+)" on field "([^"]+)"/, (m) => `${m[2]}(${m[1]})`],
 ];
+
+const BUILT_IN = new Set(specifiedScalarTypes.map((t) => t.name));
 
 /** The paths named by graphql-js validation messages; messages of another kind name none. */
 export function pathsFromMessages(messages: readonly string[]): string[] {
@@ -45,9 +47,10 @@ export function mismatchPaths(schema: GraphQLSchema, document: DocumentNode): st
           if (!def.args.some((a) => a.name === arg.name.value)) paths.add(`${parent.name}.${name}(${arg.name.value})`);
         }
       },
-      // Fragment type conditions and variable types.
+      // Fragment type conditions and variable types (a schema lists a built-in scalar only where it uses it).
       NamedType(node) {
-        if (!schema.getType(node.name.value)) paths.add(node.name.value);
+        const name = node.name.value;
+        if (!schema.getType(name) && !BUILT_IN.has(name)) paths.add(name);
       },
     }),
   );
