@@ -19,7 +19,7 @@ export function pathsFromMessages(messages: readonly string[]): string[] {
   for (const message of messages) {
     for (const [pattern, path] of PATTERNS) {
       const m = pattern.exec(message);
-      if (m) paths.add(path(m));
+      if (m && !BUILT_IN.has(path(m))) paths.add(path(m));
     }
   }
   return [...paths].sort();
