@@ -181,6 +181,7 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
     if (method === "PATCH" && (m = /^\/composite\/sobjects\/([A-Za-z0-9_]+)\/([A-Za-z0-9_]+)$/.exec(path))) {
       const [object, extField] = [m[1] ?? "", m[2] ?? ""];
       if (!org.objectDef(object)) return { status: 400, body: errorBody("INVALID_TYPE", `sObject type '${object}' is not supported.`), kind: "collection" };
+      if (!org.objectDef(object)?.fields.has(extField)) return { status: 404, body: errorBody("NOT_FOUND", `Provided external ID field does not exist or is not accessible: ${extField}`), kind: "collection" };
       return collection(() =>
         (records ?? []).map((r) => {
           const type = (r.attributes as { type?: string } | undefined)?.type;
