@@ -5,6 +5,7 @@ import type { Context } from "hono";
 import { countsByStatus } from "../../escalation/store.ts";
 import { countByStatus } from "../../events/store.ts";
 import { syncCounts } from "../../conversations/sync-store.ts";
+import { attentionCounts } from "../../conversations/attention.ts";
 import { usageOf } from "../../salesforce/usage.ts";
 import { redriveTenant } from "../../tenants/redrive.ts";
 import { STATES, conversationsPage } from "../activity-store.ts";
@@ -31,12 +32,13 @@ async function page(c: Context<ConsoleEnv>, notice?: string) {
   const stateParam = c.req.query("state");
   const state = (STATES as readonly string[]).includes(stateParam ?? "") ? (stateParam as State) : undefined;
   const pageNo = Math.min(Math.max(Number(c.req.query("page") ?? 0) || 0, 0), 10_000);
-  const [counts, list, events, usage, escalations] = await Promise.all([
+  const [counts, list, events, usage, escalations, attention] = await Promise.all([
     syncCounts(c.env.DB, id),
     conversationsPage(c.env.DB, id, state, pageNo),
     countByStatus(c.env.DB, id),
     usageOf(c.env.DB, id, 30),
     countsByStatus(c.env.DB, id, new Date(now.getTime() - 30 * DAY)),
+    attentionCounts(c.env.DB, id),
   ]);
   const link = (s: State | undefined, p: number) => `/setup/t/${id}/activity?${new URLSearchParams({ ...(s ? { state: s } : {}), ...(p ? { page: String(p) } : {}) })}`;
   return c.html(
@@ -55,6 +57,12 @@ async function page(c: Context<ConsoleEnv>, notice?: string) {
           <div>
             <a href={link(undefined, 0)}>{t.all}</a>
           </div>
+          {Object.entries(attention).map(([code, n]) => (
+            <div data-attention={code}>
+              {`${t.needsAttention}: ${code}`}
+              <strong>{n}</strong>
+            </div>
+          ))}
         </div>
         {counts.failed > 0 ? (
           <form method="post" action={`/setup/t/${id}/activity/redrive`}>
