@@ -58,7 +58,7 @@ registry.registerPath({
   request: { params },
   responses: {
     200: json(
-      z.object({ tenant: View, events: Counts, conversations: Counts, salesforceUsage: z.array(Usage), escalationsLast30Days: Counts }),
+      z.object({ tenant: View, events: Counts, conversations: Counts, needsAttention: Counts, salesforceUsage: z.array(Usage), escalationsLast30Days: Counts }),
       "The tenant and its figures.",
     ),
     ...errors,
