@@ -6,10 +6,11 @@ import { attempt } from "./attempt.ts";
 import type { EscalationInput } from "./inputs.ts";
 import { languageOf, message } from "./messages.ts";
 import type { Language, MessageKey } from "./messages.ts";
-import { checkPhone } from "./phone.ts";
+import { checkPhone } from "../outreach/phone.ts";
 import { providerFor } from "./providers/index.ts";
 import type { EscalationRow } from "./store.ts";
-import { counts, findRecent, idemHash, insertUnlessRecent, phoneHash, sealDetails } from "./store.ts";
+import { numberHash, requestHash } from "../outreach/hashes.ts";
+import { findRecent, insertRefusal, insertWithinLimitsUnlessRecent, sealDetails } from "./store.ts";
 
 export type EscalationSettings = NonNullable<TenantConfig["escalation"]>;
 
@@ -72,12 +73,8 @@ export async function requestCallback(deps: RequestDeps, settings: EscalationSet
   // Refused before any call, and recorded for the audit: the raw input only as a keyed hash.
   const refuse = async (status: "rejected" | "invalid_phone", reason: MessageKey): Promise<EscalationAnswer> => {
     const id = crypto.randomUUID();
-    const raw = await phoneHash(deps.keys, deps.tenantId, input.phone.trim());
-    await insertUnlessRecent(
-      deps.db,
-      { id, tenantId: deps.tenantId, conversationId: input.conversationId, provider: provider.name, phoneHash: raw, idemHash: id, details: "", country: null, language, consent: input.consent, now, status: "rejected", reason },
-      now,
-    );
+    const raw = await numberHash(deps.keys, deps.tenantId, input.phone.trim());
+    await insertRefusal(deps.db, { id, tenantId: deps.tenantId, conversationId: input.conversationId, provider: provider.name, phoneHash: raw, idemHash: id, details: "", country: null, language, consent: input.consent, now, status: "rejected", reason });
     return answer(language, settings, status, reason, { escalationId: id });
   };
   if (settings.requireConsent && input.consent !== true) return refuse("rejected", "consent_required");
@@ -85,7 +82,7 @@ export async function requestCallback(deps: RequestDeps, settings: EscalationSet
   const phone = checkPhone(input.phone, settings.defaultCountry, settings.allowedCountries);
   if (!phone.ok) return refuse("invalid_phone", phone.problem);
 
-  const [phoneKey, idem] = await Promise.all([phoneHash(deps.keys, deps.tenantId, phone.e164), idemHash(deps.keys, deps.tenantId, phone.e164, input.conversationId)]);
+  const [phoneKey, idem] = await Promise.all([numberHash(deps.keys, deps.tenantId, phone.e164), requestHash(deps.keys, deps.tenantId, phone.e164, input.conversationId)]);
   const windowStart = new Date(now.getTime() - settings.idempotencyMinutes * 60_000);
   const earlier = await findRecent(deps.db, deps.tenantId, idem, windowStart);
   if (earlier) return answerForRow(earlier, language, settings, phone.display);
@@ -112,16 +109,12 @@ export async function requestCallback(deps: RequestDeps, settings: EscalationSet
     now,
   };
 
-  const used = await counts(deps.db, deps.tenantId, phoneKey, new Date(now.getTime() - 86_400_000), new Date(now.getTime() - 60_000));
-  if (used.number >= settings.perNumberPerDay || used.tenant >= settings.perTenantPerMinute) {
-    await insertUnlessRecent(deps.db, { ...row, status: "rejected", reason: "rate_limited" }, now);
-    return answer(language, settings, "rejected", "rate_limited", { escalationId: id, phone: phone.display });
-  }
-
-  if (!(await insertUnlessRecent(deps.db, { ...row, status: "requested", reason: null }, windowStart))) {
-    // A concurrent repeat of the same request got in first.
+  if (!(await insertWithinLimitsUnlessRecent(deps.db, { ...row, status: "requested", reason: null }, settings, windowStart))) {
+    // A concurrent repeat of the same request got in first, or a limit is reached.
     const first = await findRecent(deps.db, deps.tenantId, idem, windowStart);
-    return first ? answerForRow(first, language, settings, phone.display) : answer(language, settings, "pending", "pending", { phone: phone.display });
+    if (first) return answerForRow(first, language, settings, phone.display);
+    await insertRefusal(deps.db, { ...row, idemHash: id, status: "rejected", reason: "rate_limited" });
+    return answer(language, settings, "rejected", "rate_limited", { escalationId: id, phone: phone.display });
   }
 
   const call = attempt(deps, provider, {

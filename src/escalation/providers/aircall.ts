@@ -1,6 +1,6 @@
 // Aircall: POST /v1/users/{id}/calls {number_id, to} with Basic api_id:api_token; 204 when
 // the call is started on the agent's phone.
-import { basic, common, jsonOf, send } from "./http.ts";
+import { basic, common, jsonOf, send } from "../../outreach/http.ts";
 import type { CallbackProvider, CallbackRequest, ProviderConfig, ProviderDeps, ProviderResult } from "./types.ts";
 
 type Config = Extract<ProviderConfig, { type: "aircall" }>;

@@ -1,6 +1,6 @@
 // Genesys Cloud: POST /api/v2/conversations/callbacks with the queue to route to,
 // after OAuth client credentials at the region's login host.
-import { clientCredentials, common, jsonOf, postWithToken } from "./http.ts";
+import { clientCredentials, common, jsonOf, postWithToken } from "../../outreach/http.ts";
 import type { CallbackProvider, CallbackRequest, ProviderConfig, ProviderDeps, ProviderResult } from "./types.ts";
 
 type Config = Extract<ProviderConfig, { type: "genesys" }>;

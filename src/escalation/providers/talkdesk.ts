@@ -1,6 +1,6 @@
 // Talkdesk: POST /calls/callback with the account's Talkdesk number and the visitor's,
 // after OAuth client credentials with the scope callback:write.
-import { clientCredentials, common, jsonOf, postWithToken } from "./http.ts";
+import { clientCredentials, common, jsonOf, postWithToken } from "../../outreach/http.ts";
 import type { CallbackProvider, CallbackRequest, ProviderConfig, ProviderDeps, ProviderResult } from "./types.ts";
 
 type Config = Extract<ProviderConfig, { type: "talkdesk" }>;

@@ -1,6 +1,6 @@
 // Twilio: POST /2010-04-01/Accounts/{Sid}/Calls.json (To, From, Url) with Basic SID:token.
 // Errors 21211, 21214-21217 and 21219 say the number cannot be called.
-import { basic, common, jsonOf, send } from "./http.ts";
+import { basic, common, jsonOf, send } from "../../outreach/http.ts";
 import type { CallbackProvider, CallbackRequest, ProviderConfig, ProviderDeps, ProviderResult } from "./types.ts";
 
 type Config = Extract<ProviderConfig, { type: "twilio" }>;

@@ -4,7 +4,7 @@
 // 2xx: scheduled (a `reference` in the JSON answer is kept); 422: the number is refused.
 import { hmacSha256Hex } from "../../lib/hmac.ts";
 import { isIdempotent } from "./idempotence.ts";
-import { common, jsonOf, send } from "./http.ts";
+import { common, jsonOf, send } from "../../outreach/http.ts";
 import type { CallbackProvider, CallbackRequest, ProviderConfig, ProviderDeps, ProviderResult } from "./types.ts";
 
 type Config = Extract<ProviderConfig, { type: "webhook" }>;

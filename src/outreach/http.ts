@@ -1,8 +1,24 @@
-// What the providers share: sending with the deadline's signal, and reading answers.
+// What every outbound provider call shares (callbacks, messages, surveys): sending
+// with the deadline's signal, the answers all platforms mean alike, Basic auth, OAuth
+// client credentials and a Bearer POST that replaces a refused token once.
 
-import type { ProviderDeps, ProviderResult } from "./types.ts";
+/** A provider call that did not succeed, in words every capability shares. */
+export type Failure =
+  /** Overload or outage, nothing done: worth another attempt later. */
+  | { kind: "transient"; code: string }
+  /** Sent, but no answer in time: it may or may not have been done. */
+  | { kind: "ambiguous"; code: string }
+  /** The platform refuses for a reason other than the number (credentials, its settings). */
+  | { kind: "refused"; code: string };
 
-export type Sent = { ok: true; res: Response } | { ok: false; result: ProviderResult };
+export type Sent = { ok: true; res: Response } | { ok: false; result: Failure };
+
+export interface HttpDeps {
+  fetch: typeof fetch;
+  signal: AbortSignal;
+  /** An OAuth token of the platform, from the shared cache; `rejected` is one just refused. */
+  token: (login: () => Promise<{ token: string; expiresInSec: number }>, rejected?: string) => Promise<string>;
+}
 
 export async function send(fetcher: typeof fetch, url: string, init: RequestInit, signal: AbortSignal): Promise<Sent> {
   try {
@@ -14,7 +30,7 @@ export async function send(fetcher: typeof fetch, url: string, init: RequestInit
 }
 
 /** The answers every platform gives the same meaning: overload and outages, and refused credentials. */
-export function common(res: Response): ProviderResult | undefined {
+export function common(res: Response): Failure | undefined {
   if (res.status === 429 || res.status >= 500) return { kind: "transient", code: `http_${res.status}` };
   if (res.status === 401 || res.status === 403) return { kind: "refused", code: "auth_failed" };
   return undefined;
@@ -50,7 +66,7 @@ export async function clientCredentials(
  * is replaced once, and the request sent again.
  */
 export async function postWithToken(
-  deps: ProviderDeps,
+  deps: HttpDeps,
   url: string,
   body: string,
   login: () => Promise<{ token: string; expiresInSec: number }>,

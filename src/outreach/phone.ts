@@ -1,7 +1,7 @@
-// The phone number a visitor typed, read with libphonenumber-js in the tenant's default
+// The phone number a person typed, read with libphonenumber-js in the tenant's default
 // country, normalised to E.164, and refused precisely when it cannot or must not be
-// called: not a number, too short or long, a country the tenant does not serve, or a
-// premium-rate or similar line (an open callback endpoint is a toll-fraud target).
+// called or texted: not a number, too short or long, a country the tenant does not
+// serve, or a premium-rate or similar line (an open endpoint is a toll-fraud target).
 import { parsePhoneNumberWithError, ParseError, validatePhoneNumberLength } from "libphonenumber-js/max";
 import type { CountryCode } from "libphonenumber-js/max";
 
