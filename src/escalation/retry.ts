@@ -24,6 +24,7 @@ export async function retryEscalation(env: Bindings, config: Config, tenantId: s
     escalationId,
     tenantId,
     phone: details.phone,
+    extension: details.extension,
     visitorName: details.visitorName,
     reason: details.reason,
     preferredTime: details.preferredTime,

@@ -9,6 +9,7 @@ export type EscalationStatus = "requested" | "scheduled" | "rejected" | "retryin
 export const Details = z.object({
   phone: z.string(),
   display: z.string(),
+  extension: z.string().optional(),
   visitorName: z.string().optional(),
   reason: z.string().optional(),
   preferredTime: z.string().optional(),
@@ -45,7 +46,19 @@ export async function get(db: D1Database, id: string): Promise<EscalationRow | n
 }
 
 /** Refusals made before any call: recorded for the audit, not counted by the limits or the repeat window. */
-const EARLY_REFUSALS = ["rate_limited", "consent_required", "empty", "not_a_number", "too_short", "too_long", "invalid", "country_not_served", "number_type_not_allowed"] as const;
+const EARLY_REFUSALS = [
+  "rate_limited",
+  "consent_required",
+  "empty",
+  "not_a_number",
+  "too_short",
+  "too_long",
+  "invalid",
+  "ambiguous_country",
+  "extension_not_supported",
+  "country_not_served",
+  "number_type_not_allowed",
+] as const;
 const NOT_EARLY = `NOT (status = 'rejected' AND reason IN (${EARLY_REFUSALS.map((r) => `'${r}'`).join(", ")}))`;
 
 export interface NewEscalation {

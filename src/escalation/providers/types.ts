@@ -10,6 +10,8 @@ export interface CallbackRequest {
   tenantId: string;
   /** E.164 */
   phone: string;
+  /** Digits to dial once the line answers, when the number has an extension. */
+  extension?: string | undefined;
   visitorName?: string | undefined;
   reason?: string | undefined;
   preferredTime?: string | undefined;
@@ -30,5 +32,7 @@ export interface CallbackProvider {
   readonly name: ProviderConfig["type"];
   /** True when the platform recognises a repeated request (so an ambiguous one may be sent again). */
   readonly idempotent: boolean;
+  /** True when the platform can dial an extension; otherwise a number with one is refused before any call. */
+  readonly extensions: boolean;
   request(req: CallbackRequest, deps: ProviderDeps): Promise<ProviderResult>;
 }

@@ -13,12 +13,14 @@ export function webhookProvider(config: Config): CallbackProvider {
   return {
     name: "webhook",
     idempotent: isIdempotent("webhook"),
+    extensions: true,
     async request(req: CallbackRequest, deps: ProviderDeps): Promise<ProviderResult> {
       const body = JSON.stringify({
         type: "callback.requested",
         id: req.escalationId,
         tenantId: req.tenantId,
         phone: req.phone,
+        extension: req.extension ?? null,
         visitorName: req.visitorName ?? null,
         reason: req.reason ?? null,
         preferredTime: req.preferredTime ?? null,
