@@ -2,6 +2,8 @@
 // number and name sealed (needed to retry), a keyed hash of the number for the limits.
 import * as z from "zod";
 import { insertWithinLimits } from "../outreach/limits.ts";
+import { outcomeOf } from "./answer.ts";
+import type { AnswerStatus } from "./answer.ts";
 import { decrypt, encrypt } from "../tenants/cipher.ts";
 
 export type EscalationStatus = "requested" | "scheduled" | "rejected" | "retrying" | "failed" | "unknown_outcome";
@@ -129,6 +131,20 @@ export function updateStatement(db: D1Database, id: string, status: EscalationSt
     .bind(id, status, fields.reason ?? null, fields.providerRef ?? null, fields.attempt ? 1 : 0, now.toISOString());
 }
 
+/** Takes a 'retrying' escalation for one attempt; false when another took it or it is done. */
+export async function claimForRetry(db: D1Database, id: string, now: Date): Promise<boolean> {
+  const r = await db.prepare(`UPDATE escalations SET status = 'requested', updated_at = ?2 WHERE id = ?1 AND status = 'retrying'`).bind(id, now.toISOString()).run();
+  return r.meta.changes > 0;
+}
+
+/** A 'retrying' escalation whose queued attempts are exhausted: failed; its conversation, if any. */
+export async function failExhausted(db: D1Database, id: string, now: Date): Promise<{ conversation_id: string | null } | null> {
+  return db
+    .prepare(`UPDATE escalations SET status = 'failed', reason = 'retries_exhausted', updated_at = ?2 WHERE id = ?1 AND status = 'retrying' RETURNING conversation_id`)
+    .bind(id, now.toISOString())
+    .first<{ conversation_id: string | null }>();
+}
+
 /** What the CRM shows of a conversation's latest escalation. */
 export async function latestForConversation(db: D1Database, tenantId: string, conversationId: string): Promise<{ status: EscalationStatus; reason: string | null; provider_ref: string | null; created_at: string } | null> {
   return db
@@ -141,6 +157,8 @@ export interface AuditRow {
   id: string;
   createdAt: string;
   conversationId: string | null;
+  /** What the bot is told of it: scheduled, invalid_phone, rejected or pending. */
+  outcome: AnswerStatus;
   status: EscalationStatus;
   reason: string | null;
   provider: string;
@@ -163,6 +181,7 @@ export async function audit(db: D1Database, tenantId: string, since: Date, limit
     id: r.id,
     createdAt: r.created_at,
     conversationId: r.conversation_id,
+    outcome: outcomeOf(r.status, r.reason).status,
     status: r.status,
     reason: r.reason,
     provider: r.provider,
@@ -173,10 +192,16 @@ export async function audit(db: D1Database, tenantId: string, since: Date, limit
   }));
 }
 
+/** The tenant's escalations counted by what the bot was told (scheduled, invalid_phone, rejected, pending). */
 export async function countsByStatus(db: D1Database, tenantId: string, since: Date): Promise<Record<string, number>> {
   const { results } = await db
-    .prepare(`SELECT status, COUNT(*) AS n FROM escalations WHERE tenant_id = ?1 AND created_at >= ?2 GROUP BY status`)
+    .prepare(`SELECT status, reason, COUNT(*) AS n FROM escalations WHERE tenant_id = ?1 AND created_at >= ?2 GROUP BY status, reason`)
     .bind(tenantId, since.toISOString())
-    .all<{ status: string; n: number }>();
-  return Object.fromEntries(results.map((r) => [r.status, r.n]));
+    .all<{ status: EscalationStatus; reason: string | null; n: number }>();
+  const counts: Record<string, number> = {};
+  for (const r of results) {
+    const outcome = outcomeOf(r.status, r.reason).status;
+    counts[outcome] = (counts[outcome] ?? 0) + r.n;
+  }
+  return counts;
 }
