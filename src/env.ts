@@ -1,5 +1,6 @@
 // The Worker's bindings and the zod check of its vars and secrets, defined once.
 import * as z from "zod";
+import type { EscalationMessage } from "./escalation/queue.ts";
 import { KnownEvent } from "./webhooks/events.ts";
 
 /** Bindings as wrangler.toml declares them; vars and secrets are checked by EnvSchema. */
@@ -7,6 +8,7 @@ export interface Bindings {
   DB: D1Database;
   CONVERSATION_QUEUE: Queue<QueueMessage>;
   SYNC_QUEUE: Queue<SyncMessage>;
+  ESCALATION_QUEUE: Queue<EscalationMessage>;
   IADVIZE_WEBHOOK_SECRET?: string;
   ADMIN_TOKEN?: string;
   ENCRYPTION_KEY?: string;
@@ -27,8 +29,6 @@ export const QueueMessage = z.discriminatedUnion("kind", [
     receivedAt: z.iso.datetime(),
   }),
   z.object({ kind: z.literal("stored"), tenantId: z.string().min(1), eventId: z.string().min(1) }),
-  // A later attempt at a callback the call-centre platform could not take yet.
-  z.object({ kind: z.literal("escalation"), tenantId: z.string().min(1), escalationId: z.string().min(1) }),
 ]);
 export type QueueMessage = z.infer<typeof QueueMessage>;
 
