@@ -16,7 +16,9 @@ import { validateMapping } from "../salesforce/mapping.ts";
 import { CONVERSATION, LEAD } from "../salesforce/model.ts";
 import { buildPlan } from "../salesforce/plan.ts";
 import type { SyncItem } from "../salesforce/plan.ts";
+import { missingFromDescribes, packageMissing } from "../salesforce/package.ts";
 import { parseRead, readRequests } from "../salesforce/read.ts";
+import { readAll } from "../salesforce/read-all.ts";
 import { recordUsage } from "../salesforce/usage.ts";
 import { writePlan } from "../salesforce/write.ts";
 import type { TenantConfig } from "../tenants/schema.ts";
@@ -136,7 +138,8 @@ export async function syncTenant(db: D1Database, config: Config, tenantId: strin
       const checked = known ? validateMapping(tenant.mapping, describes) : undefined;
       const mappedLeadFields = Object.values(tenant.mapping).filter((m) => m.object === "Lead").map((m) => m.field);
       const emails = [...new Set(items.flatMap((i) => (i.read.contact.email ? [i.read.contact.email.value] : [])))];
-      const responses = await api.composite(
+      const responses = await readAll(
+        api,
         readRequests({
           emails,
           visitorIds: [...new Set(items.map((i) => i.visitorId))],
@@ -144,7 +147,6 @@ export async function syncTenant(db: D1Database, config: Config, tenantId: strin
           leadFields: checked ? checked.usable.filter((m) => m.object === "Lead").map((m) => m.field) : [],
           uncheckedLeadFields: checked ? [] : mappedLeadFields,
         }),
-        { autoAssign: false },
       );
       const read = parseRead(responses);
       if (!read.ok) throw new UpstreamError("salesforce", "read_failed", `Salesforce refused the ${read.referenceId} read: ${read.codes.join(", ")}`, { retryable: false, status: read.status });
@@ -153,6 +155,8 @@ export async function syncTenant(db: D1Database, config: Config, tenantId: strin
         await storeDescribe(db, tenantId, name, fields, now().getTime());
         describes[object] = fields;
       }
+      const missing = missingFromDescribes(describes);
+      if (missing.length > 0) throw packageMissing(missing);
       const mapping = checked ?? validateMapping(tenant.mapping, describes);
       if (mapping.problems.length > 0) log.warn("sync.mapping_problems", { tenantId, problems: mapping.problems.map((p) => `${p.tag}:${p.problem}`).join(",") });
 
