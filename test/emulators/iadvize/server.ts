@@ -2,16 +2,31 @@
 // CONTRACTS.md): the password grant at /oauth2/token with its login limits, the token
 // check at /_authenticated, and the GraphQL API over seeded conversations, executed
 // with graphql-js against graphql/schema.graphql, with Relay pagination and auth.
-// Faults are switched per API user, so concurrent tests do not disturb each other.
+// Faults are switched per API user, so concurrent tests do not disturb each other; one
+// of them serves a schema variant lacking some fields (introspection included), and a
+// user may be limited to some projects (closedConversations then answers FORBIDDEN).
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { buildSchema, graphql } from "graphql";
+import { buildASTSchema, buildSchema, graphql, GraphQLError, parse, visit } from "graphql";
+import type { GraphQLSchema } from "graphql";
 import { signatureFor } from "../../../src/webhooks/signature.ts";
 import { bearer, delay, readBody, sendJson, sendText, serve } from "../http.ts";
 import type { SeedConversation } from "./seed.ts";
 
-const SCHEMA = buildSchema(readFileSync(new URL("../../../graphql/schema.graphql", import.meta.url).pathname, "utf8"));
+const SDL = readFileSync(new URL("../../../graphql/schema.graphql", import.meta.url).pathname, "utf8");
+const SCHEMA = buildSchema(SDL);
+
+/** A variant of the schema without some fields (`Type.field`), as a changed live API would be. */
+function schemaWithout(fields: readonly string[]): GraphQLSchema {
+  const drop = new Set(fields);
+  let type = "";
+  const ast = visit(parse(SDL), {
+    ObjectTypeDefinition: { enter: (node) => void (type = node.name.value) },
+    FieldDefinition: (node) => (drop.has(`${type}.${node.name.value}`) ? null : undefined),
+  });
+  return buildASTSchema(ast);
+}
 
 export interface Faults {
   /** The next N API requests of this user answer 503. */
@@ -21,10 +36,14 @@ export interface Faults {
   /** The next N requests wait this long before answering. */
   slowMs?: number;
   slowCount?: number;
+  /** This user's API lacks these fields (`Visitor.id`): a schema variant, for introspection and queries alike. */
+  removedFields?: string[];
 }
 
 interface UserState {
   password: string;
+  /** Projects the user may read; every project when absent. */
+  projects?: number[];
   logins: number[];
   stats: { logins: number; graphql: number; rejectedLogins: number };
   faults: Faults;
@@ -42,7 +61,7 @@ export interface IadvizeEmulatorOptions {
 export interface IadvizeEmulator {
   url: string;
   close(): Promise<void>;
-  addUser(username: string, password: string): void;
+  addUser(username: string, password: string, projects?: number[]): void;
   addConversation(c: SeedConversation): void;
 }
 
@@ -53,8 +72,8 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
   const conversations = new Map<string, SeedConversation>();
   const ipLogins: number[] = [];
 
-  const addUser = (username: string, password: string) => {
-    users.set(username, { password, logins: [], stats: { logins: 0, graphql: 0, rejectedLogins: 0 }, faults: {} });
+  const addUser = (username: string, password: string, projects?: number[]) => {
+    users.set(username, { password, ...(projects ? { projects } : {}), logins: [], stats: { logins: 0, graphql: 0, rejectedLogins: 0 }, faults: {} });
   };
   const addConversation = (c: SeedConversation) => conversations.set(c.id, c);
 
@@ -163,6 +182,23 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
       return c && c.platform === platform ? c : undefined;
     };
     const rootValue = {
+      closedConversations: ({ filters, first }: { filters: { interval: { from: string; to: string }; projectIds?: number[] | null }; first?: number | null }) => {
+        const asked = filters.projectIds ?? [];
+        const allowed = auth.user.projects;
+        if (allowed && (asked.length === 0 || asked.some((p) => !allowed.includes(p)))) {
+          throw new GraphQLError("You are not allowed to access this project", { extensions: { code: "FORBIDDEN" } });
+        }
+        const [from, to] = [Date.parse(filters.interval.from), Date.parse(filters.interval.to)];
+        const found = [...conversations.values()].filter((c) => {
+          const closed = c.closedAt ? Date.parse(c.closedAt) : NaN;
+          return c.platform === platform && (asked.length === 0 || asked.includes(c.projectId)) && closed >= from && closed < to;
+        });
+        const page = found.slice(0, Math.min(first ?? maxPage, maxPage));
+        return {
+          edges: page.map((c) => ({ cursor: c.id, node: conversationValue(c) })),
+          pageInfo: { hasNextPage: found.length > page.length, endCursor: page.at(-1)?.id ?? null },
+        };
+      },
       conversation: ({ id }: { id: string }) => {
         const c = visible(id);
         return c ? conversationValue(c) : null;
@@ -179,8 +215,9 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
         };
       },
     };
+    const removed = auth.user.faults.removedFields ?? [];
     const result = await graphql({
-      schema: SCHEMA,
+      schema: removed.length > 0 ? schemaWithout(removed) : SCHEMA,
       source: payload.query ?? "",
       rootValue,
       variableValues: payload.variables ?? {},
@@ -193,7 +230,7 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
     const path = url.pathname.replace("/__emulator", "");
     const body = req.method === "POST" ? (JSON.parse((await readBody(req)) || "{}") as Record<string, unknown>) : {};
     if (path === "/users" && req.method === "POST") {
-      addUser(String(body.username), String(body.password));
+      addUser(String(body.username), String(body.password), Array.isArray(body.projects) ? body.projects.map(Number) : undefined);
       return sendJson(res, 201, { ok: true });
     }
     if (path === "/conversations" && req.method === "POST") {

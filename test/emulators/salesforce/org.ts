@@ -40,6 +40,10 @@ export interface OrgOptions {
   extraFields?: Record<string, FieldDef[]>;
   duplicateRule?: { object: string; fields: string[]; action: "Block" | "Alert" };
   validationRule?: { object: string; field: string; equals: string; message: string };
+  /** Fields the org lacks (`Object.Field`), as when the package is not fully deployed or the user cannot see them. */
+  withoutFields?: string[];
+  /** The org's Lead assignment rules; one active rule when absent. */
+  assignmentRules?: { Name: string; Active: boolean }[];
 }
 
 export const INTEGRATION_USER = "005000000000001AAA";
@@ -58,7 +62,16 @@ export class Org {
   constructor(options: OrgOptions) {
     this.options = options;
     this.objects = standardObjects(options.extraFields);
+    for (const path of options.withoutFields ?? []) {
+      const [object, field] = path.split(".");
+      this.objects.get(object ?? "")?.fields.delete(field ?? "");
+    }
     for (const name of this.objects.keys()) this.records.set(name, new Map());
+    // Fixed ids, outside the sequence the records' ids come from.
+    (options.assignmentRules ?? [{ Name: "Standard", Active: true }]).forEach((rule, i) => {
+      const Id = `01Q${String(i + 1).padStart(12, "0")}RUL`;
+      this.records.get("AssignmentRule")?.set(Id, { Id, Name: rule.Name, Active: rule.Active, SobjectType: "Lead" });
+    });
   }
 
   get apiLimit(): number {

@@ -111,7 +111,14 @@ export function standardObjects(extraFields: Record<string, FieldDef[]> = {}): M
     ...packageFields("iAdvize_Conversation__c"),
     ...(extraFields.iAdvize_Conversation__c ?? []),
   ]);
-  return new Map([lead, contact, conversation].map((o) => [o.name, o]));
+  // Setup data the connector reads (never writes): which Lead assignment rules exist.
+  const assignmentRule = object("AssignmentRule", "01Q", [
+    f("Id", "id", readOnly),
+    f("Name", "string", { ...readOnly, length: 120 }),
+    f("Active", "boolean", readOnly),
+    f("SobjectType", "string", { ...readOnly, length: 40 }),
+  ]);
+  return new Map([lead, contact, conversation, assignmentRule].map((o) => [o.name, o]));
 }
 
 export function describe(def: ObjectDef) {
