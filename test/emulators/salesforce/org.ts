@@ -40,7 +40,7 @@ export interface OrgOptions {
   extraFields?: Record<string, FieldDef[]>;
   duplicateRule?: { object: string; fields: string[]; action: "Block" | "Alert" };
   validationRule?: { object: string; field: string; equals: string; message: string };
-  /** Fields the org lacks (`Object.Field`), as when the package is not fully deployed or the user cannot see them. */
+  /** Fields (`Object.Field`) or objects the org lacks, as when the package is not (fully) deployed or the user cannot see them. */
   withoutFields?: string[];
   /** The org's Lead assignment rules; one active rule when absent. */
   assignmentRules?: { Name: string; Active: boolean }[];
@@ -64,7 +64,8 @@ export class Org {
     this.objects = standardObjects(options.extraFields);
     for (const path of options.withoutFields ?? []) {
       const [object, field] = path.split(".");
-      this.objects.get(object ?? "")?.fields.delete(field ?? "");
+      if (field === undefined) this.objects.delete(object ?? "");
+      else this.objects.get(object ?? "")?.fields.delete(field);
     }
     for (const name of this.objects.keys()) this.records.set(name, new Map());
     // Fixed ids, outside the sequence the records' ids come from.
