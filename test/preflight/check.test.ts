@@ -9,6 +9,7 @@ import { setFaults, stats } from "../helpers/iadvize.ts";
 import { byId, check, checkedTenant, CUSTOMER_FIELDS } from "../helpers/preflight.ts";
 import type { CheckAnswer, CheckedTenant } from "../helpers/preflight.ts";
 import { sfFaults } from "../helpers/salesforce.ts";
+import { cachedSchema } from "../../src/iadvize/live-schema.ts";
 
 const ALL = [
   "iadvize.login",
@@ -47,11 +48,15 @@ describe("preflight: a good tenant", () => {
     expect((await stats(t.user.username)).logins).toBe(1);
   });
 
-  it("keeps the introspected schema in D1 for the sync to reuse", async () => {
+  it("keeps the introspected schema in D1, reusable for a day", async () => {
     const t = await checkedTenant();
     await check(t.tenantId);
     const row = await env.DB.prepare("SELECT introspection, fetched_at FROM iadvize_schema WHERE tenant_id = ?1").bind(t.tenantId).first<{ introspection: string; fetched_at: string }>();
     expect(JSON.parse(row?.introspection ?? "{}").__schema.types.length).toBeGreaterThan(5);
+    const fetchedAt = Date.parse(row?.fetched_at ?? "");
+    const fresh = await cachedSchema(env.DB, t.tenantId, new Date(fetchedAt + 23 * 3600_000));
+    expect(fresh?.getType("Visitor")).toBeDefined();
+    expect(await cachedSchema(env.DB, t.tenantId, new Date(fetchedAt + 25 * 3600_000))).toBeUndefined();
   });
 });
 
