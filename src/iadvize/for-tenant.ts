@@ -14,12 +14,18 @@ export function iadvizeClientFor(
   tenantId: string,
   tenant: TenantConfig,
 ): IadvizeClient {
+  const credentials = tenant.iadvize;
+  if (!credentials) {
+    throw new UpstreamError("iadvize", "not_configured", "the tenant has no iAdvize API user configured", { retryable: false });
+  }
   const retry = { fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init), sleep: realSleep };
+  const baseUrl = config.IADVIZE_API_URL;
   const platform: Platform = tenantId.startsWith("sd-") ? "sd" : "ha";
-  return new IadvizeClient({ baseUrl: config.IADVIZE_API_URL, platform, retry, token: iadvizeTokenFor(db, config, tenantId, tenant) });
+  const deps = { db, keys: config.ENCRYPTION_KEY, now: () => Date.now(), sleep: realSleep, login: () => login(retry, baseUrl, credentials) };
+  return new IadvizeClient({ baseUrl, platform, retry, token: async (rejected) => (await getToken("iadvize", deps, tenantId, rejected)).token });
 }
 
-/** The tenant's iAdvize token from the shared cache (one login per tenant at a time); `rejected` names one just refused. */
+/** The tenant's token from the same shared cache, for a request the client does not make (the preflight's). */
 export function iadvizeTokenFor(
   db: D1Database,
   config: Pick<Config, "IADVIZE_API_URL" | "ENCRYPTION_KEY">,
@@ -31,7 +37,6 @@ export function iadvizeTokenFor(
     throw new UpstreamError("iadvize", "not_configured", "the tenant has no iAdvize API user configured", { retryable: false });
   }
   const retry = { fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init), sleep: realSleep };
-  const baseUrl = config.IADVIZE_API_URL;
-  const deps = { db, keys: config.ENCRYPTION_KEY, now: () => Date.now(), sleep: realSleep, login: () => login(retry, baseUrl, credentials) };
+  const deps = { db, keys: config.ENCRYPTION_KEY, now: () => Date.now(), sleep: realSleep, login: () => login(retry, config.IADVIZE_API_URL, credentials) };
   return async (rejected) => (await getToken("iadvize", deps, tenantId, rejected)).token;
 }
