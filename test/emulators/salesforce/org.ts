@@ -37,13 +37,13 @@ export interface OrgOptions {
   publicKeyPem?: string;
   refreshToken?: string;
   apiLimit?: number;
+  /** The org's Lead assignment rules; one active rule when absent. */
+  assignmentRules?: { Name: string; Active: boolean }[];
   extraFields?: Record<string, FieldDef[]>;
   duplicateRule?: { object: string; fields: string[]; action: "Block" | "Alert" };
   validationRule?: { object: string; field: string; equals: string; message: string };
-  /** Fields (`Object.Field`) or objects the org lacks, as when the package is not (fully) deployed or the user cannot see them. */
-  withoutFields?: string[];
-  /** The org's Lead assignment rules; one active rule when absent. */
-  assignmentRules?: { Name: string; Active: boolean }[];
+  /** Objects (`iAdvize_Conversation__c`) or fields (`Lead.iAdvize_Visitor_Id__c`) this org lacks, e.g. a package not installed. */
+  removed?: string[];
 }
 
 export const INTEGRATION_USER = "005000000000001AAA";
@@ -62,10 +62,10 @@ export class Org {
   constructor(options: OrgOptions) {
     this.options = options;
     this.objects = standardObjects(options.extraFields);
-    for (const path of options.withoutFields ?? []) {
-      const [object, field] = path.split(".");
-      if (field === undefined) this.objects.delete(object ?? "");
-      else this.objects.get(object ?? "")?.fields.delete(field);
+    for (const name of options.removed ?? []) {
+      const [object, field] = name.split(".");
+      if (field) this.objects.get(object ?? "")?.fields.delete(field);
+      else this.objects.delete(object ?? "");
     }
     for (const name of this.objects.keys()) this.records.set(name, new Map());
     // Fixed ids, outside the sequence the records' ids come from.
