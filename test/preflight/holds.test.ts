@@ -3,6 +3,7 @@
 // lands on this branch the table is created here with the same definition.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { setSchemaVariant } from "../helpers/iadvize.ts";
 import { byId, check, checkedTenant } from "../helpers/preflight.ts";
 import { pendingConversation, syncState } from "../helpers/tenant.ts";
 import { waitFor } from "../helpers/wait.ts";
@@ -51,7 +52,7 @@ describe("preflight: contract holds", () => {
   it("a failing iadvize.schema keeps the hold", async () => {
     const t = await checkedTenant();
     await hold(t.tenantId, "iadvize_schema_mismatch");
-    await fetch(`${env.IADVIZE_API_URL}/__emulator/faults`, { method: "POST", body: JSON.stringify({ username: t.user.username, faults: { removedFields: ["Visitor.id"] } }) });
+    await setSchemaVariant(t.user.username, { removeFields: ["Visitor.id"] });
     expect(byId((await check(t.tenantId)).answer, "iadvize.schema").status).toBe("failed");
     expect(await held(t.tenantId)).toEqual({ reason: "iadvize_schema_mismatch" });
   });

@@ -36,14 +36,19 @@ export interface Faults {
   /** The next N requests wait this long before answering. */
   slowMs?: number;
   slowCount?: number;
-  /** This user's API lacks these fields (`Visitor.id`): a schema variant, for introspection and queries alike. */
-  removedFields?: string[];
+}
+
+/** A schema variant served to one API user, for introspection and queries alike. */
+export interface SchemaVariant {
+  /** Fields the live schema lacks, as "Type.field". */
+  removeFields?: string[];
 }
 
 interface UserState {
   password: string;
   /** Projects the user may read; every project when absent. */
   projects?: number[];
+  variant?: SchemaVariant | undefined;
   logins: number[];
   stats: { logins: number; graphql: number; rejectedLogins: number };
   faults: Faults;
@@ -182,13 +187,13 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
       return c && c.platform === platform ? c : undefined;
     };
     const rootValue = {
-      closedConversations: ({ filters, first }: { filters: { interval: { from: string; to: string }; projectIds?: number[] | null }; first?: number | null }) => {
-        const asked = filters.projectIds ?? [];
+      closedConversations: ({ interval, filters, first }: { interval: { from: string; to: string }; filters?: { projectIds?: number[] | null } | null; first?: number | null }) => {
+        const asked = filters?.projectIds ?? [];
         const allowed = auth.user.projects;
         if (allowed && (asked.length === 0 || asked.some((p) => !allowed.includes(p)))) {
           throw new GraphQLError("You are not allowed to access this project", { extensions: { code: "FORBIDDEN" } });
         }
-        const [from, to] = [Date.parse(filters.interval.from), Date.parse(filters.interval.to)];
+        const [from, to] = [Date.parse(interval.from), Date.parse(interval.to)];
         const found = [...conversations.values()].filter((c) => {
           const closed = c.closedAt ? Date.parse(c.closedAt) : NaN;
           return c.platform === platform && (asked.length === 0 || asked.includes(c.projectId)) && closed >= from && closed < to;
@@ -215,7 +220,7 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
         };
       },
     };
-    const removed = auth.user.faults.removedFields ?? [];
+    const removed = auth.user.variant?.removeFields ?? [];
     const result = await graphql({
       schema: removed.length > 0 ? schemaWithout(removed) : SCHEMA,
       source: payload.query ?? "",
@@ -242,6 +247,11 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
       if (!user) return sendJson(res, 404, { error: "unknown user" });
       user.faults = { ...user.faults, ...(body.faults as Faults) };
       return sendJson(res, 200, { faults: user.faults });
+    }
+    if (path === "/schema-variant" && req.method === "POST") {
+      if (!user) return sendJson(res, 404, { error: "unknown user" });
+      user.variant = (body.variant ?? undefined) as SchemaVariant | undefined;
+      return sendJson(res, 200, { variant: user.variant ?? null });
     }
     if (path === "/expire-tokens" && req.method === "POST") {
       for (const [token, entry] of tokens) if (entry.username === body.username) tokens.delete(token);
