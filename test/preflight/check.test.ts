@@ -112,7 +112,7 @@ describe("preflight: Salesforce", () => {
   });
 
   it("an org missing a package field fails salesforce.package with Object.Field paths", async () => {
-    const t = await checkedTenant({ org: { removed: ["iAdvize_Conversation__c.Transcript__c", "Lead.iAdvize_Visitor_Id__c"] } });
+    const t = await checkedTenant({ org: { packageMissing: ["iAdvize_Conversation__c.Transcript__c", "Lead.iAdvize_Visitor_Id__c"] } });
     const { text, answer } = await check(t.tenantId);
     const pkg = byId(answer, "salesforce.package");
     expect(pkg).toMatchObject({ status: "failed", code: "package_incomplete" });
@@ -124,7 +124,7 @@ describe("preflight: Salesforce", () => {
   });
 
   it("an org without the custom object fails salesforce.package", async () => {
-    const t = await checkedTenant({ org: { removed: ["iAdvize_Conversation__c"] } });
+    const t = await checkedTenant({ org: { packageMissing: ["iAdvize_Conversation__c"] } });
     const { answer } = await check(t.tenantId);
     expect(byId(answer, "salesforce.package")).toMatchObject({ status: "failed", code: "package_incomplete" });
     expect(byId(answer, "salesforce.package").message).toBe("The org lacks what the connector writes: iAdvize_Conversation__c (no such object).");

@@ -26,13 +26,13 @@ describe("preflight: contract holds", () => {
   it("a passing iadvize.schema releases a hold for iadvize_schema_mismatch, and the waiting conversation syncs", async () => {
     const t = await checkedTenant();
     await hold(t.tenantId, "iadvize_schema_mismatch");
-    const waiting = await pendingConversation({ tenantId: t.tenantId, projectId: t.projectId, org: t.org });
+    const waiting = await pendingConversation({ tenantId: t.tenantId, projectId: t.projectId, org: t.org, iadvizeUser: t.user });
     const { answer } = await check(t.tenantId);
     const schema = byId(answer, "iadvize.schema");
     expect(schema).toMatchObject({ status: "ok", code: "hold_released" });
     expect(schema.message).toContain("iadvize_schema_mismatch is released");
     expect(await held(t.tenantId)).toBeNull();
-    await waitFor(async () => (await syncState({ tenantId: t.tenantId, projectId: t.projectId, org: t.org }, waiting.id))?.sync_status === "synced", { what: "the released conversation synced" });
+    await waitFor(async () => (await syncState({ tenantId: t.tenantId, projectId: t.projectId, org: t.org, iadvizeUser: t.user }, waiting.id))?.sync_status === "synced", { what: "the released conversation synced" });
   });
 
   it("a passing salesforce.package releases a hold for salesforce_package_missing; other holds stay", async () => {
