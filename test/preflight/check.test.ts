@@ -76,12 +76,12 @@ describe("preflight: iAdvize", () => {
 
   it("a live schema lacking a queried field fails iadvize.schema with the Type.field paths", async () => {
     const t = await checkedTenant();
-    await setSchemaVariant(t.user.username, { removeFields: ["Visitor.id", "Visitor.email"] });
+    await setSchemaVariant(t.user.username, { removeFields: ["Visitor.email", "Visitor.firstName"] });
     const { text, answer } = await check(t.tenantId);
     const schema = byId(answer, "iadvize.schema");
     expect(schema).toMatchObject({ status: "failed", code: "schema_mismatch" });
     expect(schema.message).toContain("ConversationForCrm");
-    expect(schema.message).toContain("Visitor.email, Visitor.id");
+    expect(schema.message).toContain("Visitor.email, Visitor.firstName");
     expect(schema.hint).toContain("npm run schema:pull");
     expect(byId(answer, "iadvize.login").status).toBe("ok");
     expect(answer.ok).toBe(false);
