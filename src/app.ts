@@ -9,6 +9,7 @@ import { errorFields, log } from "./log.ts";
 import { tenantRoutes } from "./tenants/routes.ts";
 import { webhookRoutes } from "./webhooks/route.ts";
 import { escalationRoutes } from "./escalation/route.ts";
+import { preflightRoutes } from "./preflight/route.ts";
 
 export const app = new Hono<AppEnv>();
 
@@ -29,6 +30,7 @@ app.route("/webhooks", webhookRoutes);
 app.route("/escalations", escalationRoutes);
 app.use("/admin/api/*", adminAuth);
 app.route("/admin/api/tenants", tenantRoutes);
+app.route("/admin/api/tenants", preflightRoutes);
 
 app.notFound((c) => {
   return c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`), 404);

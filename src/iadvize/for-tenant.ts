@@ -24,3 +24,19 @@ export function iadvizeClientFor(
   const deps = { db, keys: config.ENCRYPTION_KEY, now: () => Date.now(), sleep: realSleep, login: () => login(retry, baseUrl, credentials) };
   return new IadvizeClient({ baseUrl, platform, retry, token: async (rejected) => (await getToken("iadvize", deps, tenantId, rejected)).token });
 }
+
+/** The tenant's token from the same shared cache, for a request the client does not make (the preflight's). */
+export function iadvizeTokenFor(
+  db: D1Database,
+  config: Pick<Config, "IADVIZE_API_URL" | "ENCRYPTION_KEY">,
+  tenantId: string,
+  tenant: TenantConfig,
+): (rejected?: string) => Promise<string> {
+  const credentials = tenant.iadvize;
+  if (!credentials) {
+    throw new UpstreamError("iadvize", "not_configured", "the tenant has no iAdvize API user configured", { retryable: false });
+  }
+  const retry = { fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init), sleep: realSleep };
+  const deps = { db, keys: config.ENCRYPTION_KEY, now: () => Date.now(), sleep: realSleep, login: () => login(retry, config.IADVIZE_API_URL, credentials) };
+  return async (rejected) => (await getToken("iadvize", deps, tenantId, rejected)).token;
+}

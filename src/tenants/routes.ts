@@ -15,7 +15,8 @@ import { dropStoredTokens } from "../lib/token-cache.ts";
 import { MIN_KEY_LENGTH, setKeyStatements } from "../escalation/keys.ts";
 import { audit, countsByStatus } from "../escalation/store.ts";
 import { TenantId, TenantInput } from "./schema.ts";
-import { redact, splitSecrets } from "./secrets.ts";
+import { redact, splitSecrets, joinSecrets } from "./secrets.ts";
+import { freeChecks } from "../preflight/free.ts";
 import type { TenantRecord } from "./store.ts";
 import { deleteTenant, getTenant, listTenants, saveTenant } from "./store.ts";
 
@@ -98,7 +99,9 @@ export const tenantRoutes = new Hono<AppEnv>()
 
     const record = await getTenant(c.env.DB, keys, id);
     if (!record) throw new AppError("internal", "The tenant vanished while being saved.");
-    return c.json({ tenant: view(record), releasedEvents: released.length }, created ? 201 : 200);
+    // The checks that cost no call; the full preflight is POST /:tenantId/check.
+    const warnings = await freeChecks(c.env.DB, id, joinSecrets(record.settings, record.secrets), now);
+    return c.json({ tenant: view(record), releasedEvents: released.length, warnings }, created ? 201 : 200);
   })
   .post("/:tenantId/redrive", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));

@@ -2,8 +2,9 @@
 // emulators, applies the D1 migrations, runs the Worker in workerd (wrangler dev, local
 // D1 and Queues, no cloud account), then shows it working: a demo tenant, a signed
 // `v2.conversation.closed` sent as iAdvize sends it, and the Lead and Conversation
-// record it becomes in the emulated Salesforce; on the way, a bot asks for a callback.
-import { spawn, execFileSync } from "node:child_process";
+// record it becomes in the emulated Salesforce; on the way, the tenant's preflight
+// checklist, and a bot asking for a callback.
+import { spawn, execFile, execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -110,6 +111,15 @@ async function demo(): Promise<void> {
     },
   });
   say(`PUT /admin/api/tenants/${tenantId} → ${put.status} (Q1 → Lead.Vehicle__c, Q2 → Lead.Engine__c, Q3 → Lead.Test_Drive__c, Q4 → Lead.Email; chat-to-call through a signed webhook)`);
+
+  // Before going live: the preflight, as an administrator runs it (asynchronously: the
+  // emulators answering it live in this process).
+  const preflight = await new Promise<{ code: number | null; output: string }>((resolve) => {
+    execFile(process.execPath, [join(ROOT, "src/cli/check.ts"), tenantId], { cwd: ROOT, env: { ...process.env, CONNECTOR_URL: BASE, ADMIN_TOKEN: adminToken } }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, output: `${stdout}${stderr}` }),
+    );
+  });
+  say(`npm run check -- ${tenantId} (exit ${preflight.code ?? "signal"}):\n${preflight.output}`);
 
   // The bot's API connection card, as iAdvize calls it: first a mistyped number, then the right one.
   const conversationId = fixtures.conversationClosed.conversationId;

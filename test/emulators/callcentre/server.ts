@@ -5,11 +5,13 @@
 //   /twilio/2010-04-01/Accounts/{Sid}/Calls.json                   Basic SID:token, form body
 //   /talkdesk/oauth/token, /talkdesk/calls/callback                client credentials (scope callback:write)
 //   /aircall/v1/users/{id}/calls                                   Basic api_id:api_token, 204
+// and what a credentials check reads without placing a call: a signed {"type":"ping"} to
+// the webhook, the OAuth grants, Twilio's Account resource, Aircall's /v1/ping and user.
 // Each account (webhook name, client id, SID, api id) has its own switches: numbers to
-// refuse, a delay before answering, 5xx answers, and for Twilio the account settings
-// that refuse a call (geographic permissions, a trial account's verified numbers).
-// Errors come in each platform's documented shape: OAuth token errors as RFC 6749 §5.2
-// (Genesys: 400 for an unknown client, 401 for a wrong secret), Twilio's
+// refuse, a delay before answering, 5xx answers, the probes' answers, and for Twilio the
+// account settings that refuse a call (geographic permissions, a trial account's verified
+// numbers). Errors come in each platform's documented shape: OAuth token errors as RFC 6749
+// §5.2 (Genesys: 400 for an unknown client, 401 for a wrong secret), Twilio's
 // {code, message, more_info, status}, Talkdesk's {code, message, fields}.
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -26,6 +28,12 @@ export interface Account {
   /** Twilio: a trial account calls only its verified numbers. */
   trial?: boolean;
   verifiedNumbers?: string[];
+  /** webhook: the status its receiver answers a ping with (default 200). */
+  pingStatus?: number;
+  /** twilio: the account's status (default active). */
+  status?: "active" | "suspended" | "closed";
+  /** aircall: the user ids of the company (any, when absent). */
+  users?: number[];
 }
 
 export interface ReceivedCallback {
@@ -140,7 +148,8 @@ export async function startCallCentreEmulator(opts: { port?: number } = {}): Pro
         return sendJson(res, 401, { error: "bad signature" });
       }
       if (await faults(account, res)) return;
-      const payload = JSON.parse(body) as { phone: string };
+      const payload = JSON.parse(body) as { type?: string; phone: string };
+      if (payload.type === "ping") return sendJson(res, account.pingStatus ?? 200, { pong: true });
       if (account.refuseNumbers?.includes(payload.phone)) return sendJson(res, 422, { error: "invalid_number" });
       const key = `${name}:${String(req.headers["idempotency-key"] ?? randomUUID())}`;
       const known = idempotency.get(key);
@@ -190,6 +199,15 @@ export async function startCallCentreEmulator(opts: { port?: number } = {}): Pro
       return sendJson(res, 201, { sid: reference, status: "queued", to, from: form.get("From") });
     }
 
+    if ((m = /^\/twilio\/2010-04-01\/Accounts\/([^/]+)\.json$/.exec(url.pathname)) && req.method === "GET") {
+      const sid = m[1] ?? "";
+      const creds = basicAuth(req);
+      const account = accounts.get(sid);
+      if (!creds || !account || creds[0] !== sid || creds[1] !== account.secret) return sendJson(res, 401, { code: 20003, message: "Authenticate", status: 401 });
+      if (await faults(account, res)) return;
+      return sendJson(res, 200, { sid, status: account.status ?? "active", type: "Full", friendly_name: sid });
+    }
+
     if (url.pathname === "/talkdesk/oauth/token" && req.method === "POST") return oauth(req, res, "talkdesk");
     if (url.pathname === "/talkdesk/calls/callback" && req.method === "POST") {
       const who = bearerAccount(req);
@@ -202,6 +220,17 @@ export async function startCallCentreEmulator(opts: { port?: number } = {}): Pro
       if (who.account.refuseNumbers?.includes(phone)) return sendJson(res, 400, { code: "4000002", message: "Invalid request", fields: [{ name: "contact_phone_number", description: "invalid phone number" }] });
       const reference = record("talkdesk", who.name, phone, body, req);
       return sendJson(res, 201, { callback_id: reference });
+    }
+
+    if ((url.pathname === "/aircall/v1/ping" || (m = /^\/aircall\/v1\/users\/(\d+)$/.exec(url.pathname))) && req.method === "GET") {
+      const creds = basicAuth(req);
+      const account = creds ? accounts.get(creds[0]) : undefined;
+      if (!creds || !account || account.secret !== creds[1]) return sendJson(res, 401, { error: "Unauthorized" });
+      if (await faults(account, res)) return;
+      if (url.pathname === "/aircall/v1/ping") return sendJson(res, 200, { ping: "pong" });
+      const id = Number(m?.[1]);
+      if (account.users && !account.users.includes(id)) return sendJson(res, 404, { error: "Not found", troubleshoot: "Check the user id" });
+      return sendJson(res, 200, { user: { id, availability_status: "available" } });
     }
 
     if ((m = /^\/aircall\/v1\/users\/(\d+)\/calls$/.exec(url.pathname)) && req.method === "POST") {
