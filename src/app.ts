@@ -6,7 +6,7 @@ import { configOf } from "./env.ts";
 import { AppError, errorBody } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
 import { errorFields, log } from "./log.ts";
-import { tenantRoutes } from "./tenants/routes.ts";
+import { tenantRoutes } from "./admin/tenants.ts";
 import { webhookRoutes } from "./webhooks/route.ts";
 import { escalationRoutes } from "./escalation/route.ts";
 

@@ -1,6 +1,6 @@
 // The Worker's bindings and the zod check of its vars and secrets, defined once.
 import * as z from "zod";
-import { KnownEvent } from "./webhooks/events.ts";
+import type { QueueMessage, SyncMessage } from "./queues.ts";
 
 /** Bindings as wrangler.toml declares them; vars and secrets are checked by EnvSchema. */
 export interface Bindings {
@@ -12,29 +12,6 @@ export interface Bindings {
   ENCRYPTION_KEY?: string;
   IADVIZE_API_URL?: string;
 }
-
-/**
- * What the conversation queue carries: a new event as received (the intake writes
- * nothing else), or a pointer to an event already kept in D1 (re-drives).
- */
-export const QueueMessage = z.discriminatedUnion("kind", [
-  z.object({
-    kind: z.literal("event"),
-    tenantId: z.string().min(1),
-    event: KnownEvent,
-    correlationId: z.string().nullable(),
-    deliveryId: z.string().nullable(),
-    receivedAt: z.iso.datetime(),
-  }),
-  z.object({ kind: z.literal("stored"), tenantId: z.string().min(1), eventId: z.string().min(1) }),
-  // A later attempt at a callback the call-centre platform could not take yet.
-  z.object({ kind: z.literal("escalation"), tenantId: z.string().min(1), escalationId: z.string().min(1) }),
-]);
-export type QueueMessage = z.infer<typeof QueueMessage>;
-
-/** What the CRM sync queue carries: a tenant with conversations waiting to be synced. */
-export const SyncMessage = z.object({ tenantId: z.string().min(1) });
-export type SyncMessage = z.infer<typeof SyncMessage>;
 
 const commaList = (what: string) =>
   z

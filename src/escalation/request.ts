@@ -1,6 +1,6 @@
 // A bot asks for a callback: consent, the number, the repeat window, the rate limits,
 // then the call-centre platform within the deadline; what happened, as the bot maps it.
-import type { TenantConfig } from "../tenants/schema.ts";
+import type { EscalationConfig } from "./config.ts";
 import type { AttemptDeps, Recorded } from "./attempt.ts";
 import { attempt } from "./attempt.ts";
 import type { EscalationInput } from "./inputs.ts";
@@ -11,7 +11,7 @@ import { providerFor } from "./providers/index.ts";
 import type { EscalationRow } from "./store.ts";
 import { counts, findRecent, idemHash, insertUnlessRecent, phoneHash, sealDetails } from "./store.ts";
 
-export type EscalationSettings = NonNullable<TenantConfig["escalation"]>;
+export type EscalationSettings = EscalationConfig;
 
 export interface EscalationAnswer {
   status: "scheduled" | "invalid_phone" | "rejected" | "pending";

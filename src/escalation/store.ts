@@ -2,7 +2,7 @@
 // number and name sealed (needed to retry), a keyed hash of the number for the limits.
 import * as z from "zod";
 import { hmacSha256Hex } from "../lib/hmac.ts";
-import { decrypt, encrypt } from "../tenants/cipher.ts";
+import { decrypt, encrypt } from "../secrets/cipher.ts";
 
 export type EscalationStatus = "requested" | "scheduled" | "rejected" | "retrying" | "failed" | "unknown_outcome";
 

@@ -6,7 +6,7 @@ import { fetchWithRetry } from "../lib/retry.ts";
 import type { RetryDeps, RetryPolicy } from "../lib/retry.ts";
 import { DEFAULT_RETRY } from "../lib/retry.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";
-import type { Platform } from "../webhooks/events.ts";
+import type { Platform } from "../events/schema.ts";
 import { ConversationAnswer, MessagesAnswer, customDataRecord, toChatMessage } from "./conversation.ts";
 import type { ConversationData, Page } from "./conversation.ts";
 import { ConversationForCrmDocument, ConversationMessagesDocument } from "./generated/graphql.ts";

@@ -3,11 +3,11 @@
 import * as z from "zod";
 import { fetchWithRetry } from "../lib/retry.ts";
 import type { RetryDeps, RetryPolicy } from "../lib/retry.ts";
-import type { Issued } from "../lib/token-cache.ts";
+import type { Issued } from "../secrets/token-cache.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";
-import type { TenantConfig } from "../tenants/schema.ts";
+import type { SalesforceConfig } from "./config.ts";
 
-export type SalesforceSettings = NonNullable<TenantConfig["salesforce"]>;
+export type SalesforceSettings = SalesforceConfig;
 
 /** What a login gives besides the token: where the org's API is. */
 export interface SalesforceSession {

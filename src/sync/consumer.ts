@@ -4,7 +4,7 @@
 import { conversationStatements } from "../conversations/state.ts";
 import type { Bindings, Config } from "../env.ts";
 import { retryEscalation } from "../escalation/retry.ts";
-import { QueueMessage } from "../env.ts";
+import { QueueMessage } from "../queues.ts";
 import { AppError } from "../errors.ts";
 import { insertEventStatement, loadEvents, newEventOf, recordFailure, setStatus } from "../events/store.ts";
 import type { NewEvent, StoredEvent } from "../events/store.ts";

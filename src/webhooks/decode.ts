@@ -3,13 +3,14 @@
 // `operatorIds[]=1` and `operatorIds[0]=1` are all read as a list, and a list-typed
 // field with a single value is read as a list of one.
 import { AppError } from "../errors.ts";
+import { mediaType } from "../http/content-type.ts";
 
 export type BodyKind = "json" | "form";
 
 const LIST_FIELDS = new Set(["operatorIds"]);
 
 export function bodyKind(contentType: string | undefined): BodyKind | undefined {
-  const type = contentType?.split(";")[0]?.trim().toLowerCase();
+  const type = mediaType(contentType);
   if (type === "application/json") return "json";
   if (type === "application/x-www-form-urlencoded") return "form";
   return undefined;

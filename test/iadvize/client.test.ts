@@ -5,10 +5,10 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { IadvizeClient, IadvizeGraphQLError } from "../../src/iadvize/client.ts";
 import { login } from "../../src/iadvize/login.ts";
 import type { Credentials } from "../../src/iadvize/login.ts";
-import { forgetTokens, getToken } from "../../src/lib/token-cache.ts";
+import { forgetTokens, getToken } from "../../src/secrets/token-cache.ts";
 import type { RetryPolicy } from "../../src/lib/retry.ts";
 import { UpstreamError } from "../../src/lib/upstream-error.ts";
-import type { Platform } from "../../src/webhooks/events.ts";
+import type { Platform } from "../../src/events/schema.ts";
 import { expireTokens, newUser, seedConversation, setFaults, stats } from "../helpers/iadvize.ts";
 
 const noSleep = async () => undefined;

@@ -6,17 +6,17 @@ import { AppError } from "../errors.ts";
 import { countByStatus, releaseAwaiting, reviveDead } from "../events/store.ts";
 import { hasPending, requeueFailed, syncCounts } from "../conversations/sync-store.ts";
 import { usageOf } from "../salesforce/usage.ts";
-import { readJsonBody } from "../lib/json-body.ts";
+import { readJsonBody } from "../http/json-body.ts";
 import { issuesOf } from "../lib/zod-issues.ts";
 import { log } from "../log.ts";
 import { enqueueAll } from "../queues.ts";
-import { dropStoredTokens } from "../lib/token-cache.ts";
+import { dropStoredTokens } from "../secrets/token-cache.ts";
 import { MIN_KEY_LENGTH, setKeyStatements } from "../escalation/keys.ts";
 import { audit, countsByStatus } from "../escalation/store.ts";
-import { TenantId, TenantInput } from "./schema.ts";
-import { redact, splitSecrets } from "./secrets.ts";
-import type { TenantRecord } from "./store.ts";
-import { deleteTenant, getTenant, listTenants, saveTenant } from "./store.ts";
+import { TenantId, TenantInput } from "../tenants/schema.ts";
+import { redact, splitSecrets } from "../tenants/secrets.ts";
+import type { TenantRecord } from "../tenants/store.ts";
+import { deleteTenant, getTenant, listTenants, saveTenant } from "../tenants/store.ts";
 
 function tenantIdParam(raw: string): string {
   const parsed = TenantId.safeParse(raw);
