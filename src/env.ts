@@ -11,6 +11,7 @@ export interface Bindings {
   ADMIN_TOKEN?: string;
   ENCRYPTION_KEY?: string;
   IADVIZE_API_URL?: string;
+  ALLOW_TEST_ORIGINS?: string;
 }
 
 const commaList = (what: string) =>
@@ -40,6 +41,14 @@ export const EnvSchema = z.object({
     .url({ error: "IADVIZE_API_URL must be a URL" })
     .default("https://api.iadvize.com")
     .transform((u) => u.replace(/\/+$/, "")),
+  // Tests and the local demo only: origins (the emulators) a tenant's URLs may use
+  // although they are not https on a public host. Never set in production.
+  ALLOW_TEST_ORIGINS: z
+    .string()
+    .default("")
+    .transform((s) => s.split(",").map((v) => v.trim()).filter((v) => v.length > 0))
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: "ALLOW_TEST_ORIGINS must be comma-separated http(s) origins" })))
+    .transform((urls) => urls.map((u) => new URL(u).origin)),
 });
 export type Config = z.infer<typeof EnvSchema>;
 

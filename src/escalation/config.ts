@@ -2,10 +2,19 @@
 // provider, countries, texts and limits. `secret` is how a secret is written (a value,
 // or {"set": true} in the admin API).
 import * as z from "zod";
-import { HttpUrl } from "../lib/config-fields.ts";
+import { isSupportedCountry } from "libphonenumber-js/max";
+import { STORED_RULES, endpointUrl } from "../lib/config-fields.ts";
+import type { ConfigRules } from "../lib/config-fields.ts";
 import type { SecretValue } from "../secrets/values.ts";
 
-export function escalationConfig<S extends z.ZodType>(secret: S) {
+/** A country libphonenumber-js knows, so that numbers can be read in it. */
+const Country = z
+  .string()
+  .regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 code, e.g. FR")
+  .refine((code) => isSupportedCountry(code), "not a country whose phone numbers are known (ISO 3166-1 alpha-2, e.g. FR)");
+
+export function escalationConfig<S extends z.ZodType>(secret: S, rules: ConfigRules = STORED_RULES) {
+  const HttpUrl = endpointUrl(rules);
   const provider = z.discriminatedUnion("type", [
     z
       .object({
@@ -66,8 +75,8 @@ export function escalationConfig<S extends z.ZodType>(secret: S) {
       /** The key in the API connection's URL; stored as a hash, never shown. */
       key: secret,
       provider,
-      defaultCountry: z.string().regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 code, e.g. FR"),
-      allowedCountries: z.array(z.string().regex(/^[A-Z]{2}$/)).min(1).max(250),
+      defaultCountry: Country,
+      allowedCountries: z.array(Country).min(1).max(250),
       requireConsent: z.boolean().default(false),
       language: z.enum(["fr", "en"]).default("fr"),
       /** Texts for the visitor, per language and outcome, replacing the defaults. */

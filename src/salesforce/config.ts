@@ -2,12 +2,21 @@
 // defaults, and where each tagged answer goes. `secret` is how a secret is written
 // (a value, or {"set": true} in the admin API).
 import * as z from "zod";
-import { HttpUrl } from "../lib/config-fields.ts";
+import { STORED_RULES, endpointUrl } from "../lib/config-fields.ts";
+import type { ConfigRules, HostRule } from "../lib/config-fields.ts";
 import type { SecretValue } from "../secrets/values.ts";
+import { importPrivateKey } from "./private-key.ts";
 
 const SalesforceName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, "must be a Salesforce API name");
 
-export function salesforceConfig<S extends z.ZodType>(secret: S) {
+/** Where an org logs in: login, test, My Domain (production, sandbox, developer) hosts. */
+const SALESFORCE_DOMAINS = ["salesforce.com", "force.com", "salesforce.mil"];
+export const SALESFORCE_HOSTS: HostRule = {
+  allows: (host) => SALESFORCE_DOMAINS.some((d) => host === d || host.endsWith(`.${d}`)),
+  message: "must be a Salesforce host (login.salesforce.com, test.salesforce.com, <domain>.my.salesforce.com, …)",
+};
+
+export function salesforceConfig<S extends z.ZodType>(secret: S, rules: ConfigRules = STORED_RULES) {
   const salesforceAuth = z.discriminatedUnion("type", [
     z.object({ type: z.literal("client_credentials"), clientId: z.string().min(1).max(256), clientSecret: secret }).strict(),
     z
@@ -17,7 +26,14 @@ export function salesforceConfig<S extends z.ZodType>(secret: S) {
         username: secret,
         privateKey: secret,
       })
-      .strict(),
+      .strict()
+      .superRefine(async (auth, ctx) => {
+        // Checked as the admin sends it, so a key that cannot sign is refused at once.
+        const pem: unknown = Reflect.get(auth, "privateKey");
+        if (rules.strict && typeof pem === "string" && !(await importPrivateKey(pem))) {
+          ctx.addIssue({ code: "custom", path: ["privateKey"], message: "must be a PKCS#8 RSA private key in PEM (-----BEGIN PRIVATE KEY-----)" });
+        }
+      }),
     z
       .object({
         type: z.literal("refresh_token"),
@@ -31,7 +47,7 @@ export function salesforceConfig<S extends z.ZodType>(secret: S) {
   return z
     .object({
       /** My Domain or login URL; also the JWT audience. */
-      loginUrl: HttpUrl,
+      loginUrl: endpointUrl(rules, SALESFORCE_HOSTS),
       auth: salesforceAuth,
       leadSource: z.string().min(1).max(255).default("iAdvize"),
       /** An AssignmentRule id for new Leads; the org's active rule when absent. */

@@ -5,26 +5,45 @@ import * as z from "zod";
 import { ESCALATION_SECRET_PATHS, escalationConfig } from "../escalation/config.ts";
 import { IADVIZE_SECRET_PATHS, iadvizeConfig } from "../iadvize/config.ts";
 import { SALESFORCE_SECRET_PATHS, mappingConfig, salesforceConfig } from "../salesforce/config.ts";
+import { STORED_RULES } from "../lib/config-fields.ts";
+import type { ConfigRules } from "../lib/config-fields.ts";
 import { SecretInput, SecretValue } from "../secrets/values.ts";
 
-export const TenantId = z.string().regex(/^(ha|sd)-\d{1,18}$/, "a tenant id is the platform and project id, e.g. ha-123");
+/** `{platform}-{projectId}` exactly as events name it: a positive project id, no leading zero. */
+export const TenantId = z
+  .string()
+  .regex(/^(ha|sd)-[1-9]\d{0,15}$/, "a tenant id is the platform and project id, e.g. ha-123")
+  .refine((id) => Number(id.slice(3)) <= Number.MAX_SAFE_INTEGER, "the project id is too large");
 
-function sections<S extends z.ZodType>(secret: S) {
+function sections<S extends z.ZodType>(secret: S, rules: ConfigRules) {
   return z
     .object({
       name: z.string().min(1).max(200).optional(),
       iadvize: iadvizeConfig(secret).optional(),
-      salesforce: salesforceConfig(secret).optional(),
+      salesforce: salesforceConfig(secret, rules).optional(),
       mapping: mappingConfig().default({}),
-      escalation: escalationConfig(secret).optional(),
+      escalation: escalationConfig(secret, rules).optional(),
     })
     .strict();
 }
 
-export const TenantInput = sections(SecretInput);
-export type TenantInput = z.infer<typeof TenantInput>;
+/**
+ * A tenant as an admin sends it, checked strictly. It must be able to do something:
+ * sync conversations (iadvize and salesforce) or take callbacks (escalation).
+ */
+export function tenantInput(rules: Omit<ConfigRules, "strict">) {
+  return sections(SecretInput, { ...rules, strict: true }).superRefine((tenant, ctx) => {
+    if (tenant.escalation || (tenant.iadvize && tenant.salesforce)) return;
+    ctx.addIssue({
+      code: "custom",
+      path: tenant.iadvize ? ["salesforce"] : tenant.salesforce ? ["iadvize"] : [],
+      message: "a tenant needs iadvize and salesforce (to sync conversations), or escalation (chat-to-call), or all three",
+    });
+  });
+}
+export type TenantInput = z.infer<ReturnType<typeof tenantInput>>;
 
-export const TenantConfig = sections(SecretValue);
+export const TenantConfig = sections(SecretValue, STORED_RULES);
 export type TenantConfig = z.infer<typeof TenantConfig>;
 
 /** Where secrets sit in a configuration; they are stored encrypted and never shown. */
