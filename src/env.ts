@@ -1,5 +1,6 @@
 // The Worker's bindings and the zod check of its vars and secrets, defined once.
 import * as z from "zod";
+import type { EscalationMessage } from "./escalation/queue.ts";
 import type { QueueMessage, SyncMessage } from "./queues.ts";
 
 /** Bindings as wrangler.toml declares them; vars and secrets are checked by EnvSchema. */
@@ -7,6 +8,7 @@ export interface Bindings {
   DB: D1Database;
   CONVERSATION_QUEUE: Queue<QueueMessage>;
   SYNC_QUEUE: Queue<SyncMessage>;
+  ESCALATION_QUEUE: Queue<EscalationMessage>;
   IADVIZE_WEBHOOK_SECRET?: string;
   ADMIN_TOKEN?: string;
   ENCRYPTION_KEY?: string;

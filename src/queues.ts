@@ -22,8 +22,6 @@ export const QueueMessage = z.discriminatedUnion("kind", [
     receivedAt: z.iso.datetime(),
   }),
   z.object({ kind: z.literal("stored"), tenantId: z.string().min(1), eventId: z.string().min(1) }),
-  // A later attempt at a callback the call-centre platform could not take yet.
-  z.object({ kind: z.literal("escalation"), tenantId: z.string().min(1), escalationId: z.string().min(1) }),
 ]);
 export type QueueMessage = z.infer<typeof QueueMessage>;
 

@@ -28,7 +28,7 @@ export function attemptDeps(env: Bindings, config: Config, tenantId: string): At
         )
       ).token,
     retryLater: async (escalationId, delaySeconds) => {
-      await env.CONVERSATION_QUEUE.send({ kind: "escalation", tenantId, escalationId }, { delaySeconds });
+      await env.ESCALATION_QUEUE.send({ tenantId, escalationId }, { delaySeconds });
     },
     conversationChanged: async (conversationId) => {
       const changed = await markPendingStatement(env.DB, tenantId, conversationId, now()).run();
