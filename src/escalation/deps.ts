@@ -3,7 +3,7 @@
 import { markPendingStatement } from "../conversations/sync-store.ts";
 import type { Bindings, Config } from "../env.ts";
 import { realSleep } from "../lib/retry.ts";
-import { getToken } from "../lib/token-cache.ts";
+import { getToken } from "../secrets/token-cache.ts";
 import type { AttemptDeps } from "./attempt.ts";
 
 export function attemptDeps(env: Bindings, config: Config, tenantId: string): AttemptDeps {

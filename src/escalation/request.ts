@@ -1,6 +1,6 @@
 // A bot asks for a callback: consent, the number, the repeat window, the rate limits,
 // then the call-centre platform within the deadline; what happened, as the bot maps it.
-import type { TenantConfig } from "../tenants/schema.ts";
+import type { EscalationConfig } from "./config.ts";
 import type { AttemptDeps } from "./attempt.ts";
 import { attempt } from "./attempt.ts";
 import type { EscalationInput } from "./inputs.ts";
@@ -13,7 +13,7 @@ import type { EscalationStatus } from "./store.ts";
 import { numberHash, requestHash } from "../outreach/hashes.ts";
 import { findRecent, insertRefusal, insertWithinLimitsUnlessRecent, sealDetails } from "./store.ts";
 
-export type EscalationSettings = NonNullable<TenantConfig["escalation"]>;
+export type EscalationSettings = EscalationConfig;
 
 export interface EscalationAnswer {
   status: "scheduled" | "invalid_phone" | "rejected" | "pending";

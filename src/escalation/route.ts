@@ -7,7 +7,9 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../errors.ts";
-import { readBodyLimited } from "../lib/read-body.ts";
+import { bearerToken } from "../http/bearer.ts";
+import { mediaType } from "../http/content-type.ts";
+import { readBodyLimited } from "../http/read-body.ts";
 import { issuesOf } from "../lib/zod-issues.ts";
 import { getTenantConfig } from "../tenants/store.ts";
 import { attemptDeps } from "./deps.ts";
@@ -21,7 +23,7 @@ export const PROVIDER_DEADLINE_MS = 4000;
 
 async function bodyOf(c: Context<AppEnv>): Promise<Record<string, unknown>> {
   if (c.req.method === "GET") return {};
-  const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
+  const type = mediaType(c.req.header("content-type"));
   const raw = await readBodyLimited(c.req.raw, 16 * 1024);
   if (raw.length === 0) return {};
   const text = new TextDecoder().decode(raw);
@@ -72,7 +74,7 @@ async function handle(c: Context<AppEnv>, key: string | undefined): Promise<Resp
   return c.json(answer, 200);
 }
 
-const bearer = (c: Context<AppEnv>) => /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+const bearer = (c: Context<AppEnv>) => bearerToken(c.req.header("authorization"));
 
 export const escalationRoutes = new Hono<AppEnv>()
   .get("/openapi.json", (c) => c.json(OPENAPI))

@@ -4,7 +4,7 @@ import * as z from "zod";
 import { insertWithinLimits } from "../outreach/limits.ts";
 import { outcomeOf } from "./answer.ts";
 import type { AnswerStatus } from "./answer.ts";
-import { decrypt, encrypt } from "../tenants/cipher.ts";
+import { decrypt, encrypt } from "../secrets/cipher.ts";
 
 export type EscalationStatus = "requested" | "scheduled" | "rejected" | "retrying" | "failed" | "unknown_outcome";
 

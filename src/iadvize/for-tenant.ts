@@ -2,17 +2,17 @@
 import type { Config } from "../env.ts";
 import { realSleep } from "../lib/retry.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";
-import type { TenantConfig } from "../tenants/schema.ts";
-import type { Platform } from "../webhooks/events.ts";
+import type { Platform } from "../events/schema.ts";
 import { IadvizeClient } from "./client.ts";
+import type { IadvizeConfig } from "./config.ts";
 import { login } from "./login.ts";
-import { getToken } from "../lib/token-cache.ts";
+import { getToken } from "../secrets/token-cache.ts";
 
 export function iadvizeClientFor(
   db: D1Database,
   config: Pick<Config, "IADVIZE_API_URL" | "ENCRYPTION_KEY">,
   tenantId: string,
-  tenant: TenantConfig,
+  tenant: { iadvize?: IadvizeConfig | undefined },
 ): IadvizeClient {
   const credentials = tenant.iadvize;
   if (!credentials) {
@@ -30,7 +30,7 @@ export function iadvizeTokenFor(
   db: D1Database,
   config: Pick<Config, "IADVIZE_API_URL" | "ENCRYPTION_KEY">,
   tenantId: string,
-  tenant: TenantConfig,
+  tenant: { iadvize?: IadvizeConfig | undefined },
 ): (rejected?: string) => Promise<string> {
   const credentials = tenant.iadvize;
   if (!credentials) {

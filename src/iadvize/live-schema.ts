@@ -4,7 +4,7 @@ import { buildClientSchema, getIntrospectionQuery, TypeInfo, validate, visit, vi
 import type { DocumentNode, GraphQLSchema, IntrospectionQuery } from "graphql";
 import * as z from "zod";
 import { UpstreamError } from "../lib/upstream-error.ts";
-import type { Platform } from "../webhooks/events.ts";
+import type { Platform } from "../events/schema.ts";
 
 export const SCHEMA_TTL_MS = 24 * 60 * 60 * 1000;
 

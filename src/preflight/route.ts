@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../errors.ts";
-import { readJsonBody } from "../lib/json-body.ts";
+import { readJsonBody } from "../http/json-body.ts";
 import { issuesOf } from "../lib/zod-issues.ts";
 import { log } from "../log.ts";
 import { TenantId } from "../tenants/schema.ts";

@@ -3,7 +3,7 @@
 // applies the others, and retries failures with exponential backoff.
 import { conversationStatements } from "../conversations/state.ts";
 import type { Bindings } from "../env.ts";
-import { QueueMessage } from "../env.ts";
+import { QueueMessage } from "../queues.ts";
 import { AppError } from "../errors.ts";
 import { insertEventStatement, loadEvents, newEventOf, recordFailure, setStatus } from "../events/store.ts";
 import type { NewEvent, StoredEvent } from "../events/store.ts";

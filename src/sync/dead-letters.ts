@@ -2,7 +2,7 @@
 // marked dead with its last error, for a re-drive. A new event that never reached D1
 // is recorded first, so nothing that reaches this queue is lost.
 import type { Bindings } from "../env.ts";
-import { QueueMessage } from "../env.ts";
+import { QueueMessage } from "../queues.ts";
 import { insertEventStatement, newEventOf, setStatus } from "../events/store.ts";
 import { log } from "../log.ts";
 

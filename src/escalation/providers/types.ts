@@ -1,9 +1,9 @@
 // One interface for every call-centre platform: a callback request in, what became of it out.
-import type { TenantConfig } from "../../tenants/schema.ts";
+import type { EscalationConfig } from "../config.ts";
 import type { Failure, HttpDeps } from "../../outreach/http.ts";
 import type { Language } from "../messages.ts";
 
-export type ProviderConfig = NonNullable<TenantConfig["escalation"]>["provider"];
+export type ProviderConfig = EscalationConfig["provider"];
 
 export interface CallbackRequest {
   escalationId: string;
