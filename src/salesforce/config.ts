@@ -7,6 +7,20 @@ import type { ConfigRules, HostRule } from "../lib/config-fields.ts";
 import type { SecretValue } from "../secrets/values.ts";
 import { importPrivateKey } from "./private-key.ts";
 
+/**
+ * A key that cannot sign is refused when the admin sends it. Async (WebCrypto), so only
+ * on the admin's input: stored configurations are parsed synchronously and were checked
+ * when saved.
+ */
+function withSigningKeyCheck<T extends z.ZodObject>(schema: T): T {
+  return schema.superRefine(async (auth, ctx) => {
+    const pem: unknown = Reflect.get(auth, "privateKey");
+    if (typeof pem === "string" && !(await importPrivateKey(pem))) {
+      ctx.addIssue({ code: "custom", path: ["privateKey"], message: "must be a PKCS#8 RSA private key in PEM (-----BEGIN PRIVATE KEY-----)" });
+    }
+  });
+}
+
 const SalesforceName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, "must be a Salesforce API name");
 
 /** Where an org logs in: login, test, My Domain (production, sandbox, developer) hosts. */
@@ -17,23 +31,17 @@ export const SALESFORCE_HOSTS: HostRule = {
 };
 
 export function salesforceConfig<S extends z.ZodType>(secret: S, rules: ConfigRules = STORED_RULES) {
+  const jwtBearer = z
+    .object({
+      type: z.literal("jwt_bearer"),
+      clientId: z.string().min(1).max(256),
+      username: secret,
+      privateKey: secret,
+    })
+    .strict();
   const salesforceAuth = z.discriminatedUnion("type", [
     z.object({ type: z.literal("client_credentials"), clientId: z.string().min(1).max(256), clientSecret: secret }).strict(),
-    z
-      .object({
-        type: z.literal("jwt_bearer"),
-        clientId: z.string().min(1).max(256),
-        username: secret,
-        privateKey: secret,
-      })
-      .strict()
-      .superRefine(async (auth, ctx) => {
-        // Checked as the admin sends it, so a key that cannot sign is refused at once.
-        const pem: unknown = Reflect.get(auth, "privateKey");
-        if (rules.strict && typeof pem === "string" && !(await importPrivateKey(pem))) {
-          ctx.addIssue({ code: "custom", path: ["privateKey"], message: "must be a PKCS#8 RSA private key in PEM (-----BEGIN PRIVATE KEY-----)" });
-        }
-      }),
+    rules.strict ? withSigningKeyCheck(jwtBearer) : jwtBearer,
     z
       .object({
         type: z.literal("refresh_token"),

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { admin } from "../helpers/admin.ts";
 import { check, checkedTenant, CUSTOMER_FIELDS } from "../helpers/preflight.ts";
 import { apiUsed } from "../helpers/salesforce.ts";
+import { escalationTenant } from "../helpers/escalation.ts";
 
 interface Saved {
   warnings: { id: string; status: string; code: string; message: string }[];
@@ -20,20 +21,29 @@ describe("saving a tenant: the free checks", () => {
     expect(((await saved.json()) as Saved).warnings).toEqual([]);
   });
 
-  it("warns of what is missing, of a field mapped twice and of a URL without TLS", async () => {
-    const res = await admin("PUT", `/tenants/${tenantId()}`, {
-      salesforce: { loginUrl: "http://acme.my.salesforce.example", auth: { type: "client_credentials", clientId: "c", clientSecret: "s-secret-value" } },
+  it("warns of what is missing and of a field mapped twice", async () => {
+    const t = await escalationTenant({}, undefined);
+    const res = await admin("PUT", `/tenants/${t.tenantId}`, {
+      escalation: ((await (await admin("GET", `/tenants/${t.tenantId}`)).json()) as { tenant: { config: { escalation: unknown } } }).tenant.config.escalation,
       mapping: { Q1: { object: "Lead", field: "Vehicle__c" }, Q2: { object: "Lead", field: "Vehicle__c" } },
     });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     const { warnings } = (await res.json()) as Saved;
     expect(warnings.map((w) => [w.id, w.status, w.code])).toEqual([
       ["config.iadvize", "warning", "not_configured"],
+      ["config.salesforce", "warning", "not_configured"],
       ["config.mapping", "warning", "field_mapped_twice"],
-      ["config.urls", "warning", "not_https"],
     ]);
-    expect(warnings[1]?.message).toContain("Q1 and Q2 → Lead.Vehicle__c");
-    expect(warnings[2]?.message).toContain("salesforce.loginUrl");
+    expect(warnings[2]?.message).toContain("Q1 and Q2 → Lead.Vehicle__c");
+  });
+
+  it("refuses a Salesforce URL without TLS before any check runs", async () => {
+    const res = await admin("PUT", `/tenants/${tenantId()}`, {
+      iadvize: { username: "api@acme.example", password: "pw-value" },
+      salesforce: { loginUrl: "http://acme.my.salesforce.com", auth: { type: "client_credentials", clientId: "c", clientSecret: "s-secret-value" } },
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toContain("salesforce.loginUrl");
   });
 
   it("judges the mapping against the describe a check cached, without any Salesforce call", async () => {
