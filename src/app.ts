@@ -5,15 +5,18 @@ import { adminAuth } from "./admin/auth.ts";
 import { configOf } from "./env.ts";
 import { AppError, errorBody } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
+import { requestId } from "./http/request-id.ts";
 import { errorFields, log } from "./log.ts";
-import { tenantRoutes } from "./tenants/routes.ts";
+import { tenantRoutes } from "./admin/tenants.ts";
 import { webhookRoutes } from "./webhooks/route.ts";
 import { escalationRoutes } from "./escalation/route.ts";
 import { consoleRoutes } from "./console/routes.tsx";
 import adminOpenApi from "./openapi/generated/admin.json";
+import { preflightRoutes } from "./preflight/route.ts";
 
 export const app = new Hono<AppEnv>();
 
+app.use("*", requestId);
 app.route("/health", healthRoutes);
 
 // Everything else needs the checked configuration.
@@ -33,16 +36,17 @@ app.get("/admin/openapi.json", (c) => c.json(adminOpenApi));
 app.use("/admin/api/*", adminAuth);
 app.route("/admin/api/tenants", tenantRoutes);
 app.route("/setup", consoleRoutes);
+app.route("/admin/api/tenants", preflightRoutes);
 
 app.notFound((c) => {
-  return c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`), 404);
+  return c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`, c.var.requestId), 404);
 });
 
 app.onError((err, c) => {
   if (err instanceof AppError) {
     if (err.status >= 500) log.error("request.failed", { path: c.req.path, ...errorFields(err) });
-    return c.json(err.toBody(), err.status);
+    return c.json(err.toBody(c.var.requestId), err.status);
   }
   log.error("request.crashed", { path: c.req.path, ...errorFields(err) });
-  return c.json(errorBody("internal", "An unexpected error occurred; it has been logged."), 500);
+  return c.json(errorBody("internal", "An unexpected error occurred; it has been logged.", c.var.requestId), 500);
 });

@@ -19,7 +19,15 @@ const EscalationAnswerSchema = z.object({
 const generator = new OpenAPIHono();
 const registry = generator.openAPIRegistry;
 const Answer = registry.register("EscalationAnswer", EscalationAnswerSchema);
-const Inputs = registry.register("EscalationInput", EscalationInput);
+// The inputs as the endpoint checks them, described for the bot designer.
+const Described = EscalationInput.extend({
+  phone: EscalationInput.shape.phone.describe("The phone number as the visitor typed it (required); an extension is passed to the platforms that take one (Twilio, Genesys, the webhook) and refused (extension_not_supported) elsewhere."),
+  conversationId: EscalationInput.shape.conversationId.describe("The iAdvize conversation id, to link the callback to the conversation in the CRM."),
+  preferredTime: EscalationInput.shape.preferredTime.describe("When to call; an ISO 8601 date is passed on as a scheduled time where the platform takes one."),
+  language: EscalationInput.shape.language.describe("fr or en (or fr-FR, en-GB…); the tenant's language otherwise."),
+  consent: EscalationInput.shape.consent.describe("true when the visitor agreed to be called (yes, oui, 1 and on are read as true)."),
+});
+const Inputs = registry.register("EscalationInput", Described);
 const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 const responses = {
@@ -27,13 +35,14 @@ const responses = {
   400: json(ErrorBody, "The inputs are malformed (no phone input at all)."),
   401: json(ErrorBody, "No key."),
   404: json(ErrorBody, "Unknown key."),
+  405: json(ErrorBody, "Another method (HEAD included): nothing is done."),
 };
 const body = { content: { "application/json": { schema: Inputs }, "application/x-www-form-urlencoded": { schema: Inputs } } };
 const key = z.object({ key: z.string().describe("The tenant's escalation key.") });
 
 registry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "The tenant's escalation key." });
 for (const method of ["get", "post", "put"] as const) {
-  const request = method === "get" ? { query: EscalationInput } : { body };
+  const request = method === "get" ? { query: Described } : { body };
   registry.registerPath({ method, path: "/escalations/{key}/callback", summary: `Ask for a callback (${method.toUpperCase()})`, request: { params: key, ...request }, responses });
   if (method !== "put") {
     registry.registerPath({ method, path: "/escalations/callback", summary: `Ask for a callback (${method.toUpperCase()}, key as a bearer token)`, security: [{ bearer: [] }], request, responses });

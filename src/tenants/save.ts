@@ -1,17 +1,19 @@
 // The one way a tenant is written, shared by the admin JSON API and the setup console:
-// checked input, secrets sealed, tokens dropped, the bots' key indexed, and the events
-// and conversations that waited for this tenant released.
+// checked input (with this Worker's origin rules), secrets sealed, tokens dropped, the
+// bots' key indexed, the events and conversations that waited released, and the free
+// checks' warnings.
 import type { Bindings, Config } from "../env.ts";
 import { AppError } from "../errors.ts";
 import { releaseAwaiting } from "../events/store.ts";
 import { hasPending } from "../conversations/sync-store.ts";
 import { MIN_KEY_LENGTH, setKeyStatements } from "../escalation/keys.ts";
 import { issuesOf } from "../lib/zod-issues.ts";
-import { dropStoredTokens } from "../lib/token-cache.ts";
+import { dropStoredTokens } from "../secrets/token-cache.ts";
 import { log } from "../log.ts";
+import { freeChecks } from "../preflight/free.ts";
 import { enqueueAll } from "../queues.ts";
-import { TenantInput } from "./schema.ts";
-import { splitSecrets } from "./secrets.ts";
+import { tenantInput } from "./schema.ts";
+import { joinSecrets, splitSecrets } from "./secrets.ts";
 import type { TenantRecord } from "./store.ts";
 import { getTenant, saveTenant } from "./store.ts";
 
@@ -19,11 +21,25 @@ export interface Saved {
   record: TenantRecord;
   created: boolean;
   releasedEvents: number;
+  /** What the checks that cost no call found; the full preflight is POST /admin/api/tenants/:id/check. */
+  warnings: Awaited<ReturnType<typeof freeChecks>>;
+}
+
+const inputSchemas = new WeakMap<Config, ReturnType<typeof tenantInput>>();
+
+/** The input schema, with the test origins this Worker allows. */
+export function inputSchemaOf(config: Config): ReturnType<typeof tenantInput> {
+  let schema = inputSchemas.get(config);
+  if (!schema) {
+    schema = tenantInput({ testOrigins: new Set(config.ALLOW_TEST_ORIGINS) });
+    inputSchemas.set(config, schema);
+  }
+  return schema;
 }
 
 /** Checks `input` (as the admin API takes it) and saves it as tenant `id`'s whole configuration. */
-export async function saveTenantInput(env: Bindings, config: Pick<Config, "ENCRYPTION_KEY">, id: string, input: unknown, now: Date): Promise<Saved> {
-  const parsed = TenantInput.safeParse(input);
+export async function saveTenantInput(env: Bindings, config: Config, id: string, input: unknown, now: Date): Promise<Saved> {
+  const parsed = await inputSchemaOf(config).safeParseAsync(input);
   if (!parsed.success) {
     throw new AppError("invalid_request", "The tenant configuration is invalid.", { details: issuesOf(parsed.error) });
   }
@@ -58,5 +74,6 @@ export async function saveTenantInput(env: Bindings, config: Pick<Config, "ENCRY
 
   const record = await getTenant(env.DB, keys, id);
   if (!record) throw new AppError("internal", "The tenant vanished while being saved.");
-  return { record, created, releasedEvents: released.length };
+  const warnings = await freeChecks(env.DB, id, joinSecrets(record.settings, record.secrets), now);
+  return { record, created, releasedEvents: released.length, warnings };
 }

@@ -2,8 +2,9 @@
 // emulators, applies the D1 migrations, runs the Worker in workerd (wrangler dev, local
 // D1 and Queues, no cloud account), then shows it working: a demo tenant, a signed
 // `v2.conversation.closed` sent as iAdvize sends it, and the Lead and Conversation
-// record it becomes in the emulated Salesforce; on the way, a bot asks for a callback.
-import { spawn, execFileSync } from "node:child_process";
+// record it becomes in the emulated Salesforce; on the way, the tenant's preflight
+// checklist, and a bot asking for a callback.
+import { spawn, execFile, execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +22,9 @@ const CALLCENTRE_PORT = PORT + 3;
 const ESCALATION_KEY = "demo-escalation-key-5f0b9c2e7a41d386";
 const BASE = `http://127.0.0.1:${PORT}`;
 const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
-const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false" };
+// wrangler dev drains every unread request body before answering, so a 413 for a
+// declared 300,000 bytes waited for them all; the Worker itself answers at once.
+const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_DISABLE_REQUEST_BODY_DRAINING: "true" };
 
 const say = (line: string) => process.stdout.write(`[demo] ${line}\n`);
 
@@ -39,7 +42,7 @@ say("applying D1 migrations to a fresh local database");
 execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: quietEnv });
 
 say(`starting the Worker on ${BASE}`);
-const worker = spawn(WRANGLER, ["dev", "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", persist, "--var", `IADVIZE_API_URL:${emulators.iadvize.url}`,
+const worker = spawn(WRANGLER, ["dev", "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", persist, "--var", `IADVIZE_API_URL:${emulators.iadvize.url}`, "--var", `ALLOW_TEST_ORIGINS:${emulators.salesforce.url},${emulators.callcentre.url}`,
   "--var", `SALESFORCE_CLIENT_ID:${DEMO_CONNECTED_APP.clientId}`, "--var", `SALESFORCE_CLIENT_SECRET:${DEMO_CONNECTED_APP.clientSecret}`, "--var", `SALESFORCE_LOGIN_URL:${emulators.salesforce.url}`], {
   cwd: ROOT,
   stdio: ["ignore", "inherit", "inherit"],
@@ -111,6 +114,15 @@ async function demo(): Promise<void> {
     },
   });
   say(`PUT /admin/api/tenants/${tenantId} → ${put.status} (Q1 → Lead.Vehicle__c, Q2 → Lead.Engine__c, Q3 → Lead.Test_Drive__c, Q4 → Lead.Email; chat-to-call through a signed webhook)`);
+
+  // Before going live: the preflight, as an administrator runs it (asynchronously: the
+  // emulators answering it live in this process).
+  const preflight = await new Promise<{ code: number | null; output: string }>((resolve) => {
+    execFile(process.execPath, [join(ROOT, "src/cli/check.ts"), tenantId], { cwd: ROOT, env: { ...process.env, CONNECTOR_URL: BASE, ADMIN_TOKEN: adminToken } }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, output: `${stdout}${stderr}` }),
+    );
+  });
+  say(`npm run check -- ${tenantId} (exit ${preflight.code ?? "signal"}):\n${preflight.output}`);
 
   // The bot's API connection card, as iAdvize calls it: first a mistyped number, then the right one.
   const conversationId = fixtures.conversationClosed.conversationId;

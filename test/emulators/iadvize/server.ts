@@ -5,7 +5,7 @@
 // the public reference), with Relay pagination and auth. A document the schema does not
 // validate is refused as a GraphQL server does (400, GRAPHQL_VALIDATION_FAILED). Faults
 // and schema variants are switched per API user, so concurrent tests do not disturb
-// each other. It imports nothing from the connector's code.
+// each other; a user may be limited to some projects. It imports nothing from the connector's code.
 import { createHmac, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError, execute, parse, validate } from "graphql";
@@ -41,7 +41,7 @@ export interface Faults {
 
 interface UserState {
   password: string;
-  /** The projects this user may read; every project when absent. */
+  /** Projects the user may read; every project when absent (closedConversations answers FORBIDDEN otherwise). */
   projects?: number[];
   logins: number[];
   stats: { logins: number; graphql: number; rejectedLogins: number };
@@ -233,8 +233,10 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
       // ASSUMPTION (not public): a project the user may not read is refused with a FORBIDDEN error.
       closedConversations: ({ interval, filters, first }: { interval: { from: string; to: string }; filters?: { projectIds?: number[] | null } | null; first?: number | null }) => {
         const allowed = auth.user.projects;
-        const denied = (filters?.projectIds ?? []).find((p) => allowed && !allowed.includes(p));
-        if (denied !== undefined) throw new GraphQLError(`Access denied to project ${denied}`, { extensions: { code: "FORBIDDEN" } });
+        const asked = filters?.projectIds ?? [];
+        if (allowed && (asked.length === 0 || asked.some((p) => !allowed.includes(p)))) {
+          throw new GraphQLError("You are not allowed to access this project", { extensions: { code: "FORBIDDEN" } });
+        }
         const from = Date.parse(interval.from);
         const to = Date.parse(interval.to);
         const found = [...conversations.values()].filter((c) => {

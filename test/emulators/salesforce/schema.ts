@@ -119,8 +119,15 @@ export function standardObjects(extraFields: Record<string, FieldDef[]> = {}, pk
     ...deployed("iAdvize_Conversation__c"),
     ...(extraFields.iAdvize_Conversation__c ?? []),
   ]);
+  // Setup data the connector reads (never writes): which Lead assignment rules exist.
+  const assignmentRule = object("AssignmentRule", "01Q", [
+    f("Id", "id", readOnly),
+    f("Name", "string", { ...readOnly, length: 120 }),
+    f("Active", "boolean", readOnly),
+    f("SobjectType", "string", { ...readOnly, length: 40 }),
+  ]);
   const objects = pkg.installed && !pkg.missing.includes(conversation.name) ? [lead, contact, conversation] : [lead, contact];
-  return new Map(objects.map((o) => [o.name, o]));
+  return new Map([...objects, assignmentRule].map((o) => [o.name, o]));
 }
 
 export function describe(def: ObjectDef) {

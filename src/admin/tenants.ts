@@ -7,21 +7,24 @@ import { countByStatus } from "../events/store.ts";
 import { syncCounts } from "../conversations/sync-store.ts";
 import { attentionCounts } from "../conversations/attention.ts";
 import { usageOf } from "../salesforce/usage.ts";
-import { readJsonBody } from "../lib/json-body.ts";
+import { readJsonBody } from "../http/json-body.ts";
 import { log } from "../log.ts";
 import { setKeyStatements } from "../escalation/keys.ts";
 import { audit, countsByStatus } from "../escalation/store.ts";
-import { redriveTenant } from "./redrive.ts";
-import { saveTenantInput } from "./save.ts";
-import { TenantId } from "./schema.ts";
-import { redact } from "./secrets.ts";
-import type { TenantRecord } from "./store.ts";
-import { deleteTenant, getTenant, listTenants } from "./store.ts";
+import { redriveTenant } from "../tenants/redrive.ts";
+import { saveTenantInput } from "../tenants/save.ts";
+import { TenantId } from "../tenants/schema.ts";
+import { redact } from "../tenants/secrets.ts";
+import type { TenantRecord } from "../tenants/store.ts";
+import { deleteTenant, getTenant, listTenants } from "../tenants/store.ts";
 
 export function tenantIdParam(raw: string): string {
   const parsed = TenantId.safeParse(raw);
-  if (!parsed.success) throw new AppError("invalid_request", "The tenant id must look like ha-123 or sd-456.");
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  // ha-03291 would be a second tenant beside ha-3291, which events never name.
+  const zeros = /^(ha|sd)-0+(\d+)$/.exec(raw);
+  if (zeros) throw new AppError("invalid_request", `The tenant id has leading zeros: it is written ${zeros[1]}-${Number(zeros[2])}.`);
+  throw new AppError("invalid_request", "The tenant id must look like ha-123 or sd-456 (a positive project id).");
 }
 
 export function view(record: TenantRecord) {
@@ -62,7 +65,7 @@ export const tenantRoutes = new Hono<AppEnv>()
   .put("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
     const saved = await saveTenantInput(c.env, c.var.config, id, await readJsonBody(c), new Date());
-    return c.json({ tenant: view(saved.record), releasedEvents: saved.releasedEvents }, saved.created ? 201 : 200);
+    return c.json({ tenant: view(saved.record), releasedEvents: saved.releasedEvents, warnings: saved.warnings }, saved.created ? 201 : 200);
   })
   .post("/:tenantId/redrive", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
