@@ -6,13 +6,9 @@ import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../errors.ts";
 import { readJsonBody } from "../http/json-body.ts";
 import { issuesOf } from "../lib/zod-issues.ts";
-import { log } from "../log.ts";
 import { TenantId } from "../tenants/schema.ts";
 import { getTenantConfig } from "../tenants/store.ts";
-import { runPreflight } from "./checks.ts";
-import { realTimer } from "./runner.ts";
-
-export const DEFAULT_CHECK_TIMEOUT_MS = 8000;
+import { DEFAULT_CHECK_TIMEOUT_MS, preflightTenant } from "./tenant.ts";
 
 const CheckRequest = z.object({ timeoutMs: z.number().int().min(50).max(30_000).optional() }).strict();
 
@@ -25,9 +21,5 @@ export const preflightRoutes = new Hono<AppEnv>().post("/:tenantId/check", async
   const tenant = await getTenantConfig(c.env.DB, c.var.config.ENCRYPTION_KEY, id.data);
   if (!tenant) throw new AppError("not_found", `Tenant ${id.data} is not configured.`);
 
-  const report = await runPreflight(c.env.DB, c.var.config, id.data, tenant, { timeoutMs: request.data.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS, timer: realTimer });
-  // A contract hold just released: what waited can sync now.
-  if (report.checks.some((check) => check.code === "hold_released")) await c.env.SYNC_QUEUE.send({ tenantId: id.data });
-  log.info("preflight.run", { tenantId: id.data, ok: report.ok, failed: report.checks.filter((x) => x.status === "failed").length, warnings: report.checks.filter((x) => x.status === "warning").length });
-  return c.json(report);
+  return c.json(await preflightTenant(c.env, c.var.config, id.data, tenant, request.data.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS));
 });
