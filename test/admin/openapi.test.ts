@@ -23,6 +23,7 @@ describe("admin OpenAPI", () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       "/admin/api/tenants",
       "/admin/api/tenants/{tenantId}",
+      "/admin/api/tenants/{tenantId}/check",
       "/admin/api/tenants/{tenantId}/escalations",
       "/admin/api/tenants/{tenantId}/redrive",
     ]);
@@ -32,9 +33,15 @@ describe("admin OpenAPI", () => {
     const body = doc.components.schemas.TenantInput;
     expect(Object.keys(body?.properties ?? {}).sort()).toEqual(["escalation", "iadvize", "mapping", "name", "salesforce"]);
     expect(body?.additionalProperties).toBe(false);
-    expect(put?.parameters?.find((p) => p.name === "tenantId")?.schema.pattern).toBe("^(ha|sd)-\\d{1,18}$");
+    expect(put?.parameters?.find((p) => p.name === "tenantId")?.schema.pattern).toBe("^(ha|sd)-[1-9]\\d{0,15}$");
 
-    const escalation = await (await exports.default.fetch(`${BASE}/escalations/openapi.json`)).json<{ paths: Record<string, unknown> }>();
+    const escalation = await (await exports.default.fetch(`${BASE}/escalations/openapi.json`)).json<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }> }> };
+    }>();
     expect(Object.keys(escalation.paths).sort()).toEqual(["/escalations/callback", "/escalations/{key}/callback"]);
+    // The answers the endpoint gives today: other methods are 405, the number reasons include the newer ones.
+    expect(Object.keys(escalation.paths["/escalations/{key}/callback"]?.post?.responses ?? {})).toContain("405");
+    expect(escalation.components.schemas.EscalationAnswer?.properties.reason?.enum).toEqual(expect.arrayContaining(["ambiguous_country", "extension_not_supported"]));
   });
 });

@@ -21,15 +21,22 @@ async function refused(path: string, body: unknown): Promise<string[]> {
 }
 
 describe("PUT /admin/api/tenants/:id refuses what cannot work", () => {
-  it("refuses {} and a tenant with only a name or only half of the sync", async () => {
+  it("refuses {} and a tenant with only a name or only Salesforce", async () => {
     await refused(`/tenants/${id()}`, {});
     await refused(`/tenants/${id()}`, { name: "Nothing" });
-    expect(await refused(`/tenants/${id()}`, { iadvize: tenantBody().iadvize })).toEqual(["salesforce"]);
+    expect(await refused(`/tenants/${id()}`, { salesforce: tenantBody().salesforce })).toEqual(["iadvize"]);
   });
 
   it("accepts the sync alone, or escalation alone", async () => {
     expect((await admin("PUT", `/tenants/${id()}`, tenantBody())).status).toBe(201);
     expect((await admin("PUT", `/tenants/${id()}`, { escalation: escalation() })).status).toBe(201);
+  });
+
+  it("accepts iAdvize alone as an install in progress, warning that Salesforce is missing", async () => {
+    const res = await admin("PUT", `/tenants/${id()}`, { iadvize: tenantBody().iadvize });
+    expect(res.status).toBe(201);
+    const answer = (await res.json()) as { warnings: { id: string; status: string; code: string; hint?: string }[] };
+    expect(answer.warnings).toContainEqual(expect.objectContaining({ id: "config.salesforce", status: "warning", code: "not_configured" }));
   });
 
   it("refuses leading zeros and project 0 in the tenant id, naming the right form", async () => {
