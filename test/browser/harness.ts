@@ -52,6 +52,8 @@ export async function startWorld(): Promise<World> {
       SALESFORCE_CLIENT_ID: CONNECTED_APP.clientId,
       SALESFORCE_CLIENT_SECRET: CONNECTED_APP.clientSecret,
       SALESFORCE_LOGIN_URL: salesforce.url,
+      // The emulators speak http on localhost: allowed here as in the workerd tests.
+      ALLOW_TEST_ORIGINS: `${salesforce.url},${callcentre.url}`,
     },
   });
   const executablePath = process.env.CHROMIUM_PATH ?? (await chromium.executablePath());

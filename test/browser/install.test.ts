@@ -74,6 +74,19 @@ describe("setup console: the whole install", () => {
     for (const id of ["iadvize.project", "salesforce.auth", "salesforce.mapping"]) {
       expect(await page.locator(`[data-check="${id}"]`).getAttribute("data-status")).toBe("ok");
     }
+    // The page shows the preflight's whole checklist (POST /admin/api/tenants/:id/check), in its order.
+    const listed = await page.locator("[data-check]").evaluateAll((lines) => lines.map((line) => line.getAttribute("data-check")));
+    expect(listed).toEqual([
+      "iadvize.login",
+      "iadvize.schema",
+      "iadvize.project",
+      "salesforce.auth",
+      "salesforce.package",
+      "salesforce.mapping",
+      "salesforce.assignment",
+      "salesforce.api_usage",
+      "escalation.provider",
+    ]);
     await shot(page, "6-checks");
 
     // 5. iAdvize closes a conversation of this project; Activity shows it synced.
