@@ -1,12 +1,14 @@
 // The Worker's bindings and the zod check of its vars and secrets, defined once.
 import * as z from "zod";
 import { KnownEvent } from "./webhooks/events.ts";
+import type { SurveyMessage } from "./surveys/queue.ts";
 
 /** Bindings as wrangler.toml declares them; vars and secrets are checked by EnvSchema. */
 export interface Bindings {
   DB: D1Database;
   CONVERSATION_QUEUE: Queue<QueueMessage>;
   SYNC_QUEUE: Queue<SyncMessage>;
+  SURVEY_QUEUE: Queue<SurveyMessage>;
   IADVIZE_WEBHOOK_SECRET?: string;
   ADMIN_TOKEN?: string;
   ENCRYPTION_KEY?: string;

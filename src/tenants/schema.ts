@@ -1,6 +1,7 @@
 // A tenant's configuration, written once for both directions: as an admin sends it
 // (a secret is its value, or {"set": true} to keep the stored one) and as the app uses it.
 import * as z from "zod";
+import { SURVEY_SECRET_PATHS, surveysConfig } from "../surveys/config.ts";
 
 export const TenantId = z.string().regex(/^(ha|sd)-\d{1,18}$/, "a tenant id is the platform and project id, e.g. ha-123");
 
@@ -146,6 +147,7 @@ function sections<S extends z.ZodType>(secret: S) {
       salesforce: salesforce.optional(),
       mapping: mapping.default({}),
       escalation: escalation.optional(),
+      surveys: surveysConfig(secret).optional(),
     })
     .strict();
 }
@@ -169,5 +171,6 @@ export const SECRET_PATHS = [
   "escalation.provider.clientSecret",
   "escalation.provider.authToken",
   "escalation.provider.apiToken",
+  ...SURVEY_SECRET_PATHS,
 ] as const;
 export type SecretPath = (typeof SECRET_PATHS)[number];
