@@ -16,6 +16,7 @@ export default defineConfig({
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           TEST_SALESFORCE_URL: inject("salesforceUrl"),
           TEST_CALLCENTRE_URL: inject("callcentreUrl"),
+          TEST_SMS_URL: inject("smsUrl"),
         },
       },
     })),

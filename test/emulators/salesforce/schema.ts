@@ -61,7 +61,7 @@ export function packageFields(objectName: string): FieldDef[] {
     const xml = readFileSync(join(dir, file), "utf8");
     const kind = tag(xml, "type");
     const type: FieldType =
-      kind === "Text" ? "string" : kind === "LongTextArea" ? "textarea" : kind === "Lookup" ? "reference" : kind === "DateTime" ? "datetime" : "string";
+      kind === "Text" ? "string" : kind === "LongTextArea" ? "textarea" : kind === "Lookup" ? "reference" : kind === "DateTime" ? "datetime" : kind === "Number" ? "double" : "string";
     const length = tag(xml, "length");
     const referenceTo = tag(xml, "referenceTo");
     return f(tag(xml, "fullName") ?? file, type, {
@@ -111,7 +111,13 @@ export function standardObjects(extraFields: Record<string, FieldDef[]> = {}): M
     ...packageFields("iAdvize_Conversation__c"),
     ...(extraFields.iAdvize_Conversation__c ?? []),
   ]);
-  return new Map([lead, contact, conversation].map((o) => [o.name, o]));
+  const surveyResponse = object("iAdvize_Survey_Response__c", "a0J", [
+    f("Id", "id", readOnly),
+    f("Name", "string", { ...readOnly, length: 80 }),
+    f("CreatedDate", "datetime", readOnly),
+    ...packageFields("iAdvize_Survey_Response__c"),
+  ]);
+  return new Map([lead, contact, conversation, surveyResponse].map((o) => [o.name, o]));
 }
 
 export function describe(def: ObjectDef) {
