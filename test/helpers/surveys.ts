@@ -54,7 +54,7 @@ const hex = (n: number) => Array.from(crypto.getRandomValues(new Uint8Array(n)),
 const digits = (n: number) => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => String(b % 10)).join("");
 
 /** A French mobile number no other test uses. */
-export const mobile = () => `+336${digits(8)}`;
+export const mobile = () => `+3360${digits(7)}`;
 
 export function surveysConfig(t: Omit<SurveyTenant, "tenantId">, overrides: Record<string, unknown> = {}) {
   return {
@@ -155,9 +155,12 @@ export function holdSurveyQueue() {
       send.mockRestore();
       sendBatch.mockRestore();
     },
-    async drain(max = 50) {
-      for (let i = 0; pending.length > 0 && i < max; i++) {
-        const next = pending.splice(0, pending.length);
+    /** Delivers what is queued, and what that queues, until nothing is left (or only the kinds held back). */
+    async drain(opts: { holdBack?: string } = {}) {
+      for (let i = 0; i < 50; i++) {
+        const next = pending.filter((q) => (q.body as { kind: string }).kind !== opts.holdBack);
+        if (next.length === 0) return;
+        for (const q of next) pending.splice(pending.indexOf(q), 1);
         const batch = createMessageBatch("survey-work", next.map((q, j) => ({ id: `m${i}-${j}`, timestamp: new Date(), attempts: 1, body: q.body })));
         const ctx = createExecutionContext();
         await worker.queue(batch, env);
