@@ -23,15 +23,13 @@ export async function twilioSignature(authToken: string, url: string, params: re
 }
 
 function urlVariants(url: string): string[] {
-  const u = new URL(url);
-  const defaultPort = u.protocol === "https:" ? "443" : "80";
-  const out = [url];
-  if (u.port === "") {
-    out.push(url.replace(u.host, `${u.hostname}:${defaultPort}`));
-  } else if (u.port === defaultPort) {
-    out.push(url.replace(u.host, u.hostname));
-  }
-  return out;
+  // Parsed by hand: the URL class drops a default port, which is exactly what differs here.
+  const m = /^(https?):\/\/([^/?#:]+)(?::(\d+))?(.*)$/i.exec(url);
+  if (!m) return [url];
+  const [, scheme = "", host = "", port, rest = ""] = m;
+  const defaultPort = scheme.toLowerCase() === "https" ? "443" : "80";
+  if (port === undefined) return [url, `${scheme}://${host}:${defaultPort}${rest}`];
+  return port === defaultPort ? [url, `${scheme}://${host}${rest}`] : [url];
 }
 
 function fromBase64(s: string): Uint8Array<ArrayBuffer> | undefined {
