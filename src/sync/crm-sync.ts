@@ -4,6 +4,8 @@
 import type { Config } from "../env.ts";
 import type { Claimed } from "../conversations/sync-store.ts";
 import { claimPending, failedStatement, hasPending, releaseStatement, syncedStatement, unchangedStatement } from "../conversations/sync-store.ts";
+import { attentionStatement } from "../conversations/attention.ts";
+import { ContractError } from "../lib/contract-error.ts";
 import { iadvizeClientFor } from "../iadvize/for-tenant.ts";
 import { toHex } from "../lib/hmac.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";
@@ -14,7 +16,9 @@ import { validateMapping } from "../salesforce/mapping.ts";
 import { CONVERSATION, LEAD } from "../salesforce/model.ts";
 import { buildPlan } from "../salesforce/plan.ts";
 import type { SyncItem } from "../salesforce/plan.ts";
+import { missingFromDescribes, packageMissing } from "../salesforce/package.ts";
 import { parseRead, readRequests } from "../salesforce/read.ts";
+import { readAll } from "../salesforce/read-all.ts";
 import { recordUsage } from "../salesforce/usage.ts";
 import { writePlan } from "../salesforce/write.ts";
 import type { TenantConfig } from "../tenants/schema.ts";
@@ -77,6 +81,7 @@ export async function syncTenant(db: D1Database, config: Config, tenantId: strin
   const items: SyncItem[] = [];
   const hashes = new Map<string, string>();
   let unchanged = 0;
+  let waitingForContract = 0;
   await inPool(claimed, IADVIZE_CONCURRENCY, async (c) => {
     try {
       const read = await readConversation(iadvize, c.conversation_id, tenant.mapping);
@@ -84,9 +89,10 @@ export async function syncTenant(db: D1Database, config: Config, tenantId: strin
         statements.push(failedStatement(db, tenantId, c.conversation_id, { code: "conversation_not_found" }, now()));
         return;
       }
+      statements.push(attentionStatement(db, tenantId, c.conversation_id, read.needsAttention));
       const item: SyncItem = {
         conversationId: c.conversation_id,
-        visitorId: c.visitor_id ?? read.conversation.visitor?.id ?? c.conversation_id,
+        visitorId: c.visitor_id ?? c.conversation_id,
         tenantId,
         channel: c.channel,
         startedAt: c.started_at,
@@ -105,6 +111,12 @@ export async function syncTenant(db: D1Database, config: Config, tenantId: strin
       hashes.set(c.conversation_id, hash);
       items.push(item);
     } catch (err) {
+      // The live schema differs from the connector's: not this conversation's fault, it waits.
+      if (err instanceof ContractError) {
+        release(c, { code: err.problem, paths: err.paths }, false);
+        waitingForContract++;
+        return;
+      }
       const e = err instanceof UpstreamError ? err : undefined;
       log.warn("sync.iadvize_read_failed", { tenantId, conversationId: c.conversation_id, ...errorFields(err) });
       if (e && !e.retryable) statements.push(failedStatement(db, tenantId, c.conversation_id, { code: `iadvize_${e.code}` }, now()));
@@ -115,7 +127,7 @@ export async function syncTenant(db: D1Database, config: Config, tenantId: strin
   let calls = 0;
   let synced = 0;
   let failed = 0;
-  let retrying = 0;
+  let retrying = waitingForContract;
   const api = salesforceApiFor(db, config, tenantId, tenant);
   if (items.length > 0) {
     try {
@@ -126,7 +138,8 @@ export async function syncTenant(db: D1Database, config: Config, tenantId: strin
       const checked = known ? validateMapping(tenant.mapping, describes) : undefined;
       const mappedLeadFields = Object.values(tenant.mapping).filter((m) => m.object === "Lead").map((m) => m.field);
       const emails = [...new Set(items.flatMap((i) => (i.read.contact.email ? [i.read.contact.email.value] : [])))];
-      const responses = await api.composite(
+      const responses = await readAll(
+        api,
         readRequests({
           emails,
           visitorIds: [...new Set(items.map((i) => i.visitorId))],
@@ -134,7 +147,6 @@ export async function syncTenant(db: D1Database, config: Config, tenantId: strin
           leadFields: checked ? checked.usable.filter((m) => m.object === "Lead").map((m) => m.field) : [],
           uncheckedLeadFields: checked ? [] : mappedLeadFields,
         }),
-        { autoAssign: false },
       );
       const read = parseRead(responses);
       if (!read.ok) throw new UpstreamError("salesforce", "read_failed", `Salesforce refused the ${read.referenceId} read: ${read.codes.join(", ")}`, { retryable: false, status: read.status });
@@ -143,6 +155,8 @@ export async function syncTenant(db: D1Database, config: Config, tenantId: strin
         await storeDescribe(db, tenantId, name, fields, now().getTime());
         describes[object] = fields;
       }
+      const missing = missingFromDescribes(describes);
+      if (missing.length > 0) throw packageMissing(missing);
       const mapping = checked ?? validateMapping(tenant.mapping, describes);
       if (mapping.problems.length > 0) log.warn("sync.mapping_problems", { tenantId, problems: mapping.problems.map((p) => `${p.tag}:${p.problem}`).join(",") });
 

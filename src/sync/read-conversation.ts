@@ -1,5 +1,7 @@
 // Turns a conversation id into everything the CRM needs: the conversation and its
-// visitor, the answers to the tagged questions, the transcript, the email and phone.
+// visitor, the answers to the tagged questions, the transcript, the email and phone, and
+// a flag when some messages could not be read (kept, synced, and shown to an administrator).
+import type { Attention } from "../conversations/attention.ts";
 import type { IadvizeClient } from "../iadvize/client.ts";
 import type { ConversationData } from "../iadvize/conversation.ts";
 import { resolveContact } from "../qualification/contact.ts";
@@ -14,6 +16,8 @@ export interface ConversationForCrm {
   extraction: Extraction;
   transcript: Transcript;
   contact: Contact;
+  /** Set when messages of an unknown shape were left out of the answers and transcript. */
+  needsAttention: Attention | null;
 }
 
 export async function readConversation(
@@ -30,5 +34,6 @@ export async function readConversation(
     extraction,
     transcript: buildTranscript(conversation.messages, transcriptLimit),
     contact: resolveContact(conversation.visitor, conversation.customData, extraction.answers, mapping),
+    needsAttention: conversation.unknownMessages.count > 0 ? { code: "unknown_message_shape", ...conversation.unknownMessages } : null,
   };
 }

@@ -17,7 +17,14 @@ export interface Query {
   limit: number | undefined;
 }
 
-export class SoqlError extends Error {}
+/** A query Salesforce refuses: MALFORMED_QUERY, or INVALID_FIELD / INVALID_TYPE for names the org lacks. */
+export class SoqlError extends Error {
+  readonly code: string;
+  constructor(message: string, code = "MALFORMED_QUERY") {
+    super(message);
+    this.code = code;
+  }
+}
 
 type Token = { kind: "word"; value: string } | { kind: "string"; value: string } | { kind: "number"; value: number } | { kind: "punct"; value: string };
 
