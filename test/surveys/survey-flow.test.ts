@@ -28,7 +28,7 @@ async function answer(t: SurveyTenant, phone: string, text: string): Promise<str
   return (await inbox(t, phone)).slice(before);
 }
 
-describe("a survey by SMS", () => {
+describe("a survey by SMS", { timeout: 60_000 }, () => {
   it("sends the texts before the first question one SMS each, two seconds apart, then holds the whole survey", async () => {
     const t = await surveyTenant();
     const phone = mobile();
