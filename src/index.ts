@@ -2,6 +2,7 @@
 import { app } from "./app.ts";
 import type { Bindings } from "./env.ts";
 import { redriveStale } from "./events/redrive.ts";
+import { consumeEscalationBatch, consumeEscalationDeadLetters, ESCALATION_DEAD_LETTER_QUEUE, ESCALATION_QUEUE } from "./escalation/queue.ts";
 import { redriveLostEscalations } from "./escalation/redrive.ts";
 import { configOf } from "./env.ts";
 import { log } from "./log.ts";
@@ -26,13 +27,17 @@ export default {
     }
     switch (batch.queue) {
       case CONVERSATION_QUEUE:
-        return consumeConversationBatch(batch, env, config.config);
+        return consumeConversationBatch(batch, env);
       case DEAD_LETTER_QUEUE:
         return consumeDeadLetters(batch, env);
       case SYNC_QUEUE:
         return consumeSyncBatch(batch, env, config.config);
       case SYNC_DEAD_LETTER_QUEUE:
         return consumeSyncDeadLetters(batch, env);
+      case ESCALATION_QUEUE:
+        return consumeEscalationBatch(batch, env, config.config);
+      case ESCALATION_DEAD_LETTER_QUEUE:
+        return consumeEscalationDeadLetters(batch, env, config.config);
       case SURVEY_QUEUE:
         return consumeSurveyBatch(batch, env, config.config);
       case SURVEY_DEAD_LETTER_QUEUE:

@@ -1,7 +1,7 @@
 // The `surveys` slice of a tenant's configuration: the send key, the SMS provider, the
 // phone rules, expiry, retention, the triggers, and the survey definitions.
 import * as z from "zod";
-import { MIN_KEY_LENGTH } from "../escalation/keys.ts";
+import { MIN_KEY_LENGTH } from "../outreach/keys.ts";
 import { Survey } from "./definition.ts";
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });

@@ -2,7 +2,7 @@
 // number (or the session the provider echoes), the engine's outcome stored in one D1
 // batch with the reply's message id (a redelivery hits that key and changes nothing),
 // then the SMS to send queued. A reply racing another for the same session is read again.
-import { phoneHash } from "../escalation/store.ts";
+import { numberHash as phoneHash } from "../outreach/hashes.ts";
 import { log } from "../log.ts";
 import type { Survey } from "./definition.ts";
 import { reply } from "./engine.ts";

@@ -1,8 +1,8 @@
 // A number a survey can be sent to: the escalation's phone checks (E.164, countries the
 // tenant serves, no premium-rate lines), and a mobile line, since SMS go to it.
 import { parsePhoneNumberWithError } from "libphonenumber-js/max";
-import { checkPhone } from "../escalation/phone.ts";
-import type { PhoneProblem } from "../escalation/phone.ts";
+import { checkPhone } from "../outreach/phone.ts";
+import type { PhoneProblem } from "../outreach/phone.ts";
 
 export type MobileCheck = { ok: true; e164: string; country: string } | { ok: false; problem: PhoneProblem | "not_mobile" };
 

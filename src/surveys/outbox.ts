@@ -2,7 +2,7 @@
 // reply handled) is sent in order, one SMS then the next two seconds later. The number
 // and text are sealed, and dropped once sent.
 import * as z from "zod";
-import { decrypt, encrypt } from "../tenants/cipher.ts";
+import { decrypt, encrypt } from "../secrets/cipher.ts";
 import type { Outgoing, OutgoingKind } from "./engine.ts";
 
 export interface OutboxRow {

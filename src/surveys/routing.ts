@@ -1,6 +1,6 @@
 // How a request finds its tenant: the send key's SHA-256 (like the escalation key), and
 // the tenant's sender number at its SMS provider, on which the customers' replies arrive.
-import { keyHash } from "../escalation/keys.ts";
+import { keyHash } from "../outreach/keys.ts";
 
 export async function tenantOfSurveyKey(db: D1Database, key: string): Promise<string | null> {
   return db.prepare(`SELECT tenant_id FROM survey_keys WHERE key_hash = ?1`).bind(await keyHash(key)).first<string>("tenant_id");

@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../errors.ts";
-import { readJsonBody } from "../lib/json-body.ts";
+import { readJsonBody } from "../http/json-body.ts";
 import { issuesOf } from "../lib/zod-issues.ts";
 import { getTenantConfig } from "../tenants/store.ts";
 import { tenantOfSurveyKey } from "./routing.ts";

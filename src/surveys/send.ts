@@ -1,7 +1,7 @@
 // Sends a survey to a number: the number checked, opt-outs and the daily cap respected,
 // the session and its first SMS stored in one D1 batch, then the first SMS queued (the
 // queue sends the others two seconds apart). A repeated send returns the first one.
-import { phoneHash } from "../escalation/store.ts";
+import { numberHash as phoneHash } from "../outreach/hashes.ts";
 import { hmacSha256Hex } from "../lib/hmac.ts";
 import { log } from "../log.ts";
 import type { Language, Survey } from "./definition.ts";

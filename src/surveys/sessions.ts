@@ -1,7 +1,7 @@
 // Survey sessions in D1: one survey sent to one number, the question it waits for, the
 // answers given, and how it ended. The number is sealed; only its keyed hash is in clear.
 import * as z from "zod";
-import { decrypt, encrypt } from "../tenants/cipher.ts";
+import { decrypt, encrypt } from "../secrets/cipher.ts";
 import type { Language } from "./definition.ts";
 import type { AnswerValue } from "./replies.ts";
 

@@ -2,9 +2,8 @@
 // retried webhook is recognised here), keeps those of unconfigured tenants waiting,
 // applies the others, and retries failures with exponential backoff.
 import { conversationStatements } from "../conversations/state.ts";
-import type { Bindings, Config } from "../env.ts";
-import { retryEscalation } from "../escalation/retry.ts";
-import { QueueMessage } from "../env.ts";
+import type { Bindings } from "../env.ts";
+import { QueueMessage } from "../queues.ts";
 import { AppError } from "../errors.ts";
 import { insertEventStatement, loadEvents, newEventOf, recordFailure, setStatus } from "../events/store.ts";
 import type { NewEvent, StoredEvent } from "../events/store.ts";
@@ -17,7 +16,6 @@ import { surveysAfterClose } from "../surveys/triggers.ts";
 export async function consumeConversationBatch(
   batch: MessageBatch<unknown>,
   env: Bindings,
-  config: Config,
   now: () => Date = () => new Date(),
 ): Promise<void> {
   const byEventId = new Map<string, Message<unknown>[]>();
@@ -31,16 +29,6 @@ export async function consumeConversationBatch(
       continue;
     }
     const m = body.data;
-    if (m.kind === "escalation") {
-      try {
-        await retryEscalation(env, config, m.tenantId, m.escalationId);
-        message.ack();
-      } catch (err) {
-        log.warn("queue.escalation_failed", { escalationId: m.escalationId, ...errorFields(err) });
-        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-      }
-      continue;
-    }
     const eventId = m.kind === "event" ? m.event.eventId : m.eventId;
     if (m.kind === "event") fresh.push(newEventOf(m));
     byEventId.set(eventId, [...(byEventId.get(eventId) ?? []), message]);

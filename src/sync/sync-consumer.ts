@@ -3,7 +3,7 @@
 // A transient failure retries the messages with backoff (then the dead-letter queue);
 // a used-up API allowance waits an hour without spending a retry.
 import type { Bindings, Config } from "../env.ts";
-import { SyncMessage } from "../env.ts";
+import { SyncMessage } from "../queues.ts";
 import { errorFields, log } from "../log.ts";
 import { retryDelaySeconds } from "../queues.ts";
 import { syncTenant } from "./crm-sync.ts";

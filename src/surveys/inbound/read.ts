@@ -6,7 +6,7 @@ import * as z from "zod";
 import type { AppEnv } from "../../app-env.ts";
 import { AppError } from "../../errors.ts";
 import { verifyHmacSha256Hex } from "../../lib/hmac.ts";
-import { readBodyLimited } from "../../lib/read-body.ts";
+import { readBodyLimited } from "../../http/read-body.ts";
 import { issuesOf } from "../../lib/zod-issues.ts";
 import { getTenantConfig } from "../../tenants/store.ts";
 import type { InboundSms, SurveySettings } from "../providers/types.ts";

@@ -1,7 +1,7 @@
 // Twilio Messaging: POST /2010-04-01/Accounts/{Sid}/Messages.json (To, From, Body) with
 // Basic SID:token. 21610 means the customer replied STOP; 21211, 21614, 21612 and 21408
 // mean this number cannot get an SMS from this account.
-import { basic, common, jsonOf, send } from "../../escalation/providers/http.ts";
+import { basic, common, jsonOf, send } from "../../outreach/http.ts";
 import { asSmsResult } from "./common.ts";
 import type { OutgoingSms, SmsDeps, SmsProvider, SmsProviderConfig, SmsResult } from "./types.ts";
 

@@ -3,7 +3,7 @@
 // `x-connector-signature: sha256=<hex HMAC-SHA256 of the body>`, Idempotency-Key = id.
 // 2xx: sent (`reference` kept); 422: the number cannot get SMS, or
 // {"reason": "opted_out"}: the customer unsubscribed.
-import { common, jsonOf, send } from "../../escalation/providers/http.ts";
+import { common, jsonOf, send } from "../../outreach/http.ts";
 import { hmacSha256Hex } from "../../lib/hmac.ts";
 import { asSmsResult } from "./common.ts";
 import type { OutgoingSms, SmsDeps, SmsProvider, SmsProviderConfig, SmsResult } from "./types.ts";

@@ -39,6 +39,8 @@ export interface OrgOptions {
   publicKeyPem?: string;
   refreshToken?: string;
   apiLimit?: number;
+  /** The org's Lead assignment rules; one active rule when absent. */
+  assignmentRules?: { Name: string; Active: boolean }[];
   extraFields?: Record<string, FieldDef[]>;
   /** `matchRecords`: answer with `duplicateResult` match records, which REST answers may lack (the default). */
   duplicateRule?: { object: string; fields: string[]; action: "Block" | "Alert"; matchRecords?: boolean };
@@ -72,6 +74,11 @@ export class Org {
     this.options = options;
     this.objects = standardObjects(options.extraFields, { installed: options.packageInstalled ?? true, missing: options.packageMissing ?? [] });
     for (const name of this.objects.keys()) this.records.set(name, new Map());
+    // Fixed ids, outside the sequence the records' ids come from.
+    (options.assignmentRules ?? [{ Name: "Standard", Active: true }]).forEach((rule, i) => {
+      const Id = `01Q${String(i + 1).padStart(12, "0")}RUL`;
+      this.records.get("AssignmentRule")?.set(Id, { Id, Name: rule.Name, Active: rule.Active, SobjectType: "Lead" });
+    });
   }
 
   get apiLimit(): number {

@@ -119,6 +119,13 @@ export function standardObjects(extraFields: Record<string, FieldDef[]> = {}, pk
     ...deployed("iAdvize_Conversation__c"),
     ...(extraFields.iAdvize_Conversation__c ?? []),
   ]);
+  // Setup data the connector reads (never writes): which Lead assignment rules exist.
+  const assignmentRule = object("AssignmentRule", "01Q", [
+    f("Id", "id", readOnly),
+    f("Name", "string", { ...readOnly, length: 120 }),
+    f("Active", "boolean", readOnly),
+    f("SobjectType", "string", { ...readOnly, length: 40 }),
+  ]);
   const surveyResponse = object("iAdvize_Survey_Response__c", "a0J", [
     f("Id", "id", readOnly),
     f("Name", "string", { ...readOnly, length: 80 }),
@@ -126,7 +133,7 @@ export function standardObjects(extraFields: Record<string, FieldDef[]> = {}, pk
     ...deployed("iAdvize_Survey_Response__c"),
   ]);
   const packaged = [conversation, surveyResponse].filter((o) => pkg.installed && !pkg.missing.includes(o.name));
-  return new Map([lead, contact, ...packaged].map((o) => [o.name, o]));
+  return new Map([lead, contact, ...packaged, assignmentRule].map((o) => [o.name, o]));
 }
 
 export function describe(def: ObjectDef) {

@@ -2,28 +2,45 @@
 // GET all, DELETE, and a re-drive of what failed. Secrets are never shown.
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
+import type { Config } from "../env.ts";
 import { AppError } from "../errors.ts";
 import { countByStatus, releaseAwaiting, reviveDead } from "../events/store.ts";
 import { hasPending, requeueFailed, syncCounts } from "../conversations/sync-store.ts";
 import { attentionCounts } from "../conversations/attention.ts";
 import { usageOf } from "../salesforce/usage.ts";
-import { readJsonBody } from "../lib/json-body.ts";
+import { readJsonBody } from "../http/json-body.ts";
 import { issuesOf } from "../lib/zod-issues.ts";
 import { log } from "../log.ts";
 import { enqueueAll } from "../queues.ts";
-import { dropStoredTokens } from "../lib/token-cache.ts";
+import { dropStoredTokens } from "../secrets/token-cache.ts";
 import { MIN_KEY_LENGTH, setKeyStatements } from "../escalation/keys.ts";
 import { audit, countsByStatus } from "../escalation/store.ts";
+import { TenantId, tenantInput } from "../tenants/schema.ts";
+import { joinSecrets, redact, splitSecrets } from "../tenants/secrets.ts";
+import { freeChecks } from "../preflight/free.ts";
+import type { TenantRecord } from "../tenants/store.ts";
+import { deleteTenant, getTenant, listTenants, saveTenant } from "../tenants/store.ts";
 import { surveyRoutingStatements } from "../surveys/routing.ts";
-import { TenantId, TenantInput } from "./schema.ts";
-import { redact, splitSecrets } from "./secrets.ts";
-import type { TenantRecord } from "./store.ts";
-import { deleteTenant, getTenant, listTenants, saveTenant } from "./store.ts";
 
 function tenantIdParam(raw: string): string {
   const parsed = TenantId.safeParse(raw);
-  if (!parsed.success) throw new AppError("invalid_request", "The tenant id must look like ha-123 or sd-456.");
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  // ha-03291 would be a second tenant beside ha-3291, which events never name.
+  const zeros = /^(ha|sd)-0+(\d+)$/.exec(raw);
+  if (zeros) throw new AppError("invalid_request", `The tenant id has leading zeros: it is written ${zeros[1]}-${Number(zeros[2])}.`);
+  throw new AppError("invalid_request", "The tenant id must look like ha-123 or sd-456 (a positive project id).");
+}
+
+const inputSchemas = new WeakMap<Config, ReturnType<typeof tenantInput>>();
+
+/** The admin input schema, with the test origins this Worker allows. */
+function inputSchemaOf(config: Config): ReturnType<typeof tenantInput> {
+  let schema = inputSchemas.get(config);
+  if (!schema) {
+    schema = tenantInput({ testOrigins: new Set(config.ALLOW_TEST_ORIGINS) });
+    inputSchemas.set(config, schema);
+  }
+  return schema;
 }
 
 function view(record: TenantRecord) {
@@ -63,7 +80,7 @@ export const tenantRoutes = new Hono<AppEnv>()
   })
   .put("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
-    const parsed = TenantInput.safeParse(await readJsonBody(c));
+    const parsed = await inputSchemaOf(c.var.config).safeParseAsync(await readJsonBody(c));
     if (!parsed.success) {
       throw new AppError("invalid_request", "The tenant configuration is invalid.", { details: issuesOf(parsed.error) });
     }
@@ -105,7 +122,9 @@ export const tenantRoutes = new Hono<AppEnv>()
 
     const record = await getTenant(c.env.DB, keys, id);
     if (!record) throw new AppError("internal", "The tenant vanished while being saved.");
-    return c.json({ tenant: view(record), releasedEvents: released.length }, created ? 201 : 200);
+    // The checks that cost no call; the full preflight is POST /:tenantId/check.
+    const warnings = await freeChecks(c.env.DB, id, joinSecrets(record.settings, record.secrets), now);
+    return c.json({ tenant: view(record), releasedEvents: released.length, warnings }, created ? 201 : 200);
   })
   .post("/:tenantId/redrive", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));

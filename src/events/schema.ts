@@ -8,9 +8,16 @@ const IsoDate = z
   .string()
   .max(64)
   .refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO 8601 date");
-// JSON sends numbers; the form encoding sends digits.
-const Int = z.union([z.number().int(), z.string().regex(/^-?\d{1,18}$/).transform(Number)]);
-const Num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+// JSON sends numbers; the form encoding sends digits. Either way the value must be one
+// the rest of the pipeline keeps exactly: an id beyond 2^53 - 1 would be rounded, a
+// number beyond its bounds is no score or amount.
+const Digits = z.string().regex(/^\d{1,16}$/).transform(Number);
+const Decimal = z.string().regex(/^-?\d{1,15}(\.\d{1,15})?$/).transform(Number);
+/** A non-negative integer id, exact in JavaScript (at most 2^53 - 1). */
+const Int = z.union([z.number(), Digits]).pipe(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
+/** A project id: a positive integer, as in the tenant id `ha-123`. */
+const ProjectId = z.union([z.number(), Digits]).pipe(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER));
+const Num = (min: number, max: number) => z.union([z.number(), Decimal]).pipe(z.number().min(min).max(max));
 const Bool = z.union([z.boolean(), z.enum(["true", "false"]).transform((s) => s === "true")]);
 
 export const Platform = z.enum(["ha", "sd"]);
@@ -20,7 +27,7 @@ const Envelope = z.object({
   eventId: Id,
   platform: Platform,
   clientId: Int,
-  projectId: Int,
+  projectId: ProjectId,
   createdAt: IsoDate,
   sentAt: IsoDate,
 });
@@ -46,8 +53,9 @@ export const ConversationClosed = ConversationBase.extend({
 export const SatisfactionAnswered = Envelope.extend({
   eventType: z.literal("satisfaction.answered"),
   conversationId: Id,
-  customerSatisfaction: Num.optional(),
-  netPromoterScore: Num.optional(),
+  // Survey scales are small (stars, 0 to 10); 100 leaves room for a percentage.
+  customerSatisfaction: Num(0, 100).optional(),
+  netPromoterScore: Num(0, 10).optional(),
   satisfactionComment: z.string().max(10_000).optional(),
   customQuestion: Bool.optional(),
 });
@@ -58,7 +66,7 @@ export const TransactionAttributed = Envelope.extend({
   transactionId: Id,
   receivedAt: IsoDate,
   externalId: z.string().max(256),
-  amount: Num,
+  amount: Num(-1e12, 1e12),
   source: z.enum(["Onsite", "Offsite"]),
   operatorId: Int,
 });

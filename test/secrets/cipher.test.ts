@@ -1,6 +1,6 @@
 // Secrets at rest: AES-GCM bound to the tenant, readable across a key rotation.
 import { describe, expect, it } from "vitest";
-import { DecryptionError, decrypt, encrypt } from "../../src/tenants/cipher.ts";
+import { DecryptionError, decrypt, encrypt } from "../../src/secrets/cipher.ts";
 
 const KEY_A = btoa(String.fromCharCode(...new Uint8Array(32).fill(7)));
 const KEY_B = btoa(String.fromCharCode(...new Uint8Array(32).fill(9)));

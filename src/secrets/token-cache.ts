@@ -1,9 +1,9 @@
 // Access tokens, one per tenant and service, shared by every request of every isolate:
 // kept in memory and, sealed, in D1. One login at a time per tenant and service: within
 // an isolate by sharing the pending promise, across isolates by a short lease in D1.
-import { decrypt, encrypt } from "../tenants/cipher.ts";
-import { UpstreamError } from "./upstream-error.ts";
-import type { Service } from "./upstream-error.ts";
+import { decrypt, encrypt } from "./cipher.ts";
+import { UpstreamError } from "../lib/upstream-error.ts";
+import type { Service } from "../lib/upstream-error.ts";
 
 /** What a login gives: the token, how long it lasts, and anything else worth keeping with it. */
 export interface Issued<T> {
