@@ -35,11 +35,11 @@ function sections<S extends z.ZodType>(secret: S, rules: ConfigRules) {
  */
 export function tenantInput(rules: Omit<ConfigRules, "strict">) {
   return sections(SecretInput, { ...rules, strict: true }).superRefine((tenant, ctx) => {
-    if (tenant.escalation || (tenant.iadvize && tenant.salesforce)) return;
+    if (tenant.escalation || tenant.surveys || (tenant.iadvize && tenant.salesforce)) return;
     ctx.addIssue({
       code: "custom",
       path: tenant.iadvize ? ["salesforce"] : tenant.salesforce ? ["iadvize"] : [],
-      message: "a tenant needs iadvize and salesforce (to sync conversations), or escalation (chat-to-call), or all three",
+      message: "a tenant needs iadvize and salesforce (to sync conversations), or escalation (chat-to-call), or surveys (SMS surveys), or several",
     });
   });
 }
