@@ -11,6 +11,9 @@ import { tenantRoutes } from "./admin/tenants.ts";
 import { webhookRoutes } from "./webhooks/route.ts";
 import { escalationRoutes } from "./escalation/route.ts";
 import { preflightRoutes } from "./preflight/route.ts";
+import { surveyAdminRoutes } from "./surveys/admin-routes.ts";
+import { smsInboundRoutes } from "./surveys/inbound-route.ts";
+import { surveySendRoutes } from "./surveys/send-route.ts";
 
 export const app = new Hono<AppEnv>();
 
@@ -30,9 +33,12 @@ app.use("*", async (c, next) => {
 
 app.route("/webhooks", webhookRoutes);
 app.route("/escalations", escalationRoutes);
+app.route("/surveys", surveySendRoutes);
+app.route("/sms", smsInboundRoutes);
 app.use("/admin/api/*", adminAuth);
 app.route("/admin/api/tenants", tenantRoutes);
 app.route("/admin/api/tenants", preflightRoutes);
+app.route("/admin/api/tenants", surveyAdminRoutes);
 
 app.notFound((c) => {
   return c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`, c.var.requestId), 404);

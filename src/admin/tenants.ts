@@ -20,6 +20,7 @@ import { joinSecrets, redact, splitSecrets } from "../tenants/secrets.ts";
 import { freeChecks } from "../preflight/free.ts";
 import type { TenantRecord } from "../tenants/store.ts";
 import { deleteTenant, getTenant, listTenants, saveTenant } from "../tenants/store.ts";
+import { surveyRoutingStatements } from "../surveys/routing.ts";
 
 function tenantIdParam(raw: string): string {
   const parsed = TenantId.safeParse(raw);
@@ -102,6 +103,12 @@ export const tenantRoutes = new Hono<AppEnv>()
     } catch {
       throw new AppError("invalid_request", "This escalation key is already used by another tenant; choose another.");
     }
+    const surveys = parsed.data.surveys;
+    try {
+      await c.env.DB.batch(await surveyRoutingStatements(c.env.DB, id, surveys && { key: secrets["surveys.key"], provider: surveys.provider }));
+    } catch {
+      throw new AppError("invalid_request", "This survey key or sender number is already used by another tenant; choose another.");
+    }
 
     // Events that arrived before the tenant was configured can be processed now.
     const released = await releaseAwaiting(c.env.DB, id, now);
@@ -136,7 +143,7 @@ export const tenantRoutes = new Hono<AppEnv>()
   .delete("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
     if (!(await deleteTenant(c.env.DB, id))) throw new AppError("not_found", `Tenant ${id} is not configured.`);
-    await c.env.DB.batch(await setKeyStatements(c.env.DB, id, undefined));
+    await c.env.DB.batch([...(await setKeyStatements(c.env.DB, id, undefined)), ...(await surveyRoutingStatements(c.env.DB, id, undefined))]);
     log.info("tenant.deleted", { tenantId: id });
     return c.body(null, 204);
   });

@@ -8,6 +8,7 @@ import { SALESFORCE_SECRET_PATHS, mappingConfig, salesforceConfig } from "../sal
 import { STORED_RULES } from "../lib/config-fields.ts";
 import type { ConfigRules } from "../lib/config-fields.ts";
 import { SecretInput, SecretValue } from "../secrets/values.ts";
+import { SURVEY_SECRET_PATHS, surveysConfig } from "../surveys/config.ts";
 
 /** `{platform}-{projectId}` exactly as events name it: a positive project id, no leading zero. */
 export const TenantId = z
@@ -23,6 +24,7 @@ function sections<S extends z.ZodType>(secret: S, rules: ConfigRules) {
       salesforce: salesforceConfig(secret, rules).optional(),
       mapping: mappingConfig().default({}),
       escalation: escalationConfig(secret, rules).optional(),
+      surveys: surveysConfig(secret).optional(),
     })
     .strict();
 }
@@ -33,11 +35,11 @@ function sections<S extends z.ZodType>(secret: S, rules: ConfigRules) {
  */
 export function tenantInput(rules: Omit<ConfigRules, "strict">) {
   return sections(SecretInput, { ...rules, strict: true }).superRefine((tenant, ctx) => {
-    if (tenant.escalation || (tenant.iadvize && tenant.salesforce)) return;
+    if (tenant.escalation || tenant.surveys || (tenant.iadvize && tenant.salesforce)) return;
     ctx.addIssue({
       code: "custom",
       path: tenant.iadvize ? ["salesforce"] : tenant.salesforce ? ["iadvize"] : [],
-      message: "a tenant needs iadvize and salesforce (to sync conversations), or escalation (chat-to-call), or all three",
+      message: "a tenant needs iadvize and salesforce (to sync conversations), or escalation (chat-to-call), or surveys (SMS surveys), or several",
     });
   });
 }
@@ -47,5 +49,5 @@ export const TenantConfig = sections(SecretValue, STORED_RULES);
 export type TenantConfig = z.infer<typeof TenantConfig>;
 
 /** Where secrets sit in a configuration; they are stored encrypted and never shown. */
-export const SECRET_PATHS = [...IADVIZE_SECRET_PATHS, ...SALESFORCE_SECRET_PATHS, ...ESCALATION_SECRET_PATHS] as const;
+export const SECRET_PATHS = [...IADVIZE_SECRET_PATHS, ...SALESFORCE_SECRET_PATHS, ...ESCALATION_SECRET_PATHS, ...SURVEY_SECRET_PATHS] as const;
 export type SecretPath = (typeof SECRET_PATHS)[number];
