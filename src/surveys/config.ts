@@ -1,16 +1,19 @@
 // The `surveys` slice of a tenant's configuration: the send key, the SMS provider, the
 // phone rules, expiry, retention, the triggers, and the survey definitions.
 import * as z from "zod";
+import { STORED_RULES, endpointUrl } from "../lib/config-fields.ts";
+import type { ConfigRules } from "../lib/config-fields.ts";
 import { MIN_KEY_LENGTH } from "../outreach/keys.ts";
 import { Survey } from "./definition.ts";
 
-const HttpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 const E164 = z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number");
 
 /** Secret paths of this slice, for tenants/schema.ts. */
 export const SURVEY_SECRET_PATHS = ["surveys.key", "surveys.provider.authToken", "surveys.provider.secret"] as const;
 
-export function surveysConfig<S extends z.ZodType>(secret: S) {
+export function surveysConfig<S extends z.ZodType>(secret: S, rules: ConfigRules = STORED_RULES) {
+  // https on a public host, as every provider URL (the emulators only where ALLOW_TEST_ORIGINS lists them).
+  const HttpUrl = endpointUrl(rules);
   const key = secret.refine((v) => typeof v !== "string" || v.length >= MIN_KEY_LENGTH, `must be at least ${MIN_KEY_LENGTH} random characters`);
   const provider = z.discriminatedUnion("type", [
     z

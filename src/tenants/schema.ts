@@ -24,7 +24,7 @@ function sections<S extends z.ZodType>(secret: S, rules: ConfigRules) {
       salesforce: salesforceConfig(secret, rules).optional(),
       mapping: mappingConfig().default({}),
       escalation: escalationConfig(secret, rules).optional(),
-      surveys: surveysConfig(secret).optional(),
+      surveys: surveysConfig(secret, rules).optional(),
     })
     .strict();
 }

@@ -46,7 +46,7 @@ say("applying D1 migrations to a fresh local database");
 execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: quietEnv });
 
 say(`starting the Worker on ${BASE}`);
-const worker = spawn(WRANGLER, ["dev", "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", persist, "--var", `IADVIZE_API_URL:${emulators.iadvize.url}`, "--var", `ALLOW_TEST_ORIGINS:${emulators.salesforce.url},${emulators.callcentre.url}`], {
+const worker = spawn(WRANGLER, ["dev", "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", persist, "--var", `IADVIZE_API_URL:${emulators.iadvize.url}`, "--var", `ALLOW_TEST_ORIGINS:${emulators.salesforce.url},${emulators.callcentre.url},${emulators.sms.url}`], {
   cwd: ROOT,
   stdio: ["ignore", "inherit", "inherit"],
   env: quietEnv,

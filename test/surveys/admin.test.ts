@@ -46,6 +46,18 @@ describe("surveys in the tenant configuration", () => {
     expect(paths).toEqual(expect.arrayContaining(["surveys.key", "surveys.triggers.afterCallback.surveyId", "surveys.definitions.0.elements.5.max"]));
   });
 
+  it("refuses a provider URL without TLS or on a private host, as for every provider", async () => {
+    const t = await surveyTenant();
+    for (const url of ["http://sms.acme.example/send", "https://169.254.169.254/latest"]) {
+      const res = await admin("PUT", `/tenants/${t.tenantId}`, {
+        surveys: surveysConfig(t, { provider: { type: "webhook", url, secret: "whsec-value-0123456789", from: "+33600000000" } }),
+      });
+      expect(res.status).toBe(400);
+      const paths = ((await res.json()) as { error: { details: { path: string }[] } }).error.details.map((d) => d.path);
+      expect(paths).toContain("surveys.provider.url");
+    }
+  });
+
   it("refuses a sender number another tenant already uses", async () => {
     const a = await surveyTenant();
     const res = await admin("PUT", `/tenants/ha-${Math.floor(Math.random() * 1e9)}`, { surveys: surveysConfig({ ...a, key: `srv_${crypto.randomUUID()}` }) });
