@@ -4,6 +4,7 @@ import type { AppEnv } from "./app-env.ts";
 import { adminAuth } from "./admin/auth.ts";
 import { configOf } from "./env.ts";
 import { AppError, errorBody } from "./errors.ts";
+import { loggablePath } from "./http/log-path.ts";
 import { healthRoutes } from "./health.ts";
 import { requestId } from "./http/request-id.ts";
 import { errorFields, log } from "./log.ts";
@@ -13,6 +14,9 @@ import { escalationRoutes } from "./escalation/route.ts";
 import { consoleRoutes } from "./console/routes.tsx";
 import adminOpenApi from "./openapi/generated/admin.json";
 import { preflightRoutes } from "./preflight/route.ts";
+import { surveyAdminRoutes } from "./surveys/admin-routes.ts";
+import { smsInboundRoutes } from "./surveys/inbound-route.ts";
+import { surveySendRoutes } from "./surveys/send-route.ts";
 
 export const app = new Hono<AppEnv>();
 
@@ -33,10 +37,13 @@ app.use("*", async (c, next) => {
 app.route("/webhooks", webhookRoutes);
 app.route("/escalations", escalationRoutes);
 app.get("/admin/openapi.json", (c) => c.json(adminOpenApi));
+app.route("/surveys", surveySendRoutes);
+app.route("/sms", smsInboundRoutes);
 app.use("/admin/api/*", adminAuth);
 app.route("/admin/api/tenants", tenantRoutes);
 app.route("/setup", consoleRoutes);
 app.route("/admin/api/tenants", preflightRoutes);
+app.route("/admin/api/tenants", surveyAdminRoutes);
 
 app.notFound((c) => {
   return c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`, c.var.requestId), 404);
@@ -44,9 +51,9 @@ app.notFound((c) => {
 
 app.onError((err, c) => {
   if (err instanceof AppError) {
-    if (err.status >= 500) log.error("request.failed", { path: c.req.path, ...errorFields(err) });
+    if (err.status >= 500) log.error("request.failed", { path: loggablePath(c.req.path), ...errorFields(err) });
     return c.json(err.toBody(c.var.requestId), err.status);
   }
-  log.error("request.crashed", { path: c.req.path, ...errorFields(err) });
+  log.error("request.crashed", { path: loggablePath(c.req.path), ...errorFields(err) });
   return c.json(errorBody("internal", "An unexpected error occurred; it has been logged.", c.var.requestId), 500);
 });

@@ -2,6 +2,7 @@
 import * as z from "zod";
 import type { EscalationMessage } from "./escalation/queue.ts";
 import type { QueueMessage, SyncMessage } from "./queues.ts";
+import type { SurveyMessage } from "./surveys/queue.ts";
 
 /** Bindings as wrangler.toml declares them; vars and secrets are checked by EnvSchema. */
 export interface Bindings {
@@ -9,6 +10,7 @@ export interface Bindings {
   CONVERSATION_QUEUE: Queue<QueueMessage>;
   SYNC_QUEUE: Queue<SyncMessage>;
   ESCALATION_QUEUE: Queue<EscalationMessage>;
+  SURVEY_QUEUE: Queue<SurveyMessage>;
   IADVIZE_WEBHOOK_SECRET?: string;
   ADMIN_TOKEN?: string;
   ENCRYPTION_KEY?: string;

@@ -11,6 +11,9 @@ import { redriveStaleSyncs } from "./sync/redrive-syncs.ts";
 import { consumeConversationBatch } from "./sync/consumer.ts";
 import { consumeDeadLetters } from "./sync/dead-letters.ts";
 import { consumeSyncBatch, consumeSyncDeadLetters } from "./sync/sync-consumer.ts";
+import { consumeSurveyBatch, consumeSurveyDeadLetters } from "./surveys/consumer.ts";
+import { SURVEY_DEAD_LETTER_QUEUE, SURVEY_QUEUE } from "./surveys/queue.ts";
+import { surveyUpkeep } from "./surveys/redrive.ts";
 
 export default {
   fetch: app.fetch,
@@ -35,6 +38,10 @@ export default {
         return consumeEscalationBatch(batch, env, config.config);
       case ESCALATION_DEAD_LETTER_QUEUE:
         return consumeEscalationDeadLetters(batch, env, config.config);
+      case SURVEY_QUEUE:
+        return consumeSurveyBatch(batch, env, config.config);
+      case SURVEY_DEAD_LETTER_QUEUE:
+        return consumeSurveyDeadLetters(batch, env);
       default:
         log.error("queue.unknown", { queue: batch.queue });
         batch.retryAll();
@@ -43,6 +50,6 @@ export default {
 
   async scheduled(controller, env, ctx) {
     const now = new Date(controller.scheduledTime);
-    ctx.waitUntil(Promise.all([redriveStale(env, now), redriveStaleSyncs(env, now), redriveLostEscalations(env, now)]));
+    ctx.waitUntil(Promise.all([redriveStale(env, now), redriveStaleSyncs(env, now), redriveLostEscalations(env, now), surveyUpkeep(env, now)]));
   },
 } satisfies ExportedHandler<Bindings, unknown>;

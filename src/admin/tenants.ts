@@ -17,6 +17,7 @@ import { TenantId } from "../tenants/schema.ts";
 import { redact } from "../tenants/secrets.ts";
 import type { TenantRecord } from "../tenants/store.ts";
 import { deleteTenant, getTenant, listTenants } from "../tenants/store.ts";
+import { surveyRoutingStatements } from "../surveys/routing.ts";
 
 export function tenantIdParam(raw: string): string {
   const parsed = TenantId.safeParse(raw);
@@ -75,7 +76,7 @@ export const tenantRoutes = new Hono<AppEnv>()
   .delete("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
     if (!(await deleteTenant(c.env.DB, id))) throw new AppError("not_found", `Tenant ${id} is not configured.`);
-    await c.env.DB.batch(await setKeyStatements(c.env.DB, id, undefined));
+    await c.env.DB.batch([...(await setKeyStatements(c.env.DB, id, undefined)), ...(await surveyRoutingStatements(c.env.DB, id, undefined))]);
     log.info("tenant.deleted", { tenantId: id });
     return c.body(null, 204);
   });

@@ -24,6 +24,8 @@ export interface AttemptDeps {
   retryLater: (escalationId: string, delaySeconds: number) => Promise<void>;
   /** Tells the CRM sync that the conversation's escalation changed. */
   conversationChanged: (conversationId: string) => Promise<void>;
+  /** Told when a callback is scheduled (a survey may follow); never throws. */
+  callbackScheduled?: (escalationId: string) => Promise<void>;
   /** How long the platform may take; PROVIDER_TIMEOUT_MS unless a test says otherwise. */
   providerTimeoutMs?: number;
 }
@@ -70,5 +72,6 @@ export async function attempt(
   log.info("escalation.attempt", { escalationId: req.escalationId, tenantId: req.tenantId, provider: provider.name, outcome: o.status, code: o.reason ?? undefined, attempt: attemptNumber });
   if (o.status === "retrying") await deps.retryLater(req.escalationId, Math.min(30 * 2 ** (attemptNumber - 1), 3600));
   if (req.conversationId) await deps.conversationChanged(req.conversationId);
+  if (o.status === "scheduled") await deps.callbackScheduled?.(req.escalationId);
   return { result, ...o };
 }

@@ -129,6 +129,27 @@ registry.registerPath({
   responses: { 200: json(z.object({ escalations: z.array(z.record(z.string(), z.unknown())) }), "The audit rows."), ...errors },
 });
 
+const surveyParams = z.object({ tenantId: TenantId, surveyId: z.string() });
+registry.registerPath({
+  method: "get",
+  path: "/admin/api/tenants/{tenantId}/surveys/{surveyId}/results",
+  summary: "A survey's sessions, newest first, with their answers (a number, a personal variable or a free-text answer shows only as answered)",
+  security,
+  request: { params: surveyParams, query: z.object({ before: z.string().optional().describe("`next` of the previous page."), limit: z.coerce.number().int().min(1).max(500).optional() }) },
+  responses: {
+    200: json(z.object({ surveyId: z.string(), results: z.array(z.record(z.string(), z.unknown())), next: z.string().nullable() }), "One page of sessions."),
+    ...errors,
+  },
+});
+registry.registerPath({
+  method: "get",
+  path: "/admin/api/tenants/{tenantId}/surveys/{surveyId}/summary",
+  summary: "A survey's sessions by status and the distribution of every answer that is not free text",
+  security,
+  request: { params: surveyParams },
+  responses: { 200: json(z.record(z.string(), z.unknown()), "The counts and distributions."), ...errors },
+});
+
 export function adminDocument(): unknown {
   return generator.getOpenAPI31Document({
     openapi: "3.1.0",

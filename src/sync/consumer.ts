@@ -11,6 +11,7 @@ import { errorFields, log } from "../log.ts";
 import { enqueueAll, retryDelaySeconds } from "../queues.ts";
 import { markPendingStatement } from "../conversations/sync-store.ts";
 import { configuredTenants } from "../tenants/store.ts";
+import { surveysAfterClose } from "../surveys/triggers.ts";
 
 export async function consumeConversationBatch(
   batch: MessageBatch<unknown>,
@@ -57,10 +58,14 @@ export async function consumeConversationBatch(
   }
 
   const toSync = new Set<string>();
+  const closed: { tenantId: string; conversationId: string }[] = [];
   for (const event of events) {
     const messages = byEventId.get(event.eventId) ?? [];
     try {
-      if (await processEvent(env.DB, event, configured.has(event.tenantId), now())) toSync.add(event.tenantId);
+      if (await processEvent(env.DB, event, configured.has(event.tenantId), now())) {
+        toSync.add(event.tenantId);
+        if (event.event?.eventType === "v2.conversation.closed") closed.push({ tenantId: event.tenantId, conversationId: event.event.conversationId });
+      }
       for (const m of messages) m.ack();
     } catch (err) {
       log.warn("queue.event_failed", { eventId: event.eventId, ...errorFields(err) });
@@ -69,6 +74,8 @@ export async function consumeConversationBatch(
       for (const m of messages) m.retry({ delaySeconds: retryDelaySeconds(m.attempts) });
     }
   }
+  // Surveys the tenant sends after a closed conversation (it never fails the batch).
+  await surveysAfterClose(env.DB, env.SURVEY_QUEUE, closed);
   if (toSync.size > 0) {
     try {
       await enqueueAll(env.SYNC_QUEUE, [...toSync].map((tenantId) => ({ tenantId })));

@@ -1,6 +1,6 @@
 // The one way a tenant is written, shared by the admin JSON API and the setup console:
 // checked input (with this Worker's origin rules), secrets sealed, tokens dropped, the
-// bots' key indexed, the events and conversations that waited released, and the free
+// bots' and surveys' keys indexed, the events and conversations that waited released, and the free
 // checks' warnings.
 import type { Bindings, Config } from "../env.ts";
 import { AppError } from "../errors.ts";
@@ -11,6 +11,7 @@ import { issuesOf } from "../lib/zod-issues.ts";
 import { dropStoredTokens } from "../secrets/token-cache.ts";
 import { log } from "../log.ts";
 import { freeChecks } from "../preflight/free.ts";
+import { surveyRoutingStatements } from "../surveys/routing.ts";
 import { enqueueAll } from "../queues.ts";
 import { tenantInput } from "./schema.ts";
 import { joinSecrets, splitSecrets } from "./secrets.ts";
@@ -60,6 +61,13 @@ export async function saveTenantInput(env: Bindings, config: Config, id: string,
     await env.DB.batch(await setKeyStatements(env.DB, id, secrets["escalation.key"]));
   } catch {
     throw new AppError("invalid_request", "This escalation key is already used by another tenant; choose another.");
+  }
+  // The survey key and sender number: looked up when a send or a reply comes in.
+  const surveys = parsed.data.surveys;
+  try {
+    await env.DB.batch(await surveyRoutingStatements(env.DB, id, surveys && { key: secrets["surveys.key"], provider: surveys.provider }));
+  } catch {
+    throw new AppError("invalid_request", "This survey key or sender number is already used by another tenant; choose another.");
   }
 
   // Events that arrived before the tenant was configured can be processed now.

@@ -8,6 +8,7 @@ import { SALESFORCE_SECRET_PATHS, mappingConfig, salesforceConfig } from "../sal
 import { STORED_RULES } from "../lib/config-fields.ts";
 import type { ConfigRules } from "../lib/config-fields.ts";
 import { SecretInput, SecretValue } from "../secrets/values.ts";
+import { SURVEY_SECRET_PATHS, surveysConfig } from "../surveys/config.ts";
 
 /** `{platform}-{projectId}` exactly as events name it: a positive project id, no leading zero. */
 export const TenantId = z
@@ -23,6 +24,7 @@ function sections<S extends z.ZodType>(secret: S, rules: ConfigRules) {
       salesforce: salesforceConfig(secret, rules).optional(),
       mapping: mappingConfig().default({}),
       escalation: escalationConfig(secret, rules).optional(),
+      surveys: surveysConfig(secret, rules).optional(),
     })
     .strict();
 }
@@ -31,15 +33,15 @@ function sections<S extends z.ZodType>(secret: S, rules: ConfigRules) {
  * A tenant as an admin (or the setup console) sends it, checked strictly. It must be
  * able to do something: read conversations (iadvize; without salesforce yet it is an
  * install in progress whose conversations wait for Salesforce, and the free checks
- * warn) or take callbacks (escalation).
+ * warn), take callbacks (escalation) or send SMS surveys (surveys).
  */
 export function tenantInput(rules: Omit<ConfigRules, "strict">) {
   return sections(SecretInput, { ...rules, strict: true }).superRefine((tenant, ctx) => {
-    if (tenant.escalation || tenant.iadvize) return;
+    if (tenant.escalation || tenant.surveys || tenant.iadvize) return;
     ctx.addIssue({
       code: "custom",
       path: tenant.salesforce ? ["iadvize"] : [],
-      message: "a tenant needs iadvize (to sync conversations, with salesforce), or escalation (chat-to-call), or both",
+      message: "a tenant needs iadvize (to sync conversations, with salesforce), or escalation (chat-to-call), or surveys (SMS surveys), or several",
     });
   });
 }
@@ -49,5 +51,5 @@ export const TenantConfig = sections(SecretValue, STORED_RULES);
 export type TenantConfig = z.infer<typeof TenantConfig>;
 
 /** Where secrets sit in a configuration; they are stored encrypted and never shown. */
-export const SECRET_PATHS = [...IADVIZE_SECRET_PATHS, ...SALESFORCE_SECRET_PATHS, ...ESCALATION_SECRET_PATHS] as const;
+export const SECRET_PATHS = [...IADVIZE_SECRET_PATHS, ...SALESFORCE_SECRET_PATHS, ...ESCALATION_SECRET_PATHS, ...SURVEY_SECRET_PATHS] as const;
 export type SecretPath = (typeof SECRET_PATHS)[number];

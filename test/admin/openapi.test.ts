@@ -26,12 +26,14 @@ describe("admin OpenAPI", () => {
       "/admin/api/tenants/{tenantId}/check",
       "/admin/api/tenants/{tenantId}/escalations",
       "/admin/api/tenants/{tenantId}/redrive",
+      "/admin/api/tenants/{tenantId}/surveys/{surveyId}/results",
+      "/admin/api/tenants/{tenantId}/surveys/{surveyId}/summary",
     ]);
     const put = doc.paths["/admin/api/tenants/{tenantId}"]?.put;
     const ref = put?.requestBody?.content["application/json"]?.schema.$ref;
     expect(ref).toBe("#/components/schemas/TenantInput");
     const body = doc.components.schemas.TenantInput;
-    expect(Object.keys(body?.properties ?? {}).sort()).toEqual(["escalation", "iadvize", "mapping", "name", "salesforce"]);
+    expect(Object.keys(body?.properties ?? {}).sort()).toEqual(["escalation", "iadvize", "mapping", "name", "salesforce", "surveys"]);
     expect(body?.additionalProperties).toBe(false);
     expect(put?.parameters?.find((p) => p.name === "tenantId")?.schema.pattern).toBe("^(ha|sd)-[1-9]\\d{0,15}$");
 

@@ -181,6 +181,10 @@ export class Org {
         errors.push(err("INVALID_EMAIL_ADDRESS", `${key}: invalid email address`, [key]));
         continue;
       }
+      if ((field.type === "double" || field.type === "int") && value !== null && typeof value !== "number") {
+        errors.push(err("JSON_PARSER_ERROR", `Cannot deserialize instance of double from VALUE_STRING value for ${key}`, [key]));
+        continue;
+      }
       if (field.picklist?.restricted && value !== null && !field.picklist.values.includes(String(value))) {
         errors.push(err("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", `${key}: bad value for restricted picklist field`, [key]));
         continue;
