@@ -16,7 +16,7 @@ import { enqueueAll } from "../queues.ts";
 import { tenantInput } from "./schema.ts";
 import { joinSecrets, splitSecrets } from "./secrets.ts";
 import type { TenantRecord } from "./store.ts";
-import { getTenant, saveTenant } from "./store.ts";
+import { getTenant, saveTenantStatement } from "./store.ts";
 
 export interface Saved {
   record: TenantRecord;
@@ -53,22 +53,24 @@ export async function saveTenantInput(env: Bindings, config: Config, id: string,
   const keys = config.ENCRYPTION_KEY;
   const existing = await getTenant(env.DB, keys, id);
   const { settings, secrets } = splitSecrets(parsed.data, existing?.secrets ?? {});
-  const created = await saveTenant(env.DB, keys, id, settings, secrets, now);
+  // The configuration and what routes to it (the bots' key, the survey key and sender
+  // number, each looked up by its hash) in one batch: a key another tenant holds refuses
+  // the whole save, so a 400 never leaves a half-saved tenant behind.
+  const surveys = parsed.data.surveys;
+  const statements = [
+    await saveTenantStatement(env.DB, keys, id, settings, secrets, now),
+    ...(await setKeyStatements(env.DB, id, secrets["escalation.key"])),
+    ...(await surveyRoutingStatements(env.DB, id, surveys && { key: secrets["surveys.key"], provider: surveys.provider })),
+  ];
+  let created: boolean;
+  try {
+    const [saved] = await env.DB.batch<{ created_at: string }>(statements);
+    created = saved?.results[0]?.created_at === now.toISOString();
+  } catch (err) {
+    throw routingConflict(err);
+  }
   // Credentials may have changed: the next call logs in with the saved ones.
   await dropStoredTokens(env.DB, id);
-  // The bots' key: looked up by its hash.
-  try {
-    await env.DB.batch(await setKeyStatements(env.DB, id, secrets["escalation.key"]));
-  } catch {
-    throw new AppError("invalid_request", "This escalation key is already used by another tenant; choose another.");
-  }
-  // The survey key and sender number: looked up when a send or a reply comes in.
-  const surveys = parsed.data.surveys;
-  try {
-    await env.DB.batch(await surveyRoutingStatements(env.DB, id, surveys && { key: secrets["surveys.key"], provider: surveys.provider }));
-  } catch {
-    throw new AppError("invalid_request", "This survey key or sender number is already used by another tenant; choose another.");
-  }
 
   // Events that arrived before the tenant was configured can be processed now.
   const released = await releaseAwaiting(env.DB, id, now);
@@ -84,4 +86,15 @@ export async function saveTenantInput(env: Bindings, config: Config, id: string,
   if (!record) throw new AppError("internal", "The tenant vanished while being saved.");
   const warnings = await freeChecks(env.DB, id, joinSecrets(record.settings, record.secrets), now);
   return { record, created, releasedEvents: released.length, warnings };
+}
+
+/** A batch refused by a unique key: which routing another tenant already holds, named; anything else goes on. */
+function routingConflict(err: unknown): unknown {
+  const message = err instanceof Error ? err.message : "";
+  if (!/UNIQUE constraint failed/i.test(message)) return err;
+  if (message.includes("escalation_keys")) return new AppError("invalid_request", "This escalation key is already used by another tenant; choose another.");
+  if (message.includes("survey_keys") || message.includes("survey_senders")) {
+    return new AppError("invalid_request", "This survey key or sender number is already used by another tenant; choose another.");
+  }
+  return err;
 }

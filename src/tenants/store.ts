@@ -56,25 +56,27 @@ export async function listTenants(db: D1Database, keys: readonly string[]): Prom
 }
 
 /** Saves the tenant; true when it is new. */
-export async function saveTenant(
+/**
+ * The statement that writes a tenant's configuration, to run in one batch with what
+ * routes to it (keys, sender numbers), so that both are written or neither. Its first
+ * row says `created_at`: equal to `now` when the tenant is new.
+ */
+export async function saveTenantStatement(
   db: D1Database,
   keys: readonly string[],
   id: string,
   settings: Record<string, unknown>,
   secrets: Secrets,
   now: Date,
-): Promise<boolean> {
-  const at = now.toISOString();
+): Promise<D1PreparedStatement> {
   const sealed = await encrypt(keys, JSON.stringify(secrets), id);
-  const row = await db
+  return db
     .prepare(
       `INSERT INTO tenants (id, settings, secrets, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)
        ON CONFLICT (id) DO UPDATE SET settings = excluded.settings, secrets = excluded.secrets, updated_at = excluded.updated_at
        RETURNING created_at`,
     )
-    .bind(id, JSON.stringify(settings), sealed, at)
-    .first<{ created_at: string }>();
-  return row?.created_at === at;
+    .bind(id, JSON.stringify(settings), sealed, now.toISOString());
 }
 
 export async function deleteTenant(db: D1Database, id: string): Promise<boolean> {

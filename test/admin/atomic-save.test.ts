@@ -1,0 +1,39 @@
+// A save refused because another tenant holds a key or a sender number leaves nothing
+// behind: neither the new configuration nor a new tenant.
+import { describe, expect, it } from "vitest";
+import { admin } from "../helpers/admin.ts";
+import { escalationTenant } from "../helpers/escalation.ts";
+import { surveysConfig, surveyTenant } from "../helpers/surveys.ts";
+
+interface TenantView {
+  tenant: { config: { surveys?: { provider: { from: string } }; escalation?: { defaultCountry: string } } };
+}
+
+describe("a refused save writes nothing", () => {
+  it("another tenant's sender number: the tenant keeps its own, a new tenant is not created", async () => {
+    const a = await surveyTenant();
+    const b = await surveyTenant();
+    const res = await admin("PUT", `/tenants/${b.tenantId}`, { surveys: surveysConfig({ ...b, from: a.from }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain("sender number");
+    const kept = (await (await admin("GET", `/tenants/${b.tenantId}`)).json()) as TenantView;
+    expect(kept.tenant.config.surveys?.provider.from).toBe(b.from);
+
+    const fresh = `ha-${3_000_000 + Math.floor(Math.random() * 6_000_000)}`;
+    const refused = await admin("PUT", `/tenants/${fresh}`, { surveys: surveysConfig({ ...b, from: a.from }) });
+    expect(refused.status).toBe(400);
+    expect((await admin("GET", `/tenants/${fresh}`)).status).toBe(404);
+  });
+
+  it("another tenant's escalation key: the tenant's settings are unchanged", async () => {
+    const a = await escalationTenant();
+    const b = await escalationTenant();
+    const before = (await (await admin("GET", `/tenants/${b.tenantId}`)).json()) as TenantView;
+    const res = await admin("PUT", `/tenants/${b.tenantId}`, {
+      escalation: { ...before.tenant.config.escalation, key: a.key, defaultCountry: "BE" },
+    });
+    expect(res.status).toBe(400);
+    const after = (await (await admin("GET", `/tenants/${b.tenantId}`)).json()) as TenantView;
+    expect(after.tenant.config.escalation?.defaultCountry).toBe("FR");
+  });
+});
