@@ -5,6 +5,7 @@ import { ClientError, GraphQLClient } from "graphql-request";
 import { fetchWithRetry } from "../lib/retry.ts";
 import type { RetryDeps, RetryPolicy } from "../lib/retry.ts";
 import { DEFAULT_RETRY } from "../lib/retry.ts";
+import { ContractError } from "../lib/contract-error.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";
 import type { Platform } from "../webhooks/events.ts";
 import { ConversationAnswer, MessagesAnswer, customDataRecord, toChatMessage } from "./conversation.ts";
@@ -36,6 +37,25 @@ export class IadvizeGraphQLError extends UpstreamError {
 
 // Error codes that say "try again later" rather than "this request is wrong".
 const TRANSIENT_CODES = new Set(["INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "TIMEOUT", "RATE_LIMITED"]);
+
+/**
+ * The `Type.field` (or type) names a GraphQL validation error says the live schema
+ * lacks; undefined when the errors are not about the query's validity.
+ */
+function schemaMismatchPaths(errors: readonly { message?: unknown; extensions?: unknown }[]): string[] | undefined {
+  const paths: string[] = [];
+  let validation = false;
+  for (const e of errors) {
+    const message = typeof e.message === "string" ? e.message : "";
+    const code = (e.extensions as { code?: unknown } | undefined)?.code;
+    const field = /Cannot query field "(\w+)" on type "(\w+)"/.exec(message);
+    const type = /Unknown type "(\w+)"/.exec(message);
+    if (field) paths.push(`${field[2]}.${field[1]}`);
+    else if (type?.[1]) paths.push(type[1]);
+    if (field || type || code === "GRAPHQL_VALIDATION_FAILED") validation = true;
+  }
+  return validation ? paths : undefined;
+}
 
 function graphqlUrl(baseUrl: string, platform: Platform): string {
   return platform === "sd" ? `${baseUrl}/graphql?platform=sd` : `${baseUrl}/graphql`;
@@ -94,6 +114,8 @@ export class IadvizeClient {
       if (err instanceof ClientError) {
         const status = err.response.status;
         const codes = (err.response.errors ?? []).map((e) => String((e.extensions as { code?: unknown } | undefined)?.code ?? "")).filter(Boolean);
+        const mismatch = schemaMismatchPaths(err.response.errors ?? []);
+        if (mismatch) throw new ContractError("iadvize_schema_mismatch", mismatch, `iAdvize ${operation}: the live schema lacks ${mismatch.join(", ")}`);
         if (err.response.errors?.length) throw new IadvizeGraphQLError(operation, codes, codes.some((c) => TRANSIENT_CODES.has(c)));
         throw new UpstreamError("iadvize", status >= 500 ? "unavailable" : "rejected", `iAdvize ${operation} answered ${status}`, {
           retryable: status >= 500 || status === 429,

@@ -21,6 +21,7 @@ export interface Subrequest {
 const CompositeAnswer = z.object({
   compositeResponse: z.array(z.object({ body: z.unknown(), httpStatusCode: z.number(), referenceId: z.string() })),
 });
+const LimitsAnswer = z.looseObject({ DailyApiRequests: z.looseObject({ Max: z.number(), Remaining: z.number() }) });
 export type SubResponse = z.infer<typeof CompositeAnswer>["compositeResponse"][number];
 
 export interface WriteHeaders {
@@ -95,6 +96,14 @@ export class SalesforceApi {
     const parsed = CompositeAnswer.safeParse(answer);
     if (!parsed.success) throw new UpstreamError("salesforce", "bad_answer", "Salesforce answered the composite request with an unexpected body", { retryable: true });
     return parsed.data.compositeResponse;
+  }
+
+  /** GET /limits: the org's daily API allowance, to know whether a used-up allowance is back. */
+  async dailyApiRequests(): Promise<{ max: number; remaining: number }> {
+    const answer = await this.#send(() => this.#conn().then((c) => c.request({ method: "GET", url: `/services/data/v${API_VERSION}/limits` })));
+    const parsed = LimitsAnswer.safeParse(answer);
+    if (!parsed.success) throw new UpstreamError("salesforce", "bad_answer", "Salesforce answered /limits with an unexpected body", { retryable: true });
+    return { max: parsed.data.DailyApiRequests.Max, remaining: parsed.data.DailyApiRequests.Remaining };
   }
 
   async #send(call: () => Promise<unknown>): Promise<unknown> {

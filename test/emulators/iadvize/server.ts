@@ -18,6 +18,15 @@ export interface Faults {
   fail5xx?: number;
   /** The next N GraphQL requests answer a GraphQL error. */
   graphqlErrors?: number;
+  /** Every API request answers 503 until switched off: an outage. */
+  down?: boolean;
+  /** Every login answers 429 until switched off, as when the per-user limit is hit. */
+  loginsRefused?: boolean;
+  /**
+   * GraphQL requests answer a validation error naming this field as unknown, as a
+   * server whose schema lacks a field the query selects (e.g. "Visitor.id").
+   */
+  unknownField?: string;
   /** The next N requests wait this long before answering. */
   slowMs?: number;
   slowCount?: number;
@@ -74,6 +83,10 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
       return sendJson(res, 429, { error: "too_many_requests", error_description: "login limit per IP" });
     }
     const user = users.get(form.get("username") ?? "");
+    if (user?.faults.loginsRefused) {
+      user.stats.rejectedLogins++;
+      return sendJson(res, 429, { error: "too_many_requests", error_description: "login limit per user" });
+    }
     if (user && withinMinute(user.logins, now) >= (opts.loginsPerMinutePerUser ?? 10)) {
       user.stats.rejectedLogins++;
       return sendJson(res, 429, { error: "too_many_requests", error_description: "login limit per user" });
@@ -104,8 +117,8 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
       f.slowCount = (f.slowCount ?? 0) - 1;
       await delay(f.slowMs);
     }
-    if ((f.fail5xx ?? 0) > 0) {
-      f.fail5xx = (f.fail5xx ?? 0) - 1;
+    if (f.down || (f.fail5xx ?? 0) > 0) {
+      if (!f.down) f.fail5xx = (f.fail5xx ?? 0) - 1;
       sendText(res, 503, "<html><body>Service Unavailable</body></html>", "text/html");
       return true;
     }
@@ -147,6 +160,11 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
     if (!auth) return sendJson(res, 401, { error: "invalid_token", error_description: "The access token provided is invalid." });
     auth.user.stats.graphql++;
     if (await applyFaults(auth.user, res)) return;
+    const unknown = auth.user.faults.unknownField;
+    if (unknown) {
+      const [type, field] = unknown.split(".");
+      return sendJson(res, 400, { errors: [{ message: `Cannot query field "${field}" on type "${type}".`, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }] });
+    }
     if ((auth.user.faults.graphqlErrors ?? 0) > 0) {
       auth.user.faults.graphqlErrors = (auth.user.faults.graphqlErrors ?? 0) - 1;
       return sendJson(res, 200, { data: null, errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });

@@ -40,6 +40,8 @@ export interface OrgOptions {
   extraFields?: Record<string, FieldDef[]>;
   duplicateRule?: { object: string; fields: string[]; action: "Block" | "Alert" };
   validationRule?: { object: string; field: string; equals: string; message: string };
+  /** Objects (`iAdvize_Conversation__c`) or fields (`Lead.iAdvize_Visitor_Id__c`) this org lacks, e.g. a package not installed. */
+  removed?: string[];
 }
 
 export const INTEGRATION_USER = "005000000000001AAA";
@@ -52,12 +54,17 @@ export class Org {
   readonly objects: Map<string, ObjectDef>;
   readonly records = new Map<string, Map<string, Rec>>();
   apiUsed = 0;
-  faults = { fail503: 0, lockRows: 0 };
+  faults: { fail503: number; lockRows: number; down?: boolean } = { fail503: 0, lockRows: 0 };
   #seq = 0;
 
   constructor(options: OrgOptions) {
     this.options = options;
     this.objects = standardObjects(options.extraFields);
+    for (const name of options.removed ?? []) {
+      const [object, field] = name.split(".");
+      if (field) this.objects.get(object ?? "")?.fields.delete(field);
+      else this.objects.delete(object ?? "");
+    }
     for (const name of this.objects.keys()) this.records.set(name, new Map());
   }
 
@@ -99,9 +106,9 @@ export class Org {
   query(soql: string): Rec[] {
     const q = parseSoql(soql);
     const def = this.objects.get(q.object);
-    if (!def) throw new SoqlError(`sObject type '${q.object}' is not supported.`);
+    if (!def) throw new SoqlError(`sObject type '${q.object}' is not supported.`, "INVALID_TYPE");
     for (const name of fieldsNamed(q)) {
-      if (!def.fields.has(name)) throw new SoqlError(`No such column '${name}' on entity '${q.object}'.`);
+      if (!def.fields.has(name)) throw new SoqlError(`No such column '${name}' on entity '${q.object}'.`, "INVALID_FIELD");
     }
     let rows = this.all(q.object).filter((r) => matches(r, q.where));
     if (q.orderBy) {

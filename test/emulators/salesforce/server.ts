@@ -3,7 +3,7 @@
 // verified against the org's public key), describe, SOQL queries, single and collection
 // upserts by external id, collection updates, /composite with references (one API call),
 // the API-call counter and Sforce-Limit-Info on every answer, and switches for 503,
-// UNABLE_TO_LOCK_ROW, REQUEST_LIMIT_EXCEEDED and token expiry. Several orgs, one per
+// UNABLE_TO_LOCK_ROW, REQUEST_LIMIT_EXCEEDED, an outage and token expiry; /limits. Several orgs, one per
 // tenant, are told apart by their OAuth client id.
 import { randomUUID, webcrypto } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -122,9 +122,12 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
         const records = org.query(soql).map((r) => withAttributes(object, r));
         return { status: 200, body: { totalSize: records.length, done: true, records }, kind: "query" };
       } catch (e) {
-        if (e instanceof SoqlError) return { status: 400, body: errorBody("MALFORMED_QUERY", e.message), kind: "query" };
+        if (e instanceof SoqlError) return { status: 400, body: errorBody(e.code, e.message), kind: "query" };
         throw e;
       }
+    }
+    if (method === "GET" && (path === "/limits" || path === "/limits/")) {
+      return { status: 200, body: { DailyApiRequests: { Max: org.apiLimit, Remaining: Math.max(0, org.apiLimit - org.apiUsed) } }, kind: "other" };
     }
     if (method === "GET" && (m = /^\/sobjects\/([A-Za-z0-9_]+)\/describe$/.exec(path))) {
       const def = org.objectDef(m[1] ?? "");
@@ -231,8 +234,8 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
     const limitHeader = () => ({ "sforce-limit-info": `api-usage=${org.apiUsed}/${org.apiLimit}` });
     if (org.apiUsed >= org.apiLimit) return sendJson(res, 403, errorBody("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."), limitHeader());
     org.apiUsed++;
-    if (org.faults.fail503 > 0) {
-      org.faults.fail503--;
+    if (org.faults.down || org.faults.fail503 > 0) {
+      if (!org.faults.down) org.faults.fail503--;
       return sendJson(res, 503, errorBody("SERVER_UNAVAILABLE", "Server temporarily unavailable"), limitHeader());
     }
     if (!m || !SUPPORTED_VERSIONS.includes(m[1] ?? "")) return sendJson(res, 404, errorBody("NOT_FOUND", "The requested resource does not exist"), limitHeader());

@@ -17,7 +17,14 @@ export interface Query {
   limit: number | undefined;
 }
 
-export class SoqlError extends Error {}
+export class SoqlError extends Error {
+  /** Salesforce's error code: MALFORMED_QUERY, or INVALID_FIELD / INVALID_TYPE for a name the org lacks. */
+  readonly code: string;
+  constructor(message: string, code = "MALFORMED_QUERY") {
+    super(message);
+    this.code = code;
+  }
+}
 
 type Token = { kind: "word"; value: string } | { kind: "string"; value: string } | { kind: "number"; value: number } | { kind: "punct"; value: string };
 
