@@ -11,6 +11,8 @@ export interface Bindings {
   ADMIN_TOKEN?: string;
   ENCRYPTION_KEY?: string;
   IADVIZE_API_URL?: string;
+  SYNC_GIVE_UP_HOURS?: string;
+  RETENTION_DAYS?: string;
 }
 
 /**
@@ -63,6 +65,10 @@ export const EnvSchema = z.object({
     .url({ error: "IADVIZE_API_URL must be a URL" })
     .default("https://api.iadvize.com")
     .transform((u) => u.replace(/\/+$/, "")),
+  /** A conversation that keeps failing on its own is given up after this many hours (the tenant's outages do not count). */
+  SYNC_GIVE_UP_HOURS: z.coerce.number({ error: "SYNC_GIVE_UP_HOURS must be a number of hours" }).positive("SYNC_GIVE_UP_HOURS must be positive").default(72),
+  /** Processed events and escalation records are deleted after this many days. */
+  RETENTION_DAYS: z.coerce.number({ error: "RETENTION_DAYS must be a number of days" }).int().positive("RETENTION_DAYS must be positive").default(90),
 });
 export type Config = z.infer<typeof EnvSchema>;
 

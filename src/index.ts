@@ -5,6 +5,7 @@ import { redriveStale } from "./events/redrive.ts";
 import { redriveLostEscalations } from "./escalation/redrive.ts";
 import { configOf } from "./env.ts";
 import { log } from "./log.ts";
+import { applyRetention } from "./retention.ts";
 import { CONVERSATION_QUEUE, DEAD_LETTER_QUEUE, SYNC_DEAD_LETTER_QUEUE, SYNC_QUEUE } from "./queues.ts";
 import { redriveStaleSyncs } from "./sync/redrive-syncs.ts";
 import { consumeConversationBatch } from "./sync/consumer.ts";
@@ -29,7 +30,7 @@ export default {
       case SYNC_QUEUE:
         return consumeSyncBatch(batch, env, config.config);
       case SYNC_DEAD_LETTER_QUEUE:
-        return consumeSyncDeadLetters(batch, env);
+        return consumeSyncDeadLetters(batch);
       default:
         log.error("queue.unknown", { queue: batch.queue });
         batch.retryAll();
@@ -38,6 +39,15 @@ export default {
 
   async scheduled(controller, env, ctx) {
     const now = new Date(controller.scheduledTime);
-    ctx.waitUntil(Promise.all([redriveStale(env, now), redriveStaleSyncs(env, now), redriveLostEscalations(env, now)]));
+    const config = configOf(env);
+    const settings = config.ok ? config.config : { SYNC_GIVE_UP_HOURS: 72, RETENTION_DAYS: 90 };
+    ctx.waitUntil(
+      Promise.all([
+        redriveStale(env, now),
+        redriveStaleSyncs(env, now, settings.SYNC_GIVE_UP_HOURS * 3_600_000),
+        redriveLostEscalations(env, now),
+        applyRetention(env.DB, now, settings.RETENTION_DAYS),
+      ]),
+    );
   },
 } satisfies ExportedHandler<Bindings, unknown>;

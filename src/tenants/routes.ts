@@ -13,6 +13,8 @@ import { enqueueAll } from "../queues.ts";
 import { dropStoredTokens } from "../lib/token-cache.ts";
 import { MIN_KEY_LENGTH, setKeyStatements } from "../escalation/keys.ts";
 import { audit, countsByStatus } from "../escalation/store.ts";
+import { tenantHoldOf, tenantHolds } from "../sync/holds.ts";
+import type { TenantHold } from "../sync/holds.ts";
 import { TenantId, TenantInput } from "./schema.ts";
 import { redact, splitSecrets } from "./secrets.ts";
 import type { TenantRecord } from "./store.ts";
@@ -33,10 +35,16 @@ function view(record: TenantRecord) {
   };
 }
 
+/** Why the tenant's syncs wait, if they do: names only, never values. */
+function holdView(hold: TenantHold | null) {
+  return hold ? { reason: hold.reason, paths: hold.paths, since: hold.since, until: hold.until } : null;
+}
+
 export const tenantRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const tenants = await listTenants(c.env.DB, c.var.config.ENCRYPTION_KEY);
-    return c.json({ tenants: tenants.map(view) });
+    const holds = await tenantHolds(c.env.DB);
+    return c.json({ tenants: tenants.map((t) => ({ ...view(t), hold: holdView(holds.get(t.id) ?? null) })) });
   })
   .get("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
@@ -44,6 +52,7 @@ export const tenantRoutes = new Hono<AppEnv>()
     if (!record) throw new AppError("not_found", `Tenant ${id} is not configured.`);
     return c.json({
       tenant: view(record),
+      hold: holdView(await tenantHoldOf(c.env.DB, id)),
       events: await countByStatus(c.env.DB, id),
       conversations: await syncCounts(c.env.DB, id),
       salesforceUsage: await usageOf(c.env.DB, id),

@@ -1,0 +1,67 @@
+// The Salesforce half of a run, before writing: one read composite (the describes not
+// cached, the batch's Contacts and Leads), the mapping checked against the describes.
+// A missing package object or field is a contract surprise: the tenant is held.
+import { ContractError } from "../lib/contract-error.ts";
+import { UpstreamError } from "../lib/upstream-error.ts";
+import { log } from "../log.ts";
+import type { SalesforceApi } from "../salesforce/api.ts";
+import { cachedDescribes, storeDescribe } from "../salesforce/describe.ts";
+import type { Fields } from "../salesforce/describe.ts";
+import { validateMapping } from "../salesforce/mapping.ts";
+import { CONVERSATION, LEAD } from "../salesforce/model.ts";
+import { parseRead, readRequests } from "../salesforce/read.ts";
+import type { ReadResult } from "../salesforce/read.ts";
+import type { TenantConfig } from "../tenants/schema.ts";
+import type { SyncItem } from "./item.ts";
+
+export interface SalesforceRead {
+  read: ReadResult;
+  describes: { Lead: Fields | undefined; Conversation: Fields | undefined };
+  mapping: ReturnType<typeof validateMapping>;
+}
+
+/** What a refused read says is missing from the org, when it is the connector's own package. */
+function packageMissing(referenceId: string, status: number, codes: readonly string[]): string[] | undefined {
+  if (referenceId === "describe_Conversation" && (status === 404 || codes.includes("NOT_FOUND") || codes.includes("INVALID_TYPE"))) return [CONVERSATION.object];
+  // The Lead queries select only the package's visitor id besides standard fields and mapped ones checked against the describe.
+  if (referenceId.startsWith("leads_") && codes.includes("INVALID_FIELD")) return [`${LEAD.object}.${LEAD.visitorId}`];
+  return undefined;
+}
+
+export async function readFromSalesforce(
+  api: SalesforceApi,
+  db: D1Database,
+  tenantId: string,
+  tenant: TenantConfig,
+  items: readonly SyncItem[],
+  now: Date,
+): Promise<SalesforceRead> {
+  const cached = await cachedDescribes(db, tenantId, [LEAD.object, CONVERSATION.object], now.getTime());
+  const describes = { Lead: cached.get(LEAD.object), Conversation: cached.get(CONVERSATION.object) };
+  const checked = describes.Lead && describes.Conversation ? validateMapping(tenant.mapping, describes) : undefined;
+  const mappedLeadFields = Object.values(tenant.mapping).filter((m) => m.object === "Lead").map((m) => m.field);
+  const emails = [...new Set(items.flatMap((i) => (i.read.contact.email ? [i.read.contact.email.value] : [])))];
+  const responses = await api.composite(
+    readRequests({
+      emails,
+      visitorIds: [...new Set(items.map((i) => i.visitorId))],
+      describe: [...(describes.Lead ? [] : (["Lead"] as const)), ...(describes.Conversation ? [] : (["Conversation"] as const))],
+      leadFields: checked ? checked.usable.filter((m) => m.object === "Lead").map((m) => m.field) : [],
+      uncheckedLeadFields: checked ? [] : mappedLeadFields,
+    }),
+    { autoAssign: false },
+  );
+  const parsed = parseRead(responses);
+  if (!parsed.ok) {
+    const missing = packageMissing(parsed.referenceId, parsed.status, parsed.codes);
+    if (missing) throw new ContractError("salesforce_package_missing", missing, `Salesforce lacks the connector's ${missing.join(", ")}`);
+    throw new UpstreamError("salesforce", "read_refused", `Salesforce refused the ${parsed.referenceId} read: ${parsed.codes.join(", ")}`, { retryable: false, status: parsed.status });
+  }
+  for (const [object, fields] of parsed.result.describes) {
+    await storeDescribe(db, tenantId, object === "Lead" ? LEAD.object : CONVERSATION.object, fields, now.getTime());
+    describes[object] = fields;
+  }
+  const mapping = checked ?? validateMapping(tenant.mapping, describes);
+  if (mapping.problems.length > 0) log.warn("sync.mapping_problems", { tenantId, problems: mapping.problems.map((p) => `${p.tag}:${p.problem}`).join(",") });
+  return { read: parsed.result, describes, mapping };
+}
