@@ -14,8 +14,8 @@ export const CONTRACT_REASONS: readonly HoldReason[] = ["iadvize_schema_mismatch
 
 /** How long each kind of hold lasts before a probe: outages briefly (growing), contracts an hour. */
 export const HOLD_BACKOFF: Record<HoldReason, Backoff> = {
-  iadvize_unavailable: { baseMs: 15_000, capMs: 60_000 },
-  salesforce_unavailable: { baseMs: 15_000, capMs: 60_000 },
+  iadvize_unavailable: { baseMs: 10_000, capMs: 40_000 },
+  salesforce_unavailable: { baseMs: 10_000, capMs: 40_000 },
   salesforce_request_limit: { baseMs: 300_000, capMs: 1_800_000 },
   iadvize_schema_mismatch: { baseMs: 3_600_000, capMs: 3_600_000 },
   salesforce_package_missing: { baseMs: 3_600_000, capMs: 3_600_000 },
