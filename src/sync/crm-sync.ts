@@ -3,7 +3,7 @@
 // and settles each conversation's outcome. A failure of a service holds the tenant
 // (its work waits, nothing spent); a contract surprise holds it until fixed.
 import type { Claimed } from "../conversations/sync-store.ts";
-import { claimPending, hasPending, nextDue, renewLeaseStatement } from "../conversations/sync-store.ts";
+import { claimPending, nextDue, renewLeaseStatement } from "../conversations/sync-store.ts";
 import type { Config } from "../env.ts";
 import { errorFields, log } from "../log.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";
@@ -70,7 +70,8 @@ export async function syncTenant(db: D1Database, config: Config, tenantId: strin
     await releaseTenantHold(db, tenantId, hold.reason);
     log.info("sync.hold_released", { tenantId, reason: hold.reason });
   }
-  return { ...result, more: claimed.length === limit || (await hasPending(db, tenantId)) };
+  const due = result.nextDueAt !== null && Date.parse(result.nextDueAt) <= deps.now().getTime();
+  return { ...result, more: claimed.length === limit || due };
 }
 
 /** A held tenant: nothing before its re-check; then one run probes (Salesforce holds with a cheap /limits call first). */

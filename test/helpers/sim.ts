@@ -24,7 +24,7 @@ export class Sim {
   readonly config = testConfig();
   #seq = 0;
 
-  constructor(start = Date.parse("2026-11-21T12:00:00Z")) {
+  constructor(start = Date.now()) {
     this.t = start;
     this.deps = { now: () => new Date(this.t), sleep: async (ms) => void (this.t += ms) };
     const push = (body: SyncMessage, delaySeconds = 0) => this.pending.push({ body, at: this.t + delaySeconds * 1000 });
