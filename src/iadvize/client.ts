@@ -1,16 +1,23 @@
 // The iAdvize GraphQL client: typed documents executed by graphql-request, a shared
 // token with one fresh login on `invalid_token`, retries on network errors, 5xx and
-// timeouts, and GraphQL errors turned into typed errors naming the operation.
+// timeouts, and GraphQL errors turned into typed errors naming the operation. A query the
+// live schema refuses is a contract surprise (ContractError with the missing paths), not
+// a conversation's failure.
+import { buildClientSchema, getIntrospectionQuery } from "graphql";
+import type { DocumentNode, IntrospectionQuery } from "graphql";
 import { ClientError, GraphQLClient } from "graphql-request";
+import { ContractError } from "../lib/contract-error.ts";
 import { fetchWithRetry } from "../lib/retry.ts";
 import type { RetryDeps, RetryPolicy } from "../lib/retry.ts";
 import { DEFAULT_RETRY } from "../lib/retry.ts";
-import { ContractError } from "../lib/contract-error.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";
 import type { Platform } from "../webhooks/events.ts";
-import { ConversationAnswer, MessagesAnswer, customDataRecord, toChatMessage } from "./conversation.ts";
-import type { ConversationData, Page } from "./conversation.ts";
+import { ConversationAnswer, MessagesAnswer, customDataRecord, readMessages } from "./conversation.ts";
+import type { ConversationData, Page, UnknownMessages } from "./conversation.ts";
+import type { ChatMessage } from "../qualification/messages.ts";
 import { ConversationForCrmDocument, ConversationMessagesDocument } from "./generated/graphql.ts";
+import { IntrospectionData } from "./introspect.ts";
+import { mismatchPaths, pathsFromMessages } from "./schema-mismatch.ts";
 
 export interface IadvizeClientOptions {
   baseUrl: string;
@@ -37,25 +44,8 @@ export class IadvizeGraphQLError extends UpstreamError {
 
 // Error codes that say "try again later" rather than "this request is wrong".
 const TRANSIENT_CODES = new Set(["INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "TIMEOUT", "RATE_LIMITED"]);
-
-/**
- * The `Type.field` (or type) names a GraphQL validation error says the live schema
- * lacks; undefined when the errors are not about the query's validity.
- */
-function schemaMismatchPaths(errors: readonly { message?: unknown; extensions?: unknown }[]): string[] | undefined {
-  const paths: string[] = [];
-  let validation = false;
-  for (const e of errors) {
-    const message = typeof e.message === "string" ? e.message : "";
-    const code = (e.extensions as { code?: unknown } | undefined)?.code;
-    const field = /Cannot query field "(\w+)" on type "(\w+)"/.exec(message);
-    const type = /Unknown type "(\w+)"/.exec(message);
-    if (field) paths.push(`${field[2]}.${field[1]}`);
-    else if (type?.[1]) paths.push(type[1]);
-    if (field || type || code === "GRAPHQL_VALIDATION_FAILED") validation = true;
-  }
-  return validation ? paths : undefined;
-}
+// The code Apollo-style servers give to a document the schema does not validate.
+const VALIDATION_CODE = "GRAPHQL_VALIDATION_FAILED";
 
 function graphqlUrl(baseUrl: string, platform: Platform): string {
   return platform === "sd" ? `${baseUrl}/graphql?platform=sd` : `${baseUrl}/graphql`;
@@ -77,10 +67,13 @@ export class IadvizeClient {
   /** The conversation with every page of its messages and its custom data; null if iAdvize does not know it. */
   async conversation(id: string): Promise<ConversationData | null> {
     const pageSize = this.#opts.pageSize ?? 100;
-    const first = ConversationAnswer.parse(await this.#request("ConversationForCrm", (g) => g.request(ConversationForCrmDocument, { id, messagesFirst: pageSize })));
+    const first = ConversationAnswer.parse(
+      await this.#request("ConversationForCrm", ConversationForCrmDocument, (g) => g.request(ConversationForCrmDocument, { id, messagesFirst: pageSize })),
+    );
     if (!first.conversation) return null;
     const c = first.conversation;
-    const messages = c.messages.edges.map((e) => toChatMessage(e.node));
+    const read: { messages: ChatMessage[]; unknown: UnknownMessages } = { messages: [], unknown: { count: 0, types: [] } };
+    readMessages(c.messages.edges.map((e) => e.node), read);
     const seen = new Set<string>();
     let page: Page = c.messages;
     for (let pages = 1; page.pageInfo.hasNextPage; pages++) {
@@ -89,10 +82,12 @@ export class IadvizeClient {
         throw new UpstreamError("iadvize", "pagination_broken", "iAdvize pagination did not progress", { retryable: false });
       }
       seen.add(after);
-      const next = MessagesAnswer.parse(await this.#request("ConversationMessages", (g) => g.request(ConversationMessagesDocument, { id, first: pageSize, after })));
+      const next = MessagesAnswer.parse(
+        await this.#request("ConversationMessages", ConversationMessagesDocument, (g) => g.request(ConversationMessagesDocument, { id, first: pageSize, after })),
+      );
       if (!next.conversation) throw new UpstreamError("iadvize", "conversation_vanished", "the conversation disappeared while paging", { retryable: true });
       page = next.conversation.messages;
-      messages.push(...page.edges.map((e) => toChatMessage(e.node)));
+      readMessages(page.edges.map((e) => e.node), read);
     }
     return {
       id: c.id,
@@ -102,21 +97,46 @@ export class IadvizeClient {
       language: c.language,
       visitor: c.visitor,
       customData: customDataRecord(first.visitorConversationCustomData?.customData ?? []),
-      messages,
+      messages: read.messages,
+      unknownMessages: read.unknown,
     };
   }
 
-  async #request(operation: string, run: (client: GraphQLClient) => Promise<unknown>): Promise<unknown> {
+  /** The live schema, introspected with the tenant's token. */
+  async liveSchema() {
+    const answer = IntrospectionData.parse(await this.#request("IntrospectionQuery", undefined, (g) => g.request(getIntrospectionQuery())));
+    return buildClientSchema(answer as unknown as IntrospectionQuery);
+  }
+
+  /**
+   * The paths of `document` the live schema lacks: named by iAdvize's validation messages,
+   * else found by validating the document against the introspected schema.
+   */
+  async #mismatch(messages: readonly string[], document: DocumentNode): Promise<string[]> {
+    const named = pathsFromMessages(messages);
+    if (named.length > 0) return named;
+    try {
+      return mismatchPaths(await this.liveSchema(), document);
+    } catch {
+      return [];
+    }
+  }
+
+  async #request(operation: string, document: DocumentNode | undefined, run: (client: GraphQLClient) => Promise<unknown>): Promise<unknown> {
     try {
       return await run(this.#graphql);
     } catch (err) {
       if (err instanceof UpstreamError) throw err;
       if (err instanceof ClientError) {
         const status = err.response.status;
-        const codes = (err.response.errors ?? []).map((e) => String((e.extensions as { code?: unknown } | undefined)?.code ?? "")).filter(Boolean);
-        const mismatch = schemaMismatchPaths(err.response.errors ?? []);
-        if (mismatch) throw new ContractError("iadvize_schema_mismatch", mismatch, `iAdvize ${operation}: the live schema lacks ${mismatch.join(", ")}`);
-        if (err.response.errors?.length) throw new IadvizeGraphQLError(operation, codes, codes.some((c) => TRANSIENT_CODES.has(c)));
+        const errors = err.response.errors ?? [];
+        const codes = errors.map((e) => String((e.extensions as { code?: unknown } | undefined)?.code ?? "")).filter(Boolean);
+        const messages = errors.map((e) => String(e.message));
+        if (document && (codes.includes(VALIDATION_CODE) || pathsFromMessages(messages).length > 0)) {
+          const paths = await this.#mismatch(messages, document);
+          throw new ContractError("iadvize_schema_mismatch", paths, `iAdvize refused ${operation}: the live schema lacks ${paths.join(", ") || "a part of it"}`);
+        }
+        if (errors.length) throw new IadvizeGraphQLError(operation, codes, codes.some((c) => TRANSIENT_CODES.has(c)));
         throw new UpstreamError("iadvize", status >= 500 ? "unavailable" : "rejected", `iAdvize ${operation} answered ${status}`, {
           retryable: status >= 500 || status === 429,
           status,

@@ -10,9 +10,9 @@ import type { Platform } from "../webhooks/events.ts";
 import { login } from "./login.ts";
 import type { Credentials } from "./login.ts";
 
-const IntrospectionAnswer = z.object({
-  data: z.object({ __schema: z.object({ types: z.array(z.unknown()) }).loose() }).loose(),
-});
+/** The `data` of an introspection answer, checked loosely; buildClientSchema checks the rest. */
+export const IntrospectionData = z.object({ __schema: z.object({ types: z.array(z.unknown()) }).loose() }).loose();
+const IntrospectionAnswer = z.object({ data: IntrospectionData });
 
 export async function pullSchema(deps: RetryDeps, baseUrl: string, credentials: Credentials, platform: Platform): Promise<string> {
   const { token } = await login(deps, baseUrl, credentials);

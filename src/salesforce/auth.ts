@@ -31,7 +31,24 @@ function pemBody(pem: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 }
 
-/** The JWT bearer assertion: iss = client id, sub = username, aud = login URL, exp within 3 minutes. */
+/**
+ * The JWT audience Salesforce takes: https://login.salesforce.com, https://test.salesforce.com
+ * for sandboxes (and scratch orgs), or an Experience Cloud site URL (set as `audience`);
+ * never the My Domain, though the token is asked for there.
+ */
+export function jwtAudience(settings: Pick<SalesforceSettings, "loginUrl" | "audience">): string {
+  if (settings.audience) return settings.audience.replace(/\/+$/, "");
+  const host = new URL(settings.loginUrl).hostname.toLowerCase();
+  const sandbox =
+    host === "test.salesforce.com" ||
+    host.endsWith(".sandbox.my.salesforce.com") ||
+    host.endsWith(".scratch.my.salesforce.com") ||
+    // Sandbox My Domains before enhanced domains: mydomain--sandboxname.my.salesforce.com (or .csNN.my.…).
+    (host.endsWith(".my.salesforce.com") && (host.split(".")[0] ?? "").includes("--"));
+  return sandbox ? "https://test.salesforce.com" : "https://login.salesforce.com";
+}
+
+/** The JWT bearer assertion: iss = client id, sub = username, aud = the login host (see jwtAudience), exp within 3 minutes. */
 export async function jwtAssertion(opts: { clientId: string; username: string; audience: string; privateKeyPem: string; now: number }): Promise<string> {
   let key: CryptoKey;
   try {
@@ -55,7 +72,7 @@ async function grantBody(settings: SalesforceSettings, now: number): Promise<URL
     case "jwt_bearer":
       return new URLSearchParams({
         grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
-        assertion: await jwtAssertion({ clientId: auth.clientId, username: auth.username, audience: settings.loginUrl, privateKeyPem: auth.privateKey, now }),
+        assertion: await jwtAssertion({ clientId: auth.clientId, username: auth.username, audience: jwtAudience(settings), privateKeyPem: auth.privateKey, now }),
       });
     case "refresh_token":
       return new URLSearchParams({

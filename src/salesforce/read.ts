@@ -1,11 +1,14 @@
-// The one read of a batch: a composite of the describes not cached yet, the Contacts
-// with the batch's emails, and the Leads with its emails or visitor ids.
+// The read of a batch: the describes not cached yet, the Contacts with the batch's
+// emails, and the Leads with its emails or visitor ids (sent by readAll, in as few
+// composites as the limits allow). A refusal naming the connector's own package is a
+// ContractError, not a failed read.
 import * as z from "zod";
 import type { SubResponse, Subrequest } from "./api.ts";
 import { fieldsOf, ObjectDescribe } from "./describe.ts";
 import type { Fields } from "./describe.ts";
 import { API_VERSION, CONVERSATION, LEAD } from "./model.ts";
 import type { ExistingContact, ExistingLead } from "./plan.ts";
+import { packageMissing, packagePathsOf } from "./package.ts";
 import { chunkForSoql, inList, queryUrl } from "./soql.ts";
 
 /** Keeps each query's URL well under the 16 KB a GET carries. */
@@ -49,7 +52,8 @@ export function readRequests(needs: ReadNeeds): Subrequest[] {
   return out;
 }
 
-const QueryAnswer = z.object({ done: z.boolean(), records: z.array(z.record(z.string(), z.unknown())) });
+/** readAll has followed every page: an answer still marked not done is refused, never read as complete. */
+const QueryAnswer = z.object({ done: z.literal(true), records: z.array(z.record(z.string(), z.unknown())) });
 const ContactRow = z.object({ Id: z.string(), Email: z.string().nullable().optional() });
 const LeadRow = z.looseObject({
   Id: z.string(),
@@ -64,8 +68,15 @@ export interface ReadResult {
   describes: Map<"Lead" | "Conversation", Fields>;
   /** Lead field values read by the unchecked query, when it worked. */
   leadValuesKnown: boolean;
-  incomplete: boolean;
 }
+
+const OBJECT_OF_REFERENCE: [string, string][] = [
+  ["describe_Lead", LEAD.object],
+  ["describe_Conversation", CONVERSATION.object],
+  ["contacts_", "Contact"],
+  ["leads_", LEAD.object],
+];
+const RefusalBody = z.array(z.looseObject({ errorCode: z.string(), message: z.string().optional() })).catch([]);
 
 export function parseRead(responses: readonly SubResponse[]): { ok: true; result: ReadResult } | { ok: false; referenceId: string; status: number; codes: string[] } {
   const contacts: ExistingContact[] = [];
@@ -73,28 +84,32 @@ export function parseRead(responses: readonly SubResponse[]): { ok: true; result
   const extra = new Map<string, Record<string, unknown>>();
   const describes = new Map<"Lead" | "Conversation", Fields>();
   let leadValuesKnown = true;
-  let incomplete = false;
+  // Every part of the package the refusals name, at once, rather than one per run.
+  const missing = responses.flatMap((r) => {
+    if (r.httpStatusCode < 400) return [];
+    const object = OBJECT_OF_REFERENCE.find(([prefix]) => r.referenceId.startsWith(prefix))?.[1];
+    return RefusalBody.parse(r.body).flatMap((e) => packagePathsOf(e, object));
+  });
+  if (missing.length > 0) throw packageMissing(missing);
   for (const r of responses) {
     const failed = r.httpStatusCode >= 400;
-    const codes = failed ? z.array(z.object({ errorCode: z.string() }).loose()).catch([]).parse(r.body).map((e) => e.errorCode) : [];
+    const errors = failed ? RefusalBody.parse(r.body) : [];
     if (r.referenceId.startsWith("leadvalues_")) {
       if (failed) leadValuesKnown = false;
       else for (const row of QueryAnswer.parse(r.body).records) extra.set(String(row.Id), row);
       continue;
     }
-    if (failed) return { ok: false, referenceId: r.referenceId, status: r.httpStatusCode, codes };
+    if (failed) return { ok: false, referenceId: r.referenceId, status: r.httpStatusCode, codes: errors.map((e) => e.errorCode) };
     if (r.referenceId.startsWith("describe_")) {
       describes.set(r.referenceId === "describe_Lead" ? "Lead" : "Conversation", fieldsOf(ObjectDescribe.parse(r.body)));
     } else if (r.referenceId.startsWith("contacts_")) {
       const answer = QueryAnswer.parse(r.body);
-      incomplete ||= !answer.done;
       for (const row of answer.records) {
         const c = ContactRow.parse(row);
         contacts.push({ Id: c.Id, Email: c.Email ?? null });
       }
     } else if (r.referenceId.startsWith("leads_")) {
       const answer = QueryAnswer.parse(r.body);
-      incomplete ||= !answer.done;
       for (const row of answer.records) {
         const l = LeadRow.parse(row);
         if (!leads.has(l.Id)) leads.set(l.Id, { ...l, Email: l.Email ?? null, IsConverted: l.IsConverted ?? false, ConvertedContactId: l.ConvertedContactId ?? null });
@@ -105,5 +120,5 @@ export function parseRead(responses: readonly SubResponse[]): { ok: true; result
     const lead = leads.get(id);
     if (lead) leads.set(id, { ...values, ...lead });
   }
-  return { ok: true, result: { contacts, leads: [...leads.values()], describes, leadValuesKnown, incomplete } };
+  return { ok: true, result: { contacts, leads: [...leads.values()], describes, leadValuesKnown } };
 }

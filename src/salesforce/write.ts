@@ -2,12 +2,17 @@
 // assignment rules) with their conversations in one composite; updates of existing
 // Leads (Sforce-Auto-Assign: FALSE, so no Lead changes owner) with the other
 // conversations in a second one. A conversation whose new Lead was refused as a
-// duplicate is attached to the record Salesforce names instead.
-import type { SalesforceApi, Subrequest } from "./api.ts";
+// duplicate is attached to the record Salesforce names instead, or, when it names none,
+// to the one a lookup finds. A refusal naming the connector's own package throws a
+// ContractError: the batch waits, no conversation fails.
+import type { SalesforceApi, SubResponse, Subrequest } from "./api.ts";
+import { duplicateLinks, lookupRequests } from "./duplicates.ts";
 import { API_VERSION, CONVERSATION, LEAD } from "./model.ts";
+import { packageMissing, packagePathsInAnswer } from "./package.ts";
 import type { Link, Match, Plan, Warning } from "./plan.ts";
 import { linkFields } from "./plan.ts";
-import { collectionResults, duplicateLink, firstError, isTransient } from "./results.ts";
+import { readAll } from "./read-all.ts";
+import { collectionResults, duplicateLink, firstError, isTransient, isUnnamedDuplicate } from "./results.ts";
 import type { RecordError, RecordResult } from "./results.ts";
 
 export type Outcome =
@@ -17,6 +22,19 @@ export type Outcome =
 
 const COLLECTION_MAX = 200;
 const base = `/services/data/v${API_VERSION}`;
+
+/** The sObject each write subrequest is about, to read its errors. */
+const OBJECT_OF: Record<string, string> = {
+  newLeads: LEAD.object,
+  leadUpdates: LEAD.object,
+  newLeadConversations: CONVERSATION.object,
+  conversations: CONVERSATION.object,
+};
+
+function assertPackage(responses: readonly SubResponse[]): void {
+  const missing = responses.flatMap((r) => packagePathsInAnswer(r, OBJECT_OF[r.referenceId]));
+  if (missing.length > 0) throw packageMissing(missing);
+}
 
 function upsertConversations(referenceId: string, records: Record<string, unknown>[]): Subrequest {
   return { method: "PATCH", url: `${base}/composite/sobjects/${CONVERSATION.object}/${CONVERSATION.conversationId}`, referenceId, body: { allOrNone: false, records } };
@@ -31,7 +49,7 @@ export async function writePlan(api: SalesforceApi, plan: Plan, assignment: true
   const warnings = new Map([...plan.outcomes].map(([id, o]) => [id, [...o.warnings]]));
   const newLeadId = new Map<string, string>();
   // Why a new Lead was not created, per visitor key; and where its conversations go instead.
-  const leadRefused = new Map<string, { error: RecordError; transient: boolean; relink: Link }>();
+  const leadRefused = new Map<string, { error: RecordError; transient: boolean; relink: Link; unnamed: boolean }>();
 
   const viaNewLead = plan.conversations.filter((c) => c.link.kind === "new_lead");
   let later = plan.conversations.filter((c) => c.link.kind !== "new_lead");
@@ -42,6 +60,7 @@ export async function writePlan(api: SalesforceApi, plan: Plan, assignment: true
     ];
     if (viaNewLead.length > 0) subrequests.push(upsertConversations("newLeadConversations", viaNewLead.map((c) => c.record)));
     const responses = await api.composite(subrequests, { autoAssign: assignment });
+    assertPackage(responses);
     const leads = collectionResults(responses.find((r) => r.referenceId === "newLeads"), plan.newLeads.length);
     plan.newLeads.forEach((lead, i) => {
       const result = leads[i] as RecordResult;
@@ -50,11 +69,24 @@ export async function writePlan(api: SalesforceApi, plan: Plan, assignment: true
         return;
       }
       const error = firstError(result);
-      // The visitor's Lead exists already (a retried run): the conversation's lookup by visitor id finds it.
-      if (error.code === "DUPLICATE_VALUE" && error.fields.includes(LEAD.visitorId)) return;
       const duplicate = duplicateLink(result);
-      leadRefused.set(lead.visitorId, { error, transient: isTransient(result), relink: duplicate ?? { kind: "none" } });
+      // The visitor's Lead exists already (a retried run): the conversation's lookup by visitor id finds it.
+      if (error.code === "DUPLICATE_VALUE" && error.fields.includes(LEAD.visitorId)) {
+        if (duplicate?.kind === "lead" && !newLeadId.has(lead.visitorId)) newLeadId.set(lead.visitorId, duplicate.id);
+        return;
+      }
+      leadRefused.set(lead.visitorId, { error, transient: isTransient(result), relink: duplicate ?? { kind: "none" }, unnamed: isUnnamedDuplicate(result) });
     });
+    // Refused as duplicates of records Salesforce did not name: one lookup finds them.
+    const unnamed = plan.newLeads.filter((l) => leadRefused.get(l.visitorId)?.unnamed);
+    if (unnamed.length > 0) {
+      const refused = unnamed.map((l) => ({ visitorId: l.visitorId, email: text(l.record.Email), phone: text(l.record.Phone) }));
+      const found = duplicateLinks(await readAll(api, lookupRequests(refused)), refused);
+      for (const [visitorId, link] of found) {
+        const r = leadRefused.get(visitorId);
+        if (r) leadRefused.set(visitorId, { ...r, relink: link });
+      }
+    }
     const convs = collectionResults(responses.find((r) => r.referenceId === "newLeadConversations"), viaNewLead.length);
     viaNewLead.forEach((c, i) => {
       const result = convs[i] as RecordResult;
@@ -83,6 +115,7 @@ export async function writePlan(api: SalesforceApi, plan: Plan, assignment: true
     }
     if (later.length > 0) subrequests.push(upsertConversations("conversations", later.map((c) => c.record)));
     const responses = await api.composite(subrequests, { autoAssign: false });
+    assertPackage(responses);
     const updated = collectionResults(responses.find((r) => r.referenceId === "leadUpdates"), updates.length);
     const updateFailure = new Map<string, RecordResult>();
     updates.forEach((u, i) => {
@@ -105,6 +138,10 @@ export async function writePlan(api: SalesforceApi, plan: Plan, assignment: true
     });
   }
   return outcomes;
+
+  function text(value: unknown): string | undefined {
+    return typeof value === "string" && value ? value : undefined;
+  }
 
   function settle(conversationId: string, result: RecordResult): void {
     if (!result.success) {

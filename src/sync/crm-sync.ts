@@ -102,6 +102,11 @@ async function held(run: Run, cause: HoldCause): Promise<RunResult> {
   return { kind: "held", hold, fresh: true };
 }
 
+/** What a waiting conversation's sync_error says: the hold's reason, and what is missing, if that is why. */
+function waitingFor(cause: HoldCause): { code: string; paths?: string[] } {
+  return cause.paths.length > 0 ? { code: cause.reason, paths: [...cause.paths] } : { code: cause.reason };
+}
+
 async function nextDueIso(db: D1Database, tenantId: string): Promise<string | null> {
   return (await nextDue(db, tenantId))?.toISOString() ?? null;
 }
@@ -131,7 +136,7 @@ async function syncClaimed(run: Run, claimed: readonly Claimed[]): Promise<RunRe
       cause = holdCauseOf(err);
       for (const item of fromIadvize.items) {
         const claim = claimed.find((c) => c.conversation_id === item.conversationId) as Claimed;
-        if (cause) settle.wait(item.conversationId, { code: cause.reason });
+        if (cause) settle.wait(item.conversationId, waitingFor(cause));
         else if (err instanceof UpstreamError && !err.retryable) settle.failed(item.conversationId, { code: `salesforce_${err.code}` });
         else settle.retry(claim, { code: err instanceof UpstreamError ? `salesforce_${err.code}` : "salesforce_error" });
       }
@@ -141,7 +146,7 @@ async function syncClaimed(run: Run, claimed: readonly Claimed[]): Promise<RunRe
   }
   // Salesforce's failure holds the tenant first: what iAdvize did not answer waits for the next probe either way.
   cause ??= fromIadvize.stop;
-  for (const c of fromIadvize.unread) settle.wait(c.conversation_id, { code: fromIadvize.stop?.reason ?? "not_read" });
+  for (const c of fromIadvize.unread) settle.wait(c.conversation_id, fromIadvize.stop ? waitingFor(fromIadvize.stop) : { code: "not_read" });
   if (settle.statements.length > 0) await db.batch(settle.statements);
   const { synced, failed, unchanged, retrying, waiting } = settle.counts;
   log.info("sync.run", { tenantId, claimed: claimed.length, synced, failed, unchanged, retrying, waiting, calls });

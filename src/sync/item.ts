@@ -1,6 +1,7 @@
 // What one sync run carries per conversation: what iAdvize says about it, and the rest
 // (channel, operators, survey, escalation) from D1. Salesforce's planner takes it as
 // its own PlanConversation, which this satisfies.
+import type { Attention } from "../conversations/attention.ts";
 import type { ConversationData } from "../iadvize/conversation.ts";
 import type { Contact } from "../qualification/contact.ts";
 import type { Extraction } from "../qualification/extract.ts";
@@ -11,6 +12,8 @@ export interface ConversationForCrm {
   extraction: Extraction;
   transcript: Transcript;
   contact: Contact;
+  /** Set when messages of an unknown shape were left out of the answers and transcript. */
+  needsAttention: Attention | null;
 }
 
 export interface SyncItem {

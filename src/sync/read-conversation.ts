@@ -1,5 +1,6 @@
 // Turns a conversation id into everything the CRM needs: the conversation and its
-// visitor, the answers to the tagged questions, the transcript, the email and phone.
+// visitor, the answers to the tagged questions, the transcript, the email and phone, and
+// a flag when some messages could not be read (kept, synced, and shown to an administrator).
 import type { IadvizeClient } from "../iadvize/client.ts";
 import { resolveContact } from "../qualification/contact.ts";
 import type { MappingEntry } from "../qualification/contact.ts";
@@ -21,5 +22,6 @@ export async function readConversation(
     extraction,
     transcript: buildTranscript(conversation.messages, transcriptLimit),
     contact: resolveContact(conversation.visitor, conversation.customData, extraction.answers, mapping),
+    needsAttention: conversation.unknownMessages.count > 0 ? { code: "unknown_message_shape", ...conversation.unknownMessages } : null,
   };
 }

@@ -2,6 +2,7 @@
 // time, after a first one read alone, so that an outage costs one request, not one per
 // conversation. The first outage stops the reading; what was not read waits.
 import * as z from "zod";
+import { attentionStatement } from "../conversations/attention.ts";
 import type { Claimed } from "../conversations/sync-store.ts";
 import { latestForConversation } from "../escalation/store.ts";
 import { iadvizeClientFor } from "../iadvize/for-tenant.ts";
@@ -96,9 +97,10 @@ export async function readFromIadvize(run: IadvizeRun, claimed: readonly Claimed
         settle.failed(id, { code: "conversation_not_found" });
         return;
       }
+      settle.statements.push(attentionStatement(db, tenantId, id, read.needsAttention));
       const item: SyncItem = {
         conversationId: id,
-        visitorId: c.visitor_id ?? read.conversation.visitor?.id ?? id,
+        visitorId: c.visitor_id ?? id,
         tenantId,
         channel: c.channel,
         startedAt: c.started_at,

@@ -1,7 +1,7 @@
-// The Salesforce half of a run, before writing: one read composite (the describes not
-// cached, the batch's Contacts and Leads), the mapping checked against the describes.
-// A missing package object or field is a contract surprise: the tenant is held.
-import { ContractError } from "../lib/contract-error.ts";
+// The Salesforce half of a run, before writing: the read (the describes not cached, the
+// batch's Contacts and Leads, in as few composites as the limits allow), the package
+// checked against the describes, the mapping checked. A missing package object or field
+// is a ContractError (thrown by salesforce/): the run holds the tenant.
 import { UpstreamError } from "../lib/upstream-error.ts";
 import { log } from "../log.ts";
 import type { SalesforceApi } from "../salesforce/api.ts";
@@ -9,7 +9,9 @@ import { cachedDescribes, storeDescribe } from "../salesforce/describe.ts";
 import type { Fields } from "../salesforce/describe.ts";
 import { validateMapping } from "../salesforce/mapping.ts";
 import { CONVERSATION, LEAD } from "../salesforce/model.ts";
+import { missingFromDescribes, packageMissing } from "../salesforce/package.ts";
 import { parseRead, readRequests } from "../salesforce/read.ts";
+import { readAll } from "../salesforce/read-all.ts";
 import type { ReadResult } from "../salesforce/read.ts";
 import type { TenantConfig } from "../tenants/schema.ts";
 import type { SyncItem } from "./item.ts";
@@ -18,14 +20,6 @@ export interface SalesforceRead {
   read: ReadResult;
   describes: { Lead: Fields | undefined; Conversation: Fields | undefined };
   mapping: ReturnType<typeof validateMapping>;
-}
-
-/** What a refused read says is missing from the org, when it is the connector's own package. */
-function packageMissing(referenceId: string, status: number, codes: readonly string[]): string[] | undefined {
-  if (referenceId === "describe_Conversation" && (status === 404 || codes.includes("NOT_FOUND") || codes.includes("INVALID_TYPE"))) return [CONVERSATION.object];
-  // The Lead queries select only the package's visitor id besides standard fields and mapped ones checked against the describe.
-  if (referenceId.startsWith("leads_") && codes.includes("INVALID_FIELD")) return [`${LEAD.object}.${LEAD.visitorId}`];
-  return undefined;
 }
 
 export async function readFromSalesforce(
@@ -41,7 +35,8 @@ export async function readFromSalesforce(
   const checked = describes.Lead && describes.Conversation ? validateMapping(tenant.mapping, describes) : undefined;
   const mappedLeadFields = Object.values(tenant.mapping).filter((m) => m.object === "Lead").map((m) => m.field);
   const emails = [...new Set(items.flatMap((i) => (i.read.contact.email ? [i.read.contact.email.value] : [])))];
-  const responses = await api.composite(
+  const responses = await readAll(
+    api,
     readRequests({
       emails,
       visitorIds: [...new Set(items.map((i) => i.visitorId))],
@@ -49,18 +44,17 @@ export async function readFromSalesforce(
       leadFields: checked ? checked.usable.filter((m) => m.object === "Lead").map((m) => m.field) : [],
       uncheckedLeadFields: checked ? [] : mappedLeadFields,
     }),
-    { autoAssign: false },
   );
   const parsed = parseRead(responses);
   if (!parsed.ok) {
-    const missing = packageMissing(parsed.referenceId, parsed.status, parsed.codes);
-    if (missing) throw new ContractError("salesforce_package_missing", missing, `Salesforce lacks the connector's ${missing.join(", ")}`);
     throw new UpstreamError("salesforce", "read_refused", `Salesforce refused the ${parsed.referenceId} read: ${parsed.codes.join(", ")}`, { retryable: false, status: parsed.status });
   }
   for (const [object, fields] of parsed.result.describes) {
     await storeDescribe(db, tenantId, object === "Lead" ? LEAD.object : CONVERSATION.object, fields, now.getTime());
     describes[object] = fields;
   }
+  const missing = missingFromDescribes(describes);
+  if (missing.length > 0) throw packageMissing(missing);
   const mapping = checked ?? validateMapping(tenant.mapping, describes);
   if (mapping.problems.length > 0) log.warn("sync.mapping_problems", { tenantId, problems: mapping.problems.map((p) => `${p.tag}:${p.problem}`).join(",") });
   return { read: parsed.result, describes, mapping };

@@ -5,6 +5,7 @@ import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../errors.ts";
 import { countByStatus, releaseAwaiting, reviveDead } from "../events/store.ts";
 import { hasPending, requeueFailed, syncCounts } from "../conversations/sync-store.ts";
+import { attentionCounts } from "../conversations/attention.ts";
 import { usageOf } from "../salesforce/usage.ts";
 import { readJsonBody } from "../lib/json-body.ts";
 import { issuesOf } from "../lib/zod-issues.ts";
@@ -55,6 +56,7 @@ export const tenantRoutes = new Hono<AppEnv>()
       hold: holdView(await tenantHoldOf(c.env.DB, id)),
       events: await countByStatus(c.env.DB, id),
       conversations: await syncCounts(c.env.DB, id),
+      needsAttention: await attentionCounts(c.env.DB, id),
       salesforceUsage: await usageOf(c.env.DB, id),
       escalationsLast30Days: await countsByStatus(c.env.DB, id, new Date(Date.now() - 30 * 86_400_000)),
     });

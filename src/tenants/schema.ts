@@ -42,9 +42,11 @@ function sections<S extends z.ZodType>(secret: S) {
 
   const salesforce = z
     .object({
-      /** My Domain or login URL; also the JWT audience. */
+      /** The org's My Domain URL (or login URL): where the token is asked for. */
       loginUrl: HttpUrl,
       auth: salesforceAuth,
+      /** JWT bearer only: the assertion's `aud`. Absent: https://test.salesforce.com for a sandbox or scratch host, else https://login.salesforce.com. */
+      audience: HttpUrl.optional(),
       leadSource: z.string().min(1).max(255).default("iAdvize"),
       /** An AssignmentRule id for new Leads; the org's active rule when absent. */
       assignmentRuleId: z.string().regex(/^01Q[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, "must be an AssignmentRule id (01Q…)").optional(),

@@ -1,5 +1,6 @@
 // Drives the iAdvize emulator from tests: a fresh API user per test, seeded conversations, faults.
 import { env } from "cloudflare:workers";
+import type { SchemaVariant } from "../emulators/iadvize/schema.ts";
 import type { Faults } from "../emulators/iadvize/server.ts";
 import type { SeedConversation } from "../emulators/iadvize/seed.ts";
 import { CAR_DEALER } from "../emulators/iadvize/seed.ts";
@@ -23,6 +24,8 @@ export async function newUser(): Promise<{ username: string; password: string }>
 }
 
 export const setFaults = (username: string, faults: Faults) => control("/faults", { username, faults });
+/** The schema this API user sees from now on (null: the reference one). */
+export const setSchemaVariant = (username: string, variant: SchemaVariant | null) => control("/schema-variant", { username, variant });
 export const expireTokens = (username: string) => control("/expire-tokens", { username });
 export const stats = (username: string) =>
   control(`/stats?username=${encodeURIComponent(username)}`) as Promise<{ logins: number; graphql: number; rejectedLogins: number }>;

@@ -1,5 +1,8 @@
 // Drives the Salesforce emulator from tests: an org per test, seeded records, faults, stats.
 import { env } from "cloudflare:workers";
+import { SalesforceApi } from "../../src/salesforce/api.ts";
+import { salesforceLogin } from "../../src/salesforce/auth.ts";
+import { TenantConfig } from "../../src/tenants/schema.ts";
 import { CUSTOMER_FIELDS } from "../emulators/salesforce/seed.ts";
 
 const base = () => env.TEST_SALESFORCE_URL;
@@ -33,6 +36,22 @@ export const records = (org: TestOrg, object: string) => control(`/orgs/${org.id
 export const apiUsed = async (org: TestOrg) => ((await control(`/orgs/${org.id}/stats`)) as { apiUsed: number }).apiUsed;
 export const sfFaults = (org: TestOrg, faults: Record<string, unknown>) => control(`/orgs/${org.id}/faults`, faults);
 export const expireSfTokens = (org: TestOrg) => control(`/orgs/${org.id}/expire-tokens`, {});
+/** Deletes a field (or, without one, an object) from the org, as an administrator might. */
+export const dropFromOrg = (org: TestOrg, object: string, field?: string) => control(`/orgs/${org.id}/drop`, { object, ...(field ? { field } : {}) });
+
+/** The connector's API object for an org, with a tenant id of its own and no real sleeps. */
+export function testApi(org: TestOrg, tenantId = `ha-${Math.floor(Math.random() * 1e9)}`): SalesforceApi {
+  const settings = TenantConfig.parse({ salesforce: salesforceSettings(org) }).salesforce;
+  if (!settings) throw new Error("no salesforce settings");
+  const retry = { fetch: (i: RequestInfo | URL, init?: RequestInit) => fetch(i, init), sleep: async () => undefined };
+  return new SalesforceApi(tenantId, {
+    db: env.DB,
+    keys: [env.ENCRYPTION_KEY ?? ""],
+    now: () => Date.now(),
+    sleep: async () => undefined,
+    login: () => salesforceLogin(retry, settings, Date.now()),
+  });
+}
 
 export function salesforceSettings(org: TestOrg, extra: Record<string, unknown> = {}) {
   return { loginUrl: base(), auth: { type: "client_credentials", clientId: org.clientId, clientSecret: org.clientSecret }, ...extra };

@@ -11,8 +11,8 @@ export interface SyncTenant {
   tenantId: string;
   projectId: number;
   org: TestOrg;
-  /** The tenant's iAdvize API user on the emulator (for its faults and stats). */
-  username: string;
+  /** The tenant's iAdvize API user on the emulator (for faults and schema variants). */
+  iadvizeUser: { username: string; password: string };
 }
 
 export async function newSyncTenant(opts: { org?: Record<string, unknown>; salesforce?: Record<string, unknown>; mapping?: Record<string, unknown> } = {}): Promise<SyncTenant> {
@@ -27,7 +27,7 @@ export async function newSyncTenant(opts: { org?: Record<string, unknown>; sales
     mapping: opts.mapping ?? DEMO_MAPPING,
   });
   if (res.status !== 201) throw new Error(`tenant setup: ${res.status} ${await res.text()}`);
-  return { tenantId, projectId, org, username: user.username };
+  return { tenantId, projectId, org, iadvizeUser: user };
 }
 
 /** A seeded iAdvize conversation of this tenant, closed in D1 and waiting for its sync (as the event consumer leaves it). */

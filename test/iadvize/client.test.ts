@@ -3,13 +3,19 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { IadvizeClient, IadvizeGraphQLError } from "../../src/iadvize/client.ts";
+import { ContractError } from "../../src/lib/contract-error.ts";
 import { login } from "../../src/iadvize/login.ts";
 import type { Credentials } from "../../src/iadvize/login.ts";
 import { forgetTokens, getToken } from "../../src/lib/token-cache.ts";
 import type { RetryPolicy } from "../../src/lib/retry.ts";
 import { UpstreamError } from "../../src/lib/upstream-error.ts";
 import type { Platform } from "../../src/webhooks/events.ts";
-import { expireTokens, newUser, seedConversation, setFaults, stats } from "../helpers/iadvize.ts";
+import type { SeedConversation } from "../emulators/iadvize/seed.ts";
+import { expireTokens, newUser, seedConversation, setFaults, setSchemaVariant, stats } from "../helpers/iadvize.ts";
+
+/** The messages as the connector reads them: a system message is named by its attachments (the public schema shows no text). */
+const asRead = (seeded: SeedConversation) =>
+  seeded.messages.map((m) => (m.role === "system" ? { role: m.role, text: "[ConversationPushedSystemAttachment]", createdAt: m.createdAt } : m));
 
 const noSleep = async () => undefined;
 const retry = { fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init), sleep: noSleep };
@@ -40,7 +46,8 @@ describe("IadvizeClient", () => {
     const c = await client(tenant, user).conversation(seeded.id);
     expect(c).toMatchObject({ id: seeded.id, channel: "CHAT", visitor: { firstName: "Jane", city: "Nantes" } });
     expect(c?.customData).toEqual({ cust_name: "Jane Doe", cart_amount: 0, returning_visitor: true });
-    expect(c?.messages).toEqual(seeded.messages);
+    expect(c?.messages).toEqual(asRead(seeded));
+    expect(c?.unknownMessages).toEqual({ count: 0, types: [] });
     expect((await stats(user.username)).graphql).toBe(1);
   });
 
@@ -49,7 +56,7 @@ describe("IadvizeClient", () => {
     const seeded = await seedConversation({}, 239);
     const c = await client(tenant, user).conversation(seeded.id);
     expect(c?.messages).toHaveLength(250);
-    expect(c?.messages).toEqual(seeded.messages);
+    expect(c?.messages).toEqual(asRead(seeded));
     expect((await stats(user.username)).graphql).toBe(3);
   });
 
@@ -138,5 +145,54 @@ describe("IadvizeClient", () => {
     for (let i = 0; i < 10; i++) await login(retry, env.IADVIZE_API_URL ?? "", user);
     const err = await login(retry, env.IADVIZE_API_URL ?? "", user).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: "login_rate_limited", retryable: true, status: 429 });
+  });
+});
+
+describe("IadvizeClient against a live schema that differs from the connector's", () => {
+  async function refusal(variant: Parameters<typeof setSchemaVariant>[1], faults = {}) {
+    const user = await newUser();
+    const seeded = await seedConversation();
+    await setSchemaVariant(user.username, variant);
+    await setFaults(user.username, faults);
+    return client(tenant, user).conversation(seeded.id).catch((e: unknown) => e);
+  }
+
+  it("a field removed: a ContractError naming Type.field, not a conversation's failure", async () => {
+    const err = await refusal({ removeFields: ["Visitor.email", "Conversation.language"] });
+    expect(err).toBeInstanceOf(ContractError);
+    expect(err).toMatchObject({ problem: "iadvize_schema_mismatch", paths: ["Conversation.language", "Visitor.email"] });
+  });
+
+  it("a field renamed: the old name is the path", async () => {
+    expect(await refusal({ renameFields: { "Visitor.firstName": "givenName" } })).toMatchObject({ problem: "iadvize_schema_mismatch", paths: ["Visitor.firstName"] });
+  });
+
+  it("a message type under another name: the type the connector expects is the path", async () => {
+    expect(await refusal({ renameTypes: { BotMessage: "AutomatedMessage" } })).toMatchObject({ problem: "iadvize_schema_mismatch", paths: ["BotMessage"] });
+  });
+
+  it("validation errors without graphql-js's wording: the paths come from the introspected live schema", async () => {
+    const err = await refusal({ removeFields: ["Visitor.phoneNumber"], renameTypes: { OperatorMessage: "AgentMessage" } }, { opaqueValidation: true });
+    expect(err).toMatchObject({ problem: "iadvize_schema_mismatch", paths: ["OperatorMessage", "Visitor.phoneNumber"] });
+  });
+
+  it("a message of a type the connector does not know is counted, never read as a system message", async () => {
+    const user = await newUser();
+    const seeded = await seedConversation();
+    const card = { role: "bot" as const, type: "CardMessage", text: "[](Q2) pick one", createdAt: "2026-11-20T09:20:00.000Z" };
+    const withCard = await seedConversation({ messages: [...seeded.messages, card] });
+    await setSchemaVariant(user.username, { addMessageTypes: ["CardMessage"] });
+    const c = await client(tenant, user).conversation(withCard.id);
+    expect(c?.unknownMessages).toEqual({ count: 1, types: ["CardMessage"] });
+    expect(c?.messages).toEqual(asRead(seeded));
+  });
+
+  it("reads as before once the schema is right again", async () => {
+    const user = await newUser();
+    const seeded = await seedConversation();
+    await setSchemaVariant(user.username, { removeFields: ["Visitor.email"] });
+    expect(await client(tenant, user).conversation(seeded.id).catch((e: unknown) => e)).toBeInstanceOf(ContractError);
+    await setSchemaVariant(user.username, null);
+    expect((await client(tenant, user).conversation(seeded.id))?.messages).toEqual(asRead(seeded));
   });
 });

@@ -6,7 +6,7 @@ import { SalesforceApi } from "../../src/salesforce/api.ts";
 import { salesforceLogin } from "../../src/salesforce/auth.ts";
 import { forgetTokens } from "../../src/lib/token-cache.ts";
 import { TenantConfig } from "../../src/tenants/schema.ts";
-import { apiUsed, expireSfTokens, newOrg, salesforceSettings, sfFaults } from "../helpers/salesforce.ts";
+import { apiUsed, expireSfTokens, newOrg, records, salesforceSettings, seedRecord, sfFaults } from "../helpers/salesforce.ts";
 import type { TestOrg } from "../helpers/salesforce.ts";
 
 const retry = { fetch: (i: RequestInfo | URL, init?: RequestInit) => fetch(i, init), sleep: async () => undefined };
@@ -75,6 +75,37 @@ describe("SalesforceApi", () => {
     const [r] = await api(org, tenantId).composite([query("SELECT Id FROM Lead")], { autoAssign: false });
     expect(r?.httpStatusCode).toBe(200);
     expect(logins).toBe(2);
+  });
+});
+
+describe("composite write headers", () => {
+  const update = (id: string) => ({
+    method: "PATCH" as const,
+    url: "/services/data/v62.0/composite/sobjects",
+    referenceId: "u",
+    body: { allOrNone: false, records: [{ attributes: { type: "Lead" }, Id: id, Phone: "+33612345678" }] },
+  });
+
+  it("an update through a composite never re-runs assignment rules: Sforce-Auto-Assign rides on each subrequest", async () => {
+    const org = await newOrg();
+    const lead = await seedRecord(org, "Lead", { LastName: "Doe", Company: "X", OwnerId: "005SALESREP" });
+    const [r] = await api(org).composite([update(lead.Id)], { autoAssign: false });
+    expect(r?.httpStatusCode).toBe(200);
+    expect((await records(org, "Lead"))[0]).toMatchObject({ Phone: "+33612345678", OwnerId: "005SALESREP" });
+  });
+
+  it("the emulator does not let the composite's own headers reach its subrequests", async () => {
+    const org = await newOrg();
+    const lead = await seedRecord(org, "Lead", { LastName: "Doe", Company: "X", OwnerId: "005SALESREP" });
+    const token = await salesforceLogin(retry, TenantConfig.parse({ salesforce: salesforceSettings(org) }).salesforce as never, Date.now());
+    const res = await fetch(`${env.TEST_SALESFORCE_URL}/services/data/v62.0/composite`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token.token}`, "content-type": "application/json", "sforce-auto-assign": "FALSE" },
+      body: JSON.stringify({ allOrNone: false, compositeRequest: [update(lead.Id)] }),
+    });
+    expect(res.status).toBe(200);
+    // Without its own httpHeaders the subrequest runs with the default, TRUE: the Lead changes owner.
+    expect((await records(org, "Lead"))[0]?.OwnerId).not.toBe("005SALESREP");
   });
 });
 

@@ -1,7 +1,7 @@
 // The three server-to-server grants against the emulated Salesforce, JWT assertions included.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { jwtAssertion, salesforceLogin } from "../../src/salesforce/auth.ts";
+import { jwtAssertion, jwtAudience, salesforceLogin } from "../../src/salesforce/auth.ts";
 import type { SalesforceSettings } from "../../src/salesforce/auth.ts";
 import { TenantConfig } from "../../src/tenants/schema.ts";
 import { newOrg } from "../helpers/salesforce.ts";
@@ -49,6 +49,43 @@ describe("Salesforce OAuth grants", () => {
     const [header, claims] = (await jwtAssertion({ clientId: "c", username: "u", audience: "https://login.salesforce.com", privateKeyPem: keys.privatePem, now: 1_700_000_000_000 })).split(".");
     expect(JSON.parse(atob(header ?? ""))).toEqual({ alg: "RS256", typ: "JWT" });
     expect(JSON.parse(atob((claims ?? "").replace(/-/g, "+").replace(/_/g, "/")))).toEqual({ iss: "c", sub: "u", aud: "https://login.salesforce.com", exp: 1_700_000_170 });
+  });
+
+  it("JWT bearer: the audience is the login host of the org's environment, never the My Domain the token is asked from", async () => {
+    const keys = await keyPair();
+    const username = "integration@acme.example";
+    const login = (org: { clientId: string }, extra: Record<string, unknown> = {}) =>
+      salesforceLogin(retry, settings({ loginUrl: env.TEST_SALESFORCE_URL, auth: { type: "jwt_bearer", clientId: org.clientId, username, privateKey: keys.privatePem }, ...extra }), Date.now()).catch((e: unknown) => e);
+    const production = await newOrg({ username, publicKeyPem: keys.publicPem });
+    const sandbox = await newOrg({ username, publicKeyPem: keys.publicPem, environment: "sandbox" });
+    const site = await newOrg({ username, publicKeyPem: keys.publicPem, experienceCloudUrl: "https://acme.my.site.com/partners" });
+
+    // An assertion made out to the My Domain itself is refused, as Salesforce does.
+    const myDomain = await jwtAssertion({ clientId: production.clientId, username, audience: env.TEST_SALESFORCE_URL, privateKeyPem: keys.privatePem, now: Date.now() });
+    const refused = await fetch(`${env.TEST_SALESFORCE_URL}/services/oauth2/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion: myDomain }).toString(),
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({ error: "invalid_grant", error_description: "audience is invalid" });
+
+    expect(await login(production)).toMatchObject({ token: expect.stringMatching(/^00D/) });
+    expect(await login(sandbox)).toMatchObject({ code: "auth_failed", retryable: false });
+    expect(await login(sandbox, { audience: "https://test.salesforce.com" })).toMatchObject({ token: expect.stringMatching(/^00D/) });
+    expect(await login(site, { audience: "https://acme.my.site.com/partners" })).toMatchObject({ token: expect.stringMatching(/^00D/) });
+  });
+
+  it("JWT audience by default: test.salesforce.com for sandbox and scratch hosts, login.salesforce.com otherwise", () => {
+    const aud = (loginUrl: string, audience?: string) => jwtAudience({ loginUrl, ...(audience ? { audience } : {}) });
+    expect(aud("https://acme.my.salesforce.com")).toBe("https://login.salesforce.com");
+    expect(aud("https://login.salesforce.com")).toBe("https://login.salesforce.com");
+    expect(aud("https://acme--uat.sandbox.my.salesforce.com")).toBe("https://test.salesforce.com");
+    expect(aud("https://acme--uat.my.salesforce.com")).toBe("https://test.salesforce.com");
+    expect(aud("https://acme--uat.cs42.my.salesforce.com")).toBe("https://test.salesforce.com");
+    expect(aud("https://fun-dog-123.scratch.my.salesforce.com")).toBe("https://test.salesforce.com");
+    expect(aud("https://test.salesforce.com")).toBe("https://test.salesforce.com");
+    expect(aud("https://acme.my.salesforce.com", "https://acme.my.site.com/partners/")).toBe("https://acme.my.site.com/partners");
   });
 
   it("JWT bearer with another key is refused as a final error", async () => {

@@ -155,7 +155,7 @@ describe("sync: matching", () => {
   });
 
   it("attaches the conversation to the record a blocking duplicate rule names", async () => {
-    const t = await newSyncTenant({ org: { duplicateRule: { object: "Lead", fields: ["LastName", "FirstName"], action: "Block" } } });
+    const t = await newSyncTenant({ org: { duplicateRule: { object: "Lead", fields: ["LastName", "FirstName"], action: "Block", matchRecords: true } } });
     const existing = await seedRecord(t.org, "Lead", { FirstName: "Jane", LastName: "Doe", Company: "Elsewhere", Email: "jane@elsewhere.example" });
     const c = await pendingConversation(t);
     await run(t);

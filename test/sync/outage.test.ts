@@ -73,7 +73,7 @@ describe("a 10-minute outage with webhooks arriving throughout", { timeout: 90_0
   it("iAdvize GraphQL answering 503: none failed, a few requests per minute, all synced within a minute of recovery", async () => {
     const sim = new Sim();
     const t = await newSyncTenant();
-    const username = t.username;
+    const username = t.iadvizeUser.username;
     const result = await outage(t, sim, () => setFaults(username, { down: true }).then(() => undefined), () => setFaults(username, { down: false }).then(() => undefined), username);
     expect(result.recoveredAfterMs).toBeDefined();
     expect(result.recoveredAfterMs).toBeLessThanOrEqual(MINUTE);
@@ -86,7 +86,7 @@ describe("a 10-minute outage with webhooks arriving throughout", { timeout: 90_0
   it("iAdvize logins answering 429: none failed, fewer than 10 logins tried a minute, all synced within a minute of recovery", async () => {
     const sim = new Sim();
     const t = await newSyncTenant();
-    const username = t.username;
+    const username = t.iadvizeUser.username;
     const start = async () => {
       await setFaults(username, { loginsRefused: true });
       await expireTokens(username);
@@ -103,7 +103,7 @@ describe("a 10-minute outage with webhooks arriving throughout", { timeout: 90_0
   it("Salesforce answering 503: none failed, a few calls per minute, all synced within a minute of recovery", async () => {
     const sim = new Sim();
     const t = await newSyncTenant();
-    const username = t.username;
+    const username = t.iadvizeUser.username;
     const result = await outage(t, sim, () => sfFaults(t.org, { down: true }).then(() => undefined), () => sfFaults(t.org, { down: false }).then(() => undefined), username);
     expect(result.recoveredAfterMs).toBeLessThanOrEqual(MINUTE);
     expect(result.attempts).toBe(0);

@@ -1,6 +1,14 @@
 // The conversations and API users the iAdvize emulator starts with, for tests and the demo.
-import type { ChatMessage } from "../../../src/qualification/messages.ts";
-import { conversations } from "../../fixtures/conversations/index.ts";
+// The emulator's own types: nothing here comes from the connector's code.
+import carDealer from "../../fixtures/conversations/car-dealer.json" with { type: "json" };
+
+export interface SeedMessage {
+  role: "visitor" | "operator" | "bot" | "system";
+  text: string;
+  createdAt: string;
+  /** Served as a message of this GraphQL type instead of the role's (a variant's added type). */
+  type?: string;
+}
 
 export interface SeedConversation {
   id: string;
@@ -21,7 +29,7 @@ export interface SeedConversation {
     externalUserId: string | null;
   };
   customData: { key: string; value: string | number | boolean }[];
-  messages: ChatMessage[];
+  messages: SeedMessage[];
 }
 
 export const DEMO_USER = { username: "connector@acme-motors.example", password: "demo-password" };
@@ -50,5 +58,5 @@ export const CAR_DEALER: SeedConversation = {
     { key: "cart_amount", value: 0 },
     { key: "returning_visitor", value: true },
   ],
-  messages: conversations.carDealer,
+  messages: carDealer as SeedMessage[],
 };

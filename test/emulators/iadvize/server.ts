@@ -1,17 +1,31 @@
 // An iAdvize emulator: a real HTTP server following the documented contract (see
 // CONTRACTS.md): the password grant at /oauth2/token with its login limits, the token
 // check at /_authenticated, and the GraphQL API over seeded conversations, executed
-// with graphql-js against graphql/schema.graphql, with Relay pagination and auth.
-// Faults are switched per API user, so concurrent tests do not disturb each other.
-import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+// with graphql-js against its own schema (schema.graphql beside this file, written from
+// the public reference), with Relay pagination and auth. A document the schema does not
+// validate is refused as a GraphQL server does (400, GRAPHQL_VALIDATION_FAILED). Faults
+// and schema variants are switched per API user, so concurrent tests do not disturb
+// each other. It imports nothing from the connector's code.
+import { createHmac, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { buildSchema, graphql } from "graphql";
-import { signatureFor } from "../../../src/webhooks/signature.ts";
+import { GraphQLError, execute, parse, validate } from "graphql";
+import type { DocumentNode } from "graphql";
 import { bearer, delay, readBody, sendJson, sendText, serve } from "../http.ts";
-import type { SeedConversation } from "./seed.ts";
+import { servedSchema } from "./schema.ts";
+import type { SchemaVariant } from "./schema.ts";
+import type { SeedConversation, SeedMessage } from "./seed.ts";
 
-const SCHEMA = buildSchema(readFileSync(new URL("../../../graphql/schema.graphql", import.meta.url).pathname, "utf8"));
+/** The header iAdvize sends with a webhook: sha256= and the hex HMAC-SHA256 of the raw body. */
+export function iadvizeSignature(secret: string, body: string): string {
+  return `sha256=${createHmac("sha256", secret).update(body, "utf8").digest("hex")}`;
+}
+
+const MESSAGE_TYPE: Record<SeedMessage["role"], string> = {
+  visitor: "VisitorMessage",
+  operator: "OperatorMessage",
+  bot: "BotMessage",
+  system: "SystemMessage",
+};
 
 export interface Faults {
   /** The next N API requests of this user answer 503. */
@@ -22,14 +36,11 @@ export interface Faults {
   down?: boolean;
   /** Every login answers 429 until switched off, as when the per-user limit is hit. */
   loginsRefused?: boolean;
-  /**
-   * GraphQL requests answer a validation error naming this field as unknown, as a
-   * server whose schema lacks a field the query selects (e.g. "Visitor.id").
-   */
-  unknownField?: string;
   /** The next N requests wait this long before answering. */
   slowMs?: number;
   slowCount?: number;
+  /** Validation errors say only "Validation failed", as a server that hides graphql-js's wording would. */
+  opaqueValidation?: boolean;
 }
 
 interface UserState {
@@ -37,6 +48,7 @@ interface UserState {
   logins: number[];
   stats: { logins: number; graphql: number; rejectedLogins: number };
   faults: Faults;
+  variant?: SchemaVariant | undefined;
 }
 
 export interface IadvizeEmulatorOptions {
@@ -61,6 +73,7 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
   const tokens = new Map<string, { username: string; expiresAt: number }>();
   const conversations = new Map<string, SeedConversation>();
   const ipLogins: number[] = [];
+  let defaultVariant: SchemaVariant | undefined;
 
   const addUser = (username: string, password: string) => {
     users.set(username, { password, logins: [], stats: { logins: 0, graphql: 0, rejectedLogins: 0 }, faults: {} });
@@ -125,31 +138,70 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
     return false;
   }
 
+  const cursorOf = (i: number) => Buffer.from(`offset:${i}`).toString("base64url");
+  const offsetOf = (cursor: string) => Number(Buffer.from(cursor, "base64url").toString("utf8").replace("offset:", ""));
+
+  function messageValue(c: SeedConversation, m: SeedMessage, i: number) {
+    const common = { id: `${c.id.slice(0, 24)}${i.toString(16).padStart(12, "0")}`, createdAt: m.createdAt };
+    if (m.type) return { ...common, __typename: m.type, body: m.text };
+    if (m.role === "system") {
+      return { ...common, __typename: "SystemMessage", attachments: [{ __typename: "ConversationPushedSystemAttachment", createdAt: m.createdAt, toUser: null }] };
+    }
+    return { ...common, __typename: MESSAGE_TYPE[m.role], text: m.text, author: null };
+  }
+
+  function customDataValue(c: SeedConversation) {
+    return c.customData.map((d) => {
+      const kind = typeof d.value === "string" ? "String" : typeof d.value === "boolean" ? "Boolean" : Number.isInteger(d.value) ? "Int" : "Float";
+      return { __typename: `VisitorConversationCustomDataEntry${kind}`, key: d.key, label: d.key, [`${kind.toLowerCase()}Value`]: d.value };
+    });
+  }
+
   function conversationValue(c: SeedConversation) {
     return {
       id: c.id,
+      legacyId: null,
       createdAt: c.createdAt,
       closedAt: c.closedAt,
       channel: c.channel,
+      duration: null,
+      conversationVisitors: [{ visitorId: c.visitor.id }],
+      satisfactionSurvey: null,
+      routingEvents: [],
+      customData: customDataValue(c),
+      users: null,
+      tags: [],
+      project: { id: c.projectId, name: null },
       language: c.language,
-      visitor: c.visitor,
+      visitor: {
+        ...c.visitor,
+        visitorId: c.visitor.id,
+        source: "ONSITE",
+        legacyVisitorId: null,
+        externalId: null,
+        address: null,
+        zipCode: null,
+        createdAt: c.createdAt,
+        updatedAt: c.createdAt,
+        username: null,
+        avatarUrl: null,
+        project: { id: c.projectId, name: null },
+        _unusedField: null,
+      },
+      visitors: null,
       messages: ({ first, after }: { first?: number | null; after?: string | null }) => {
         const size = Math.min(Math.max(first ?? maxPage, 0), maxPage);
-        const start = after ? Number(Buffer.from(after, "base64url").toString("utf8").replace("offset:", "")) + 1 : 0;
-        if (!Number.isInteger(start) || start < 0) throw new Error("invalid cursor");
+        const start = after ? offsetOf(after) + 1 : 0;
+        if (!Number.isInteger(start) || start < 0) throw new GraphQLError("invalid cursor", { extensions: { code: "BAD_USER_INPUT" } });
         const slice = c.messages.slice(start, start + size);
-        const cursor = (i: number) => Buffer.from(`offset:${i}`).toString("base64url");
         return {
-          edges: slice.map((m, k) => ({
-            cursor: cursor(start + k),
-            node: {
-              id: `${c.id}:${start + k}`,
-              createdAt: m.createdAt,
-              author: { role: m.role.toUpperCase() },
-              payload: { contentType: "text", value: m.text },
-            },
-          })),
-          pageInfo: { hasNextPage: start + size < c.messages.length, endCursor: slice.length > 0 ? cursor(start + slice.length - 1) : after ?? null },
+          edges: slice.map((m, k) => ({ cursor: cursorOf(start + k), node: messageValue(c, m, start + k) })),
+          pageInfo: {
+            hasNextPage: start + size < c.messages.length,
+            hasPreviousPage: start > 0,
+            startCursor: slice.length > 0 ? cursorOf(start) : null,
+            endCursor: slice.length > 0 ? cursorOf(start + slice.length - 1) : after ?? null,
+          },
         };
       },
     };
@@ -160,11 +212,6 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
     if (!auth) return sendJson(res, 401, { error: "invalid_token", error_description: "The access token provided is invalid." });
     auth.user.stats.graphql++;
     if (await applyFaults(auth.user, res)) return;
-    const unknown = auth.user.faults.unknownField;
-    if (unknown) {
-      const [type, field] = unknown.split(".");
-      return sendJson(res, 400, { errors: [{ message: `Cannot query field "${field}" on type "${type}".`, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }] });
-    }
     if ((auth.user.faults.graphqlErrors ?? 0) > 0) {
       auth.user.faults.graphqlErrors = (auth.user.faults.graphqlErrors ?? 0) - 1;
       return sendJson(res, 200, { data: null, errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
@@ -187,22 +234,43 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
       },
       visitorConversationCustomData: ({ conversationId }: { conversationId: string }) => {
         const c = visible(conversationId);
-        if (!c) return null;
+        return c ? { customData: customDataValue(c) } : null;
+      },
+      closedConversations: ({ interval, filters, first }: { interval: { from: string; to: string }; filters?: { projectIds?: number[] | null } | null; first?: number | null }) => {
+        const from = Date.parse(interval.from);
+        const to = Date.parse(interval.to);
+        const found = [...conversations.values()].filter((c) => {
+          const closed = c.closedAt ? Date.parse(c.closedAt) : Number.NaN;
+          return c.platform === platform && closed >= from && closed < to && (!filters?.projectIds || filters.projectIds.includes(c.projectId));
+        });
+        const page = found.slice(0, Math.min(first ?? maxPage, maxPage));
         return {
-          customData: c.customData.map((d) => {
-            const kind = typeof d.value === "string" ? "String" : typeof d.value === "boolean" ? "Boolean" : Number.isInteger(d.value) ? "Int" : "Float";
-            const field = `${kind.toLowerCase()}Value`;
-            return { __typename: `VisitorConversationCustomDataEntry${kind}`, key: d.key, label: d.key, [field]: d.value };
-          }),
+          edges: page.map((c, i) => ({ cursor: cursorOf(i), node: conversationValue(c) })),
+          pageInfo: { hasNextPage: found.length > page.length, hasPreviousPage: false, startCursor: page.length > 0 ? cursorOf(0) : null, endCursor: page.length > 0 ? cursorOf(page.length - 1) : null },
         };
       },
+      routingRule: ({ id }: { id: string }) => ({ id, availability: { chat: { isAvailable: true } } }),
     };
-    const result = await graphql({
-      schema: SCHEMA,
-      source: payload.query ?? "",
+    const served = servedSchema(auth.user.variant ?? defaultVariant);
+    let document: DocumentNode;
+    try {
+      document = parse(payload.query ?? "");
+    } catch (err) {
+      const message = err instanceof GraphQLError ? err.message : "Syntax Error";
+      return sendJson(res, 400, { errors: [{ message, extensions: { code: "GRAPHQL_PARSE_FAILED" } }] });
+    }
+    const invalid = validate(served.schema, document);
+    if (invalid.length > 0) {
+      return sendJson(res, 400, { errors: invalid.map((e) => ({ message: auth.user.faults.opaqueValidation ? "Validation failed" : e.message, locations: e.locations, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })) });
+    }
+    const result = await execute({
+      schema: served.schema,
+      document,
       rootValue,
       variableValues: payload.variables ?? {},
       operationName: payload.operationName ?? null,
+      fieldResolver: served.fieldResolver,
+      typeResolver: served.typeResolver,
     });
     return sendJson(res, 200, result);
   }
@@ -224,6 +292,14 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
       user.faults = { ...user.faults, ...(body.faults as Faults) };
       return sendJson(res, 200, { faults: user.faults });
     }
+    if (path === "/schema-variant" && req.method === "POST") {
+      // For one API user, or for every user without one of their own when no username is given.
+      const variant = (body.variant ?? undefined) as SchemaVariant | undefined;
+      if (body.username === undefined) defaultVariant = variant;
+      else if (!user) return sendJson(res, 404, { error: "unknown user" });
+      else user.variant = variant;
+      return sendJson(res, 200, { variant: variant ?? null });
+    }
     if (path === "/expire-tokens" && req.method === "POST") {
       for (const [token, entry] of tokens) if (entry.username === body.username) tokens.delete(token);
       return sendJson(res, 200, { ok: true });
@@ -239,7 +315,7 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
         method: "POST",
         headers: {
           "content-type": "application/json",
-          "x-iadvize-signature": await signatureFor(String(body.secret), text),
+          "x-iadvize-signature": iadvizeSignature(String(body.secret), text),
           "x-iadvize-delivery": randomUUID(),
           "x-iadvize-correlationid": String(body.correlationId ?? randomUUID()),
         },

@@ -1,7 +1,9 @@
 // One emulated Salesforce org: its records and the rules a write must pass, as the
 // REST API applies them: field checks, required fields, unique external ids, lookups
 // by external id, assignment rules (Sforce-Auto-Assign), duplicate and validation
-// rules, converted leads, and injected row locks.
+// rules, converted leads, and injected row locks. Errors come in the shapes observed
+// from the real REST API: DUPLICATE_VALUE names the field only in its message, and
+// DUPLICATES_DETECTED carries no match records unless the org is told to add them.
 import { fieldsNamed, matches, parseSoql, SoqlError } from "./soql.ts";
 import { standardObjects } from "./schema.ts";
 import type { FieldDef, ObjectDef } from "./schema.ts";
@@ -38,10 +40,19 @@ export interface OrgOptions {
   refreshToken?: string;
   apiLimit?: number;
   extraFields?: Record<string, FieldDef[]>;
-  duplicateRule?: { object: string; fields: string[]; action: "Block" | "Alert" };
+  /** `matchRecords`: answer with `duplicateResult` match records, which REST answers may lack (the default). */
+  duplicateRule?: { object: string; fields: string[]; action: "Block" | "Alert"; matchRecords?: boolean };
   validationRule?: { object: string; field: string; equals: string; message: string };
-  /** Objects (`iAdvize_Conversation__c`) or fields (`Lead.iAdvize_Visitor_Id__c`) this org lacks, e.g. a package not installed. */
-  removed?: string[];
+  /** A production org takes JWT assertions for https://login.salesforce.com, a sandbox for https://test.salesforce.com. */
+  environment?: "production" | "sandbox";
+  /** An Experience Cloud site URL, also a valid JWT audience. */
+  experienceCloudUrl?: string;
+  /** False: the connector's metadata package is not deployed in this org. */
+  packageInstalled?: boolean;
+  /** Parts of the package missing from the org: `Object.Field__c`, or the object's name. */
+  packageMissing?: string[];
+  /** Records per query page (Salesforce's default batch is 2000). */
+  queryBatchSize?: number;
 }
 
 export const INTEGRATION_USER = "005000000000001AAA";
@@ -59,12 +70,7 @@ export class Org {
 
   constructor(options: OrgOptions) {
     this.options = options;
-    this.objects = standardObjects(options.extraFields);
-    for (const name of options.removed ?? []) {
-      const [object, field] = name.split(".");
-      if (field) this.objects.get(object ?? "")?.fields.delete(field);
-      else this.objects.delete(object ?? "");
-    }
+    this.objects = standardObjects(options.extraFields, { installed: options.packageInstalled ?? true, missing: options.packageMissing ?? [] });
     for (const name of this.objects.keys()) this.records.set(name, new Map());
   }
 
@@ -74,6 +80,12 @@ export class Org {
 
   objectDef(name: string): ObjectDef | undefined {
     return this.objects.get(name);
+  }
+
+  /** Deletes a field (or, without a field, an object) from the org's schema, as an admin might. */
+  drop(object: string, field?: string): void {
+    if (field) this.objects.get(object)?.fields.delete(field);
+    else this.objects.delete(object);
   }
 
   #newId(def: ObjectDef): string {
@@ -106,9 +118,15 @@ export class Org {
   query(soql: string): Rec[] {
     const q = parseSoql(soql);
     const def = this.objects.get(q.object);
-    if (!def) throw new SoqlError(`sObject type '${q.object}' is not supported.`, "INVALID_TYPE");
+    // Salesforce quotes the query back before the reason, as here.
+    const where = `\n${soql}\n^\nERROR at Row:1:Column:1\n`;
+    if (!def) {
+      throw new SoqlError(`${where}sObject type '${q.object}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`, "INVALID_TYPE");
+    }
     for (const name of fieldsNamed(q)) {
-      if (!def.fields.has(name)) throw new SoqlError(`No such column '${name}' on entity '${q.object}'.`, "INVALID_FIELD");
+      if (!def.fields.has(name)) {
+        throw new SoqlError(`${where}No such column '${name}' on entity '${q.object}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`, "INVALID_FIELD");
+      }
     }
     let rows = this.all(q.object).filter((r) => matches(r, q.where));
     if (q.orderBy) {
@@ -185,8 +203,10 @@ export class Org {
     if (rule.fields.some((f) => fields[f] === undefined || fields[f] === null || fields[f] === "")) return undefined;
     const same = this.all(def.name).filter((r) => r.Id !== self && rule.fields.every((f) => String(r[f] ?? "").toLowerCase() === String(fields[f]).toLowerCase()));
     if (same.length === 0 || (rule.action === "Alert" && ctx.allowSave)) return undefined;
+    const error = err("DUPLICATES_DETECTED", "You're creating a duplicate record. We recommend you use an existing record instead.");
+    if (!rule.matchRecords) return error;
     return {
-      ...err("DUPLICATES_DETECTED", "Use one of these records?"),
+      ...error,
       duplicateResult: {
         allowSave: rule.action === "Alert",
         duplicateRule: "Standard_Rule_for_Leads_with_Duplicate_Leads",
@@ -219,9 +239,9 @@ export class Org {
     if (missing.length > 0) errors.push(err("REQUIRED_FIELD_MISSING", `Required fields are missing: [${missing.map((f) => f.name).join(", ")}]`, missing.map((f) => f.name)));
     for (const [name, value] of Object.entries(fields)) {
       const field = def.fields.get(name);
-      if (field?.unique && value !== null && value !== undefined && this.all(object).some((r) => String(r[name] ?? "").toLowerCase() === String(value).toLowerCase())) {
-        errors.push(err("DUPLICATE_VALUE", `duplicate value found: ${name} duplicates value on another record`, [name]));
-      }
+      const taken = field?.unique && value !== null && value !== undefined ? this.all(object).find((r) => String(r[name] ?? "").toLowerCase() === String(value).toLowerCase()) : undefined;
+      // As observed: the field is named in the message only, `fields` stays empty.
+      if (taken) errors.push(err("DUPLICATE_VALUE", `duplicate value found: ${name} duplicates value on record with id: ${taken.Id}`));
     }
     const dup = errors.length === 0 ? this.#duplicates(def, fields, undefined, ctx) : undefined;
     if (dup) errors.push(dup);
@@ -264,7 +284,8 @@ export class Org {
   upsert(object: string, extField: string, value: string, input: Record<string, unknown>, ctx: WriteContext): WriteResult | { multiple: string[] } {
     const def = this.objects.get(object);
     const field = def?.fields.get(extField);
-    if (!def || !field?.externalId) {
+    if (!def) return { id: null, success: false, errors: [err("INVALID_TYPE", `sObject type '${object}' is not supported.`)] };
+    if (!field?.externalId) {
       return { id: null, success: false, errors: [err("INVALID_FIELD", `Field ${extField} is not an external id field of ${object}`, [extField])] };
     }
     const found = this.all(object).filter((r) => String(r[extField] ?? "").toLowerCase() === value.toLowerCase());

@@ -1,6 +1,7 @@
 // The objects of an emulated Salesforce org: standard fields, the custom fields of the
-// connector's metadata package (read from salesforce/, so a field missing there is
-// missing here too), and fields of the customer's own that a test or the demo adds.
+// connector's metadata package as deployed into the org (read from salesforce/, so a
+// field missing there is missing here too; an org may lack the package, or some of its
+// fields), and fields of the customer's own that a test or the demo adds.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -73,7 +74,14 @@ export function packageFields(objectName: string): FieldDef[] {
   });
 }
 
-export function standardObjects(extraFields: Record<string, FieldDef[]> = {}): Map<string, ObjectDef> {
+/** What of the connector's package is deployed in the org: all of it, none, or all but some `Object.Field__c`. */
+export interface InstalledPackage {
+  installed: boolean;
+  missing: readonly string[];
+}
+
+export function standardObjects(extraFields: Record<string, FieldDef[]> = {}, pkg: InstalledPackage = { installed: true, missing: [] }): Map<string, ObjectDef> {
+  const deployed = (objectName: string) => (pkg.installed ? packageFields(objectName).filter((d) => !pkg.missing.includes(`${objectName}.${d.name}`)) : []);
   const lead = object("Lead", "00Q", [
     f("Id", "id", readOnly),
     f("FirstName", "string", { length: 40 }),
@@ -90,7 +98,7 @@ export function standardObjects(extraFields: Record<string, FieldDef[]> = {}): M
     f("ConvertedContactId", "reference", { ...readOnly, referenceTo: "Contact" }),
     f("CreatedDate", "datetime", readOnly),
     f("LastModifiedDate", "datetime", readOnly),
-    ...packageFields("Lead"),
+    ...deployed("Lead"),
     ...(extraFields.Lead ?? []),
   ]);
   const contact = object("Contact", "003", [
@@ -108,10 +116,11 @@ export function standardObjects(extraFields: Record<string, FieldDef[]> = {}): M
     f("Name", "string", { ...readOnly, length: 80 }),
     f("CreatedDate", "datetime", readOnly),
     f("LastModifiedDate", "datetime", readOnly),
-    ...packageFields("iAdvize_Conversation__c"),
+    ...deployed("iAdvize_Conversation__c"),
     ...(extraFields.iAdvize_Conversation__c ?? []),
   ]);
-  return new Map([lead, contact, conversation].map((o) => [o.name, o]));
+  const objects = pkg.installed && !pkg.missing.includes(conversation.name) ? [lead, contact, conversation] : [lead, contact];
+  return new Map(objects.map((o) => [o.name, o]));
 }
 
 export function describe(def: ObjectDef) {

@@ -1,10 +1,12 @@
 // A Salesforce emulator: a real HTTP server following the REST contract the connector
 // uses (see CONTRACTS.md): the three server-to-server OAuth grants (JWT assertions
-// verified against the org's public key), describe, SOQL queries, single and collection
-// upserts by external id, collection updates, /composite with references (one API call),
-// the API-call counter and Sforce-Limit-Info on every answer, and switches for 503,
-// UNABLE_TO_LOCK_ROW, REQUEST_LIMIT_EXCEEDED, an outage and token expiry; /limits. Several orgs, one per
-// tenant, are told apart by their OAuth client id.
+// verified against the org's public key, for the audience of the org's environment),
+// describe, SOQL queries paged with nextRecordsUrl, single and collection upserts by
+// external id, collection updates, /composite with references and each subrequest's
+// own httpHeaders (one API call), the API-call counter and Sforce-Limit-Info on every
+// answer, /limits, and switches for 503 (a number, or an outage until switched off),
+// UNABLE_TO_LOCK_ROW, REQUEST_LIMIT_EXCEEDED, token expiry and fields dropped from the org. Several orgs, one per tenant, are told apart
+// by their OAuth client id.
 import { randomUUID, webcrypto } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody, sendJson, serve } from "../http.ts";
@@ -34,7 +36,13 @@ function b64urlDecode(s: string): Uint8Array<ArrayBuffer> {
 }
 const utf8 = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-async function verifyJwt(assertion: string, org: Org, audience: string): Promise<string | undefined> {
+/** The audiences Salesforce takes in a JWT assertion: the login host of the org's environment, or its Experience Cloud site; never the My Domain. */
+function audiencesOf(org: Org): string[] {
+  const login = org.options.environment === "sandbox" ? "https://test.salesforce.com" : "https://login.salesforce.com";
+  return [login, ...(org.options.experienceCloudUrl ? [org.options.experienceCloudUrl] : [])];
+}
+
+async function verifyJwt(assertion: string, org: Org): Promise<string | undefined> {
   const [h, p, s] = assertion.split(".");
   if (!h || !p || !s || !org.options.publicKeyPem) return "malformed assertion";
   const header = JSON.parse(utf8(b64urlDecode(h))) as { alg?: string };
@@ -47,7 +55,7 @@ async function verifyJwt(assertion: string, org: Org, audience: string): Promise
   const now = Math.floor(Date.now() / 1000);
   if (claims.iss !== org.options.clientId) return "invalid issuer";
   if (claims.sub !== org.options.username) return "invalid subject";
-  if (claims.aud !== audience) return "invalid audience";
+  if (!claims.aud || !audiencesOf(org).includes(claims.aud)) return "audience is invalid";
   if (!claims.exp || claims.exp < now || claims.exp > now + 180) return "expired or too long-lived assertion";
   return undefined;
 }
@@ -82,7 +90,7 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
         }
       })();
       org = orgByClient(claims.iss ?? null);
-      failure = org ? await verifyJwt(assertion, org, baseUrl) : "unknown client";
+      failure = org ? await verifyJwt(assertion, org) : "unknown client";
     } else if (grant === "refresh_token") {
       org = orgByClient(form.get("client_id"));
       if (!org || !org.options.refreshToken || org.options.refreshToken !== form.get("refresh_token")) failure = "expired access/refresh token";
@@ -102,11 +110,29 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
     });
   }
 
-  function context(req: IncomingMessage): WriteContext {
-    const assign = String(req.headers["sforce-auto-assign"] ?? "TRUE");
+  /** The write headers of a request or of one composite subrequest; absent, assignment rules run (TRUE). */
+  function context(headers: Record<string, unknown>): WriteContext {
+    const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+    const assign = lower.get("sforce-auto-assign") ?? "TRUE";
     const autoAssign = /^false$/i.test(assign) ? false : /^true$/i.test(assign) ? true : assign;
-    const allowSave = /allowSave\s*=\s*true/i.test(String(req.headers["sforce-duplicate-rule-header"] ?? ""));
+    const allowSave = /allowSave\s*=\s*true/i.test(lower.get("sforce-duplicate-rule-header") ?? "");
     return { autoAssign, allowSave };
+  }
+
+  /** Open query cursors: locator → the rows still to hand out. */
+  const cursors = new Map<string, { orgId: string; rows: unknown[] }>();
+
+  /** One page of a query's rows, with a locator for the rest when there are more. */
+  function page(org: Org, rows: unknown[], offset: number, total: number, locator?: string) {
+    const size = org.options.queryBatchSize ?? 2000;
+    const records = rows.slice(offset, offset + size);
+    if (offset + size >= rows.length) {
+      if (locator) cursors.delete(locator);
+      return { totalSize: total, done: true, records };
+    }
+    const id = locator ?? `01g${randomUUID().replaceAll("-", "").slice(0, 15)}`;
+    cursors.set(id, { orgId: org.options.id, rows });
+    return { totalSize: total, done: false, nextRecordsUrl: `/services/data/v62.0/query/${id}-${offset + size}`, records };
   }
 
   const withAttributes = (object: string, r: Rec) => ({ attributes: { type: object, url: `/services/data/v62.0/sobjects/${object}/${r.Id}` }, ...r });
@@ -120,7 +146,7 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
         const soql = search.get("q") ?? "";
         const object = /\bFROM\s+([A-Za-z0-9_]+)/i.exec(soql)?.[1] ?? "";
         const records = org.query(soql).map((r) => withAttributes(object, r));
-        return { status: 200, body: { totalSize: records.length, done: true, records }, kind: "query" };
+        return { status: 200, body: page(org, records, 0, records.length), kind: "query" };
       } catch (e) {
         if (e instanceof SoqlError) return { status: 400, body: errorBody(e.code, e.message), kind: "query" };
         throw e;
@@ -128,6 +154,11 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
     }
     if (method === "GET" && (path === "/limits" || path === "/limits/")) {
       return { status: 200, body: { DailyApiRequests: { Max: org.apiLimit, Remaining: Math.max(0, org.apiLimit - org.apiUsed) } }, kind: "other" };
+    }
+    if (method === "GET" && (m = /^\/query\/(01g[A-Za-z0-9]+)-(\d+)$/.exec(path))) {
+      const cursor = cursors.get(m[1] ?? "");
+      if (!cursor || cursor.orgId !== org.options.id) return { status: 400, body: errorBody("INVALID_QUERY_LOCATOR", "invalid query locator"), kind: "query" };
+      return { status: 200, body: page(org, cursor.rows, Number(m[2]), cursor.rows.length, m[1]), kind: "query" };
     }
     if (method === "GET" && (m = /^\/sobjects\/([A-Za-z0-9_]+)\/describe$/.exec(path))) {
       const def = org.objectDef(m[1] ?? "");
@@ -152,6 +183,8 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
     };
     if (method === "PATCH" && (m = /^\/composite\/sobjects\/([A-Za-z0-9_]+)\/([A-Za-z0-9_]+)$/.exec(path))) {
       const [object, extField] = [m[1] ?? "", m[2] ?? ""];
+      if (!org.objectDef(object)) return { status: 400, body: errorBody("INVALID_TYPE", `sObject type '${object}' is not supported.`), kind: "collection" };
+      if (!org.objectDef(object)?.fields.has(extField)) return { status: 404, body: errorBody("NOT_FOUND", `Provided external ID field does not exist or is not accessible: ${extField}`), kind: "collection" };
       return collection(() =>
         (records ?? []).map((r) => {
           const type = (r.attributes as { type?: string } | undefined)?.type;
@@ -201,8 +234,9 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
     return JSON.parse(text);
   }
 
-  function composite(org: Org, body: unknown, ctx: WriteContext): Answer {
-    const requests = (body as { compositeRequest?: { method: string; url: string; referenceId: string; body?: unknown }[] } | null)?.compositeRequest;
+  /** Each subrequest runs with its own httpHeaders: the composite request's headers do not reach it. */
+  function composite(org: Org, body: unknown): Answer {
+    const requests = (body as { compositeRequest?: { method: string; url: string; referenceId: string; body?: unknown; httpHeaders?: Record<string, unknown> }[] } | null)?.compositeRequest;
     const allOrNone = (body as { allOrNone?: boolean } | null)?.allOrNone === true;
     if (!Array.isArray(requests) || requests.length === 0) return { status: 400, body: errorBody("JSON_PARSER_ERROR", "compositeRequest is required") };
     if (requests.length > 25) return { status: 400, body: errorBody("LIMIT_EXCEEDED", "A composite request can have at most 25 subrequests") };
@@ -217,7 +251,7 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
       const path = url.pathname.replace(/^\/services\/data\/v\d+\.\d+/, "");
       const answer = failed && allOrNone
         ? { status: 400, body: errorBody("PROCESSING_HALTED", "The transaction was rolled back since another operation in the same transaction failed.") }
-        : operation(org, sub.method, path, url.searchParams, resolveReferences(sub.body, results), ctx);
+        : operation(org, sub.method, path, url.searchParams, resolveReferences(sub.body, results), context(sub.httpHeaders ?? {}));
       if (answer.status >= 400) failed = true;
       results.set(sub.referenceId, answer.body);
       responses.push({ body: answer.body, httpHeaders: {}, httpStatusCode: answer.status, referenceId: sub.referenceId });
@@ -248,9 +282,8 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
         return sendJson(res, 400, errorBody("JSON_PARSER_ERROR", "Malformed JSON"), limitHeader());
       }
     }
-    const ctx = context(req);
     const path = m[2] ?? "";
-    const answer = path === "/composite" && req.method === "POST" ? composite(org, body, ctx) : operation(org, req.method ?? "GET", path, url.searchParams, body, ctx);
+    const answer = path === "/composite" && req.method === "POST" ? composite(org, body) : operation(org, req.method ?? "GET", path, url.searchParams, body, context(req.headers));
     if (answer.status === 204) {
       res.writeHead(204, limitHeader());
       return res.end();
@@ -271,6 +304,10 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
     const action = m[2] ?? "";
     if (action === "records" && req.method === "POST") return sendJson(res, 201, org.seed(String(body.object), body.fields as Record<string, unknown>));
     if (action.startsWith("records/") && req.method === "GET") return sendJson(res, 200, org.all(action.slice("records/".length)));
+    if (action === "drop" && req.method === "POST") {
+      org.drop(String(body.object), typeof body.field === "string" ? body.field : undefined);
+      return sendJson(res, 200, { ok: true });
+    }
     if (action === "stats") return sendJson(res, 200, { apiUsed: org.apiUsed, apiLimit: org.apiLimit });
     if (action === "faults" && req.method === "POST") {
       org.faults = { ...org.faults, ...(body as Partial<Org["faults"]>) };

@@ -17,8 +17,8 @@ export interface Query {
   limit: number | undefined;
 }
 
+/** A query Salesforce refuses: MALFORMED_QUERY, or INVALID_FIELD / INVALID_TYPE for names the org lacks. */
 export class SoqlError extends Error {
-  /** Salesforce's error code: MALFORMED_QUERY, or INVALID_FIELD / INVALID_TYPE for a name the org lacks. */
   readonly code: string;
   constructor(message: string, code = "MALFORMED_QUERY") {
     super(message);

@@ -1,0 +1,26 @@
+// What the client assumes about the iAdvize GraphQL API beyond the public reference, in
+// one place: the reading of the types listed in the ASSUMPTIONS section of
+// graphql/schema.graphql. Correct both together when the live schema says otherwise.
+import type { Role } from "../qualification/messages.ts";
+import type { ConversationForCrmQuery } from "./generated/graphql.ts";
+
+/** The GraphQL types of messages the operations select (from the schema, through codegen). */
+type MessageType = NonNullable<NonNullable<ConversationForCrmQuery["conversation"]>["messages"]>["edges"][number]["node"]["__typename"];
+
+/**
+ * ASSUMPTION: who wrote a message, from its GraphQL type. Only `SystemMessage` is public;
+ * the visitor, operator and bot message type names are guesses. Every type the
+ * operations select must be here (the type check says so); a type missing here is never
+ * taken for a system message: the conversation is flagged `unknown_message_shape`.
+ */
+const MESSAGE_AUTHOR_BY_TYPE: Readonly<Record<MessageType, Role>> = {
+  SystemMessage: "system",
+  VisitorMessage: "visitor",
+  OperatorMessage: "operator",
+  BotMessage: "bot",
+};
+
+/** The author of a message of this GraphQL type, or undefined when the connector cannot tell. */
+export function messageAuthor(typename: string): Role | undefined {
+  return Object.entries(MESSAGE_AUTHOR_BY_TYPE).find(([type]) => type === typename)?.[1];
+}
