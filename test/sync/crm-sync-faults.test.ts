@@ -46,7 +46,8 @@ describe("sync: Salesforce faults", () => {
     await sfFaults(t.org, { requestLimitExceeded: true });
     expect(await run(t)).toMatchObject({ kind: "held", fresh: true, hold: { reason: "salesforce_request_limit" } });
     expect(await syncState(t, c.id)).toMatchObject({ sync_status: "pending", sync_attempts: 0 });
-    // Still used up at the first re-check (5 minutes): held again, the next re-check further away.
+    // At the first re-check (5 minutes) /limits says only 4 calls are left: held again, the next re-check further away.
+    await sfFaults(t.org, { apiUsed: 100_000 - 5 });
     sim.t += 5 * 60_000;
     const again = await run(t);
     expect(again).toMatchObject({ kind: "held", fresh: true, hold: { reason: "salesforce_request_limit", step: 2 } });

@@ -69,6 +69,25 @@ async function outage(t: SyncTenant, sim: Sim, start: () => Promise<void>, stop:
   return { during, recoveredAfterMs: syncedAt === undefined ? undefined : syncedAt - outageEnds, attempts };
 }
 
+describe("the first run of an outage", { timeout: 60_000 }, () => {
+  it("reads one conversation alone first: 30 waiting cost one conversation's tries, not one per conversation", async () => {
+    const sim = new Sim();
+    const t = await newSyncTenant();
+    const { pendingConversation } = await import("../helpers/tenant.ts");
+    for (let i = 0; i < 30; i++) await pendingConversation(t, {}, sim.now);
+    const { syncTenant } = await import("../../src/sync/crm-sync.ts");
+    await syncTenant(env.DB, sim.config, t.tenantId, sim.deps);
+    await setFaults(t.iadvizeUser.username, { down: true });
+    await env.DB.prepare("UPDATE conversations SET sync_status = 'pending', sync_due_at = ? WHERE tenant_id = ?").bind(sim.now.toISOString(), t.tenantId).run();
+    const before = (await stats(t.iadvizeUser.username)).graphql;
+    expect(await syncTenant(env.DB, sim.config, t.tenantId, sim.deps)).toMatchObject({ kind: "held", hold: { reason: "iadvize_unavailable" } });
+    // The client's own tries of one request (3), not 30 conversations' worth.
+    expect((await stats(t.iadvizeUser.username)).graphql - before).toBeLessThanOrEqual(3);
+    expect(await counts(t)).toEqual({ pending: 30 });
+    await setFaults(t.iadvizeUser.username, { down: false });
+  });
+});
+
 describe("a 10-minute outage with webhooks arriving throughout", { timeout: 90_000 }, () => {
   it("iAdvize GraphQL answering 503: none failed, a few requests per minute, all synced within a minute of recovery", async () => {
     const sim = new Sim();
