@@ -3,5 +3,5 @@ import type { Bindings, Config } from "./env.ts";
 
 export interface AppEnv {
   Bindings: Bindings;
-  Variables: { config: Config };
+  Variables: { config: Config; requestId: string };
 }

@@ -4,14 +4,21 @@ import type { AppEnv } from "./app-env.ts";
 import { adminAuth } from "./admin/auth.ts";
 import { configOf } from "./env.ts";
 import { AppError, errorBody } from "./errors.ts";
+import { loggablePath } from "./http/log-path.ts";
 import { healthRoutes } from "./health.ts";
+import { requestId } from "./http/request-id.ts";
 import { errorFields, log } from "./log.ts";
-import { tenantRoutes } from "./tenants/routes.ts";
+import { tenantRoutes } from "./admin/tenants.ts";
 import { webhookRoutes } from "./webhooks/route.ts";
 import { escalationRoutes } from "./escalation/route.ts";
+import { preflightRoutes } from "./preflight/route.ts";
+import { surveyAdminRoutes } from "./surveys/admin-routes.ts";
+import { smsInboundRoutes } from "./surveys/inbound-route.ts";
+import { surveySendRoutes } from "./surveys/send-route.ts";
 
 export const app = new Hono<AppEnv>();
 
+app.use("*", requestId);
 app.route("/health", healthRoutes);
 
 // Everything else needs the checked configuration.
@@ -27,18 +34,22 @@ app.use("*", async (c, next) => {
 
 app.route("/webhooks", webhookRoutes);
 app.route("/escalations", escalationRoutes);
+app.route("/surveys", surveySendRoutes);
+app.route("/sms", smsInboundRoutes);
 app.use("/admin/api/*", adminAuth);
 app.route("/admin/api/tenants", tenantRoutes);
+app.route("/admin/api/tenants", preflightRoutes);
+app.route("/admin/api/tenants", surveyAdminRoutes);
 
 app.notFound((c) => {
-  return c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`), 404);
+  return c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`, c.var.requestId), 404);
 });
 
 app.onError((err, c) => {
   if (err instanceof AppError) {
-    if (err.status >= 500) log.error("request.failed", { path: c.req.path, ...errorFields(err) });
-    return c.json(err.toBody(), err.status);
+    if (err.status >= 500) log.error("request.failed", { path: loggablePath(c.req.path), ...errorFields(err) });
+    return c.json(err.toBody(c.var.requestId), err.status);
   }
-  log.error("request.crashed", { path: c.req.path, ...errorFields(err) });
-  return c.json(errorBody("internal", "An unexpected error occurred; it has been logged."), 500);
+  log.error("request.crashed", { path: loggablePath(c.req.path), ...errorFields(err) });
+  return c.json(errorBody("internal", "An unexpected error occurred; it has been logged.", c.var.requestId), 500);
 });

@@ -1,42 +1,24 @@
 // The Worker's bindings and the zod check of its vars and secrets, defined once.
 import * as z from "zod";
-import { KnownEvent } from "./webhooks/events.ts";
+import type { EscalationMessage } from "./escalation/queue.ts";
+import type { QueueMessage, SyncMessage } from "./queues.ts";
+import type { SurveyMessage } from "./surveys/queue.ts";
 
 /** Bindings as wrangler.toml declares them; vars and secrets are checked by EnvSchema. */
 export interface Bindings {
   DB: D1Database;
   CONVERSATION_QUEUE: Queue<QueueMessage>;
   SYNC_QUEUE: Queue<SyncMessage>;
+  ESCALATION_QUEUE: Queue<EscalationMessage>;
+  SURVEY_QUEUE: Queue<SurveyMessage>;
   IADVIZE_WEBHOOK_SECRET?: string;
   ADMIN_TOKEN?: string;
   ENCRYPTION_KEY?: string;
   IADVIZE_API_URL?: string;
   SYNC_GIVE_UP_HOURS?: string;
   RETENTION_DAYS?: string;
+  ALLOW_TEST_ORIGINS?: string;
 }
-
-/**
- * What the conversation queue carries: a new event as received (the intake writes
- * nothing else), or a pointer to an event already kept in D1 (re-drives).
- */
-export const QueueMessage = z.discriminatedUnion("kind", [
-  z.object({
-    kind: z.literal("event"),
-    tenantId: z.string().min(1),
-    event: KnownEvent,
-    correlationId: z.string().nullable(),
-    deliveryId: z.string().nullable(),
-    receivedAt: z.iso.datetime(),
-  }),
-  z.object({ kind: z.literal("stored"), tenantId: z.string().min(1), eventId: z.string().min(1) }),
-  // A later attempt at a callback the call-centre platform could not take yet.
-  z.object({ kind: z.literal("escalation"), tenantId: z.string().min(1), escalationId: z.string().min(1) }),
-]);
-export type QueueMessage = z.infer<typeof QueueMessage>;
-
-/** What the CRM sync queue carries: a tenant with conversations waiting to be synced. */
-export const SyncMessage = z.object({ tenantId: z.string().min(1) });
-export type SyncMessage = z.infer<typeof SyncMessage>;
 
 const commaList = (what: string) =>
   z
@@ -69,6 +51,14 @@ export const EnvSchema = z.object({
   SYNC_GIVE_UP_HOURS: z.coerce.number({ error: "SYNC_GIVE_UP_HOURS must be a number of hours" }).positive("SYNC_GIVE_UP_HOURS must be positive").default(72),
   /** Processed events and escalation records are deleted after this many days. */
   RETENTION_DAYS: z.coerce.number({ error: "RETENTION_DAYS must be a number of days" }).int().positive("RETENTION_DAYS must be positive").default(90),
+  // Tests and the local demo only: origins (the emulators) a tenant's URLs may use
+  // although they are not https on a public host. Never set in production.
+  ALLOW_TEST_ORIGINS: z
+    .string()
+    .default("")
+    .transform((s) => s.split(",").map((v) => v.trim()).filter((v) => v.length > 0))
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: "ALLOW_TEST_ORIGINS must be comma-separated http(s) origins" })))
+    .transform((urls) => urls.map((u) => new URL(u).origin)),
 });
 export type Config = z.infer<typeof EnvSchema>;
 

@@ -17,7 +17,7 @@ export const ErrorCodes = {
 export type ErrorCode = keyof typeof ErrorCodes;
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details?: unknown };
+  error: { code: ErrorCode; message: string; details?: unknown; requestId?: string };
 }
 
 /**
@@ -41,13 +41,14 @@ export class AppError extends Error {
     return ErrorCodes[this.code];
   }
 
-  toBody(): ErrorBody {
+  toBody(requestId?: string): ErrorBody {
     const error: ErrorBody["error"] = { code: this.code, message: this.message };
     if (this.details !== undefined) error.details = this.details;
+    if (requestId !== undefined) error.requestId = requestId;
     return { error };
   }
 }
 
-export function errorBody(code: ErrorCode, message: string): ErrorBody {
-  return { error: { code, message } };
+export function errorBody(code: ErrorCode, message: string, requestId?: string): ErrorBody {
+  return { error: { code, message, ...(requestId !== undefined ? { requestId } : {}) } };
 }

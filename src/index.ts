@@ -2,6 +2,7 @@
 import { app } from "./app.ts";
 import type { Bindings } from "./env.ts";
 import { redriveStale } from "./events/redrive.ts";
+import { consumeEscalationBatch, consumeEscalationDeadLetters, ESCALATION_DEAD_LETTER_QUEUE, ESCALATION_QUEUE } from "./escalation/queue.ts";
 import { redriveLostEscalations } from "./escalation/redrive.ts";
 import { configOf } from "./env.ts";
 import { log } from "./log.ts";
@@ -11,6 +12,9 @@ import { redriveStaleSyncs } from "./sync/redrive-syncs.ts";
 import { consumeConversationBatch } from "./sync/consumer.ts";
 import { consumeDeadLetters } from "./sync/dead-letters.ts";
 import { consumeSyncBatch, consumeSyncDeadLetters } from "./sync/sync-consumer.ts";
+import { consumeSurveyBatch, consumeSurveyDeadLetters } from "./surveys/consumer.ts";
+import { SURVEY_DEAD_LETTER_QUEUE, SURVEY_QUEUE } from "./surveys/queue.ts";
+import { surveyUpkeep } from "./surveys/redrive.ts";
 
 export default {
   fetch: app.fetch,
@@ -24,13 +28,21 @@ export default {
     }
     switch (batch.queue) {
       case CONVERSATION_QUEUE:
-        return consumeConversationBatch(batch, env, config.config);
+        return consumeConversationBatch(batch, env);
       case DEAD_LETTER_QUEUE:
         return consumeDeadLetters(batch, env);
       case SYNC_QUEUE:
         return consumeSyncBatch(batch, env, config.config);
       case SYNC_DEAD_LETTER_QUEUE:
         return consumeSyncDeadLetters(batch);
+      case ESCALATION_QUEUE:
+        return consumeEscalationBatch(batch, env, config.config);
+      case ESCALATION_DEAD_LETTER_QUEUE:
+        return consumeEscalationDeadLetters(batch, env, config.config);
+      case SURVEY_QUEUE:
+        return consumeSurveyBatch(batch, env, config.config);
+      case SURVEY_DEAD_LETTER_QUEUE:
+        return consumeSurveyDeadLetters(batch, env);
       default:
         log.error("queue.unknown", { queue: batch.queue });
         batch.retryAll();
@@ -47,6 +59,7 @@ export default {
         redriveStaleSyncs(env, now, settings.SYNC_GIVE_UP_HOURS * 3_600_000),
         redriveLostEscalations(env, now),
         applyRetention(env.DB, now, settings.RETENTION_DAYS),
+        surveyUpkeep(env, now),
       ]),
     );
   },

@@ -1,6 +1,7 @@
 // Structured logs with personal data and secrets kept out by construction.
 // Only scalar fields are logged, and any field whose name suggests a secret or
 // personal data is replaced, so a careless call cannot leak an email or a phone.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { AppError } from "./errors.ts";
 
 type Scalar = string | number | boolean | null | undefined;
@@ -18,8 +19,16 @@ function clean(fields: LogFields): LogFields {
   return out;
 }
 
+// Fields every line logged within a piece of work carries (a request's id).
+const context = new AsyncLocalStorage<LogFields>();
+
+/** Runs `fn` so that every line it logs, however deep, carries `fields`. */
+export function withLogContext<T>(fields: LogFields, fn: () => T): T {
+  return context.run({ ...context.getStore(), ...fields }, fn);
+}
+
 function emit(level: "info" | "warn" | "error", event: string, fields: LogFields): void {
-  const line = JSON.stringify({ level, event, ...clean(fields) });
+  const line = JSON.stringify({ level, event, ...context.getStore(), ...clean(fields) });
   if (level === "error") console.error(line);
   else if (level === "warn") console.warn(line);
   else console.log(line);

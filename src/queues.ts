@@ -1,10 +1,34 @@
-// Queue names as wrangler.toml declares them, and what a consumer may retry.
+// The queues as wrangler.toml declares them: their names, what each message carries,
+// and what a consumer may retry.
+import * as z from "zod";
+import { KnownEvent } from "./events/schema.ts";
 import { backoffMs } from "./lib/backoff.ts";
 
 export const CONVERSATION_QUEUE = "conversation-work";
 export const DEAD_LETTER_QUEUE = "conversation-work-dlq";
 export const SYNC_QUEUE = "crm-sync";
 export const SYNC_DEAD_LETTER_QUEUE = "crm-sync-dlq";
+
+/**
+ * What the conversation queue carries: a new event as received (the intake writes
+ * nothing else), or a pointer to an event already kept in D1 (re-drives).
+ */
+export const QueueMessage = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("event"),
+    tenantId: z.string().min(1),
+    event: KnownEvent,
+    correlationId: z.string().nullable(),
+    deliveryId: z.string().nullable(),
+    receivedAt: z.iso.datetime(),
+  }),
+  z.object({ kind: z.literal("stored"), tenantId: z.string().min(1), eventId: z.string().min(1) }),
+]);
+export type QueueMessage = z.infer<typeof QueueMessage>;
+
+/** What the CRM sync queue carries: a tenant with conversations waiting to be synced. */
+export const SyncMessage = z.object({ tenantId: z.string().min(1) });
+export type SyncMessage = z.infer<typeof SyncMessage>;
 
 /** Cloudflare Queues take at most 100 messages per sendBatch. */
 export const SEND_BATCH_MAX = 100;

@@ -8,6 +8,7 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       TEST_SALESFORCE_URL: string;
       TEST_CALLCENTRE_URL: string;
+      TEST_SMS_URL: string;
     }
     interface GlobalProps {
       mainModule: typeof import("../src/index.ts");

@@ -8,7 +8,11 @@ const NOW = "2026-11-21T12:00:00.000Z";
 const CRON_STATEMENTS: Record<string, { sql: string; params: unknown[] }> = {
   "events: stale received": { sql: `SELECT event_id, tenant_id FROM events WHERE status = 'received' AND updated_at < ?1 ORDER BY updated_at LIMIT ?2`, params: [NOW, 1000] },
   "events: retention": { sql: `DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE status = 'processed' AND updated_at < ?1 LIMIT ?2)`, params: [NOW, 500] },
-  "escalations: lost attempts": { sql: `SELECT id, tenant_id, provider FROM escalations WHERE status = 'requested' AND updated_at < ?1 LIMIT 500`, params: [NOW] },
+  "escalations: lost attempts": {
+    sql: `SELECT id, tenant_id, provider, status FROM escalations
+     WHERE (status = 'requested' AND updated_at < ?1) OR (status = 'retrying' AND updated_at < ?2) LIMIT 500`,
+    params: [NOW, NOW],
+  },
   "escalations: retention": { sql: `DELETE FROM escalations WHERE rowid IN (SELECT rowid FROM escalations WHERE created_at < ?1 LIMIT ?2)`, params: [NOW, 500] },
   "syncs: stale or lease expired": {
     sql: `SELECT tenant_id FROM (

@@ -3,11 +3,10 @@ import { createMiddleware } from "hono/factory";
 import { timingSafeEqual } from "hono/utils/buffer";
 import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../errors.ts";
+import { bearerToken } from "../http/bearer.ts";
 
 export const adminAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const header = c.req.header("authorization") ?? "";
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  const token = match?.[1];
+  const token = bearerToken(c.req.header("authorization"));
   if (!token || !(await timingSafeEqual(token, c.var.config.ADMIN_TOKEN))) {
     c.header("WWW-Authenticate", 'Bearer realm="admin"');
     throw new AppError("unauthorized", "A valid admin bearer token is required.");

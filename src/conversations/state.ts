@@ -1,6 +1,6 @@
 // What each event tells about its conversation, as D1 statements. A conversation
 // once closed stays closed whatever order the events are processed in.
-import type { KnownEvent } from "../webhooks/events.ts";
+import type { KnownEvent } from "../events/schema.ts";
 
 const MERGE_OPERATORS = `(SELECT json_group_array(v) FROM (
     SELECT value AS v FROM json_each(conversations.operator_ids)

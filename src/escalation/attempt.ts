@@ -3,6 +3,7 @@
 // when a platform that cannot recognise a repeat did not answer in time: better no
 // callback than two.
 import { log } from "../log.ts";
+import { AUTH_FAILED, MISCONFIGURED } from "../outreach/http.ts";
 import type { ProviderDeps, CallbackProvider, CallbackRequest, ProviderResult } from "./providers/types.ts";
 import { updateStatement } from "./store.ts";
 import type { EscalationStatus } from "./store.ts";
@@ -11,6 +12,8 @@ import type { EscalationStatus } from "./store.ts";
 export const MAX_ATTEMPTS = 5;
 /** How long a platform may take to answer; the bot's answer does not wait that long. */
 export const PROVIDER_TIMEOUT_MS = 20_000;
+
+const ADMIN_PROBLEMS = new Set([AUTH_FAILED.code, MISCONFIGURED.code]);
 
 export interface AttemptDeps {
   db: D1Database;
@@ -21,6 +24,8 @@ export interface AttemptDeps {
   retryLater: (escalationId: string, delaySeconds: number) => Promise<void>;
   /** Tells the CRM sync that the conversation's escalation changed. */
   conversationChanged: (conversationId: string) => Promise<void>;
+  /** Told when a callback is scheduled (a survey may follow); never throws. */
+  callbackScheduled?: (escalationId: string) => Promise<void>;
   /** How long the platform may take; PROVIDER_TIMEOUT_MS unless a test says otherwise. */
   providerTimeoutMs?: number;
 }
@@ -39,7 +44,8 @@ function outcome(result: ProviderResult, provider: CallbackProvider, attempts: n
     case "number_refused":
       return { status: "rejected", reason: "number_refused", reference: null };
     case "refused":
-      return { status: "rejected", reason: `provider_refused:${result.code}`, reference: null };
+      // Credentials or account settings: named as such in the audit, for the admin to fix.
+      return { status: "rejected", reason: ADMIN_PROBLEMS.has(result.code) ? result.code : `provider_refused:${result.code}`, reference: null };
     case "transient":
       return { status: attempts >= MAX_ATTEMPTS ? "failed" : "retrying", reason: result.code, reference: null };
     case "ambiguous":
@@ -66,5 +72,6 @@ export async function attempt(
   log.info("escalation.attempt", { escalationId: req.escalationId, tenantId: req.tenantId, provider: provider.name, outcome: o.status, code: o.reason ?? undefined, attempt: attemptNumber });
   if (o.status === "retrying") await deps.retryLater(req.escalationId, Math.min(30 * 2 ** (attemptNumber - 1), 3600));
   if (req.conversationId) await deps.conversationChanged(req.conversationId);
+  if (o.status === "scheduled") await deps.callbackScheduled?.(req.escalationId);
   return { result, ...o };
 }

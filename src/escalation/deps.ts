@@ -3,7 +3,8 @@
 import { markPendingStatement } from "../conversations/sync-store.ts";
 import type { Bindings, Config } from "../env.ts";
 import { realSleep } from "../lib/retry.ts";
-import { getToken } from "../lib/token-cache.ts";
+import { getToken } from "../secrets/token-cache.ts";
+import { surveyAfterCallback } from "../surveys/triggers.ts";
 import type { AttemptDeps } from "./attempt.ts";
 
 export function attemptDeps(env: Bindings, config: Config, tenantId: string): AttemptDeps {
@@ -28,11 +29,12 @@ export function attemptDeps(env: Bindings, config: Config, tenantId: string): At
         )
       ).token,
     retryLater: async (escalationId, delaySeconds) => {
-      await env.CONVERSATION_QUEUE.send({ kind: "escalation", tenantId, escalationId }, { delaySeconds });
+      await env.ESCALATION_QUEUE.send({ tenantId, escalationId }, { delaySeconds });
     },
     conversationChanged: async (conversationId) => {
       const changed = await markPendingStatement(env.DB, tenantId, conversationId, now()).run();
       if (changed.meta.changes > 0) await env.SYNC_QUEUE.send({ tenantId });
     },
+    callbackScheduled: (escalationId) => surveyAfterCallback(env.DB, env.SURVEY_QUEUE, tenantId, escalationId),
   };
 }

@@ -1,5 +1,6 @@
 // The sentences the bot shows the visitor, in the tenant's language (French and English),
-// one per outcome; a tenant can replace any of them. {phone} is the number as understood.
+// one per outcome; a tenant can replace any of them. {phone} is the number as understood;
+// {options}, the number written with each possible country code.
 
 export type Language = "fr" | "en";
 
@@ -11,6 +12,8 @@ export const MESSAGE_KEYS = [
   "too_short",
   "too_long",
   "invalid",
+  "ambiguous_country",
+  "extension_not_supported",
   "country_not_served",
   "number_type_not_allowed",
   "number_refused",
@@ -29,6 +32,8 @@ const DEFAULTS: Record<Language, Record<MessageKey, string>> = {
     too_short: "Ce numéro semble trop court : il manque sans doute un chiffre. Pouvez-vous le vérifier ?",
     too_long: "Ce numéro semble trop long : un chiffre de trop, peut-être. Pouvez-vous le vérifier ?",
     invalid: "Ce numéro n'existe pas tel quel. Pouvez-vous le vérifier et l'écrire à nouveau ?",
+    ambiguous_country: "Ce numéro existe dans plusieurs pays. Pouvez-vous l'écrire avec l'indicatif du pays, par exemple {options} ?",
+    extension_not_supported: "Notre plateforme d'appel ne peut pas composer de poste. Avez-vous un numéro direct où vous joindre ?",
     country_not_served: "Nous ne pouvons pas appeler ce pays. Avez-vous un autre numéro où vous joindre ?",
     number_type_not_allowed: "Nous ne pouvons pas appeler ce type de numéro (surtaxé ou spécial). Avez-vous un numéro de mobile ou de fixe ?",
     number_refused: "Notre plateforme d'appel ne peut pas joindre ce numéro. Avez-vous un autre numéro ?",
@@ -44,6 +49,8 @@ const DEFAULTS: Record<Language, Record<MessageKey, string>> = {
     too_short: "That number looks too short: a digit may be missing. Could you check it?",
     too_long: "That number looks too long: one digit too many, perhaps. Could you check it?",
     invalid: "That number does not exist as written. Could you check it and type it again?",
+    ambiguous_country: "That number exists in more than one country. Could you type it with the country code, for example {options}?",
+    extension_not_supported: "Our call platform cannot dial an extension. Do you have a direct number we can reach you on?",
     country_not_served: "We cannot call that country. Do you have another number we can reach you on?",
     number_type_not_allowed: "We cannot call that kind of number (premium-rate or special). Do you have a mobile or landline number?",
     number_refused: "Our call platform cannot reach that number. Do you have another one?",
@@ -62,8 +69,9 @@ export function message(
   language: Language,
   key: MessageKey,
   overrides: Partial<Record<Language, Record<string, string> | undefined>>,
-  vars: { phone?: string } = {},
+  vars: { phone?: string; options?: readonly string[] } = {},
 ): string {
   const template = overrides[language]?.[key] ?? DEFAULTS[language][key];
-  return template.replaceAll("{phone}", vars.phone ?? "");
+  const options = (vars.options ?? []).join(language === "fr" ? " ou " : " or ");
+  return template.replaceAll("{phone}", vars.phone ?? "").replaceAll("{options}", options);
 }

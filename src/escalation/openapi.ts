@@ -49,6 +49,7 @@ const operation = (method: string) => ({
     "400": { description: "The inputs are malformed (no phone input at all).", content: { "application/json": { schema: error } } },
     "401": { description: "No key.", content: { "application/json": { schema: error } } },
     "404": { description: "Unknown key.", content: { "application/json": { schema: error } } },
+    "405": { description: "Another method (HEAD included): nothing is done.", content: { "application/json": { schema: error } } },
   },
 });
 

@@ -1,12 +1,15 @@
 // The endpoint a bot's "API connection" card calls: GET, POST or PUT
 // /escalations/:key/callback (or /escalations/callback with the key as a bearer token),
 // inputs in the query string or a JSON or form body. Business outcomes answer 200 with
-// {status, message, …} for the bot to map; a missing or unknown key, 401 or 404.
+// {status, message, …} for the bot to map; a missing or unknown key, 401 or 404. Any
+// other method, HEAD included (Hono serves HEAD with the GET handler), acts on nothing: 405.
 import { Hono } from "hono";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../errors.ts";
-import { readBodyLimited } from "../lib/read-body.ts";
+import { bearerToken } from "../http/bearer.ts";
+import { mediaType } from "../http/content-type.ts";
+import { readBodyLimited } from "../http/read-body.ts";
 import { issuesOf } from "../lib/zod-issues.ts";
 import { getTenantConfig } from "../tenants/store.ts";
 import { attemptDeps } from "./deps.ts";
@@ -20,7 +23,7 @@ export const PROVIDER_DEADLINE_MS = 4000;
 
 async function bodyOf(c: Context<AppEnv>): Promise<Record<string, unknown>> {
   if (c.req.method === "GET") return {};
-  const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
+  const type = mediaType(c.req.header("content-type"));
   const raw = await readBodyLimited(c.req.raw, 16 * 1024);
   if (raw.length === 0) return {};
   const text = new TextDecoder().decode(raw);
@@ -34,7 +37,15 @@ async function bodyOf(c: Context<AppEnv>): Promise<Record<string, unknown>> {
   throw new AppError("invalid_request", "The body must be a JSON object or form fields.");
 }
 
+const ACTING = new Set(["GET", "POST", "PUT"]);
+
+function notAllowed(c: Context<AppEnv>): never {
+  c.header("Allow", "GET, POST, PUT");
+  throw new AppError("method_not_allowed", `${c.req.method} does not ask for a callback; use GET, POST or PUT.`);
+}
+
 async function handle(c: Context<AppEnv>, key: string | undefined): Promise<Response> {
+  if (!ACTING.has(c.req.method)) notAllowed(c);
   if (!key) {
     c.header("WWW-Authenticate", 'Bearer realm="escalations"');
     throw new AppError("unauthorized", "The escalation key is missing: put it in the URL or as a bearer token.");
@@ -63,9 +74,11 @@ async function handle(c: Context<AppEnv>, key: string | undefined): Promise<Resp
   return c.json(answer, 200);
 }
 
-const bearer = (c: Context<AppEnv>) => /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+const bearer = (c: Context<AppEnv>) => bearerToken(c.req.header("authorization"));
 
 export const escalationRoutes = new Hono<AppEnv>()
   .get("/openapi.json", (c) => c.json(OPENAPI))
   .on(["GET", "POST", "PUT"], "/callback", (c) => handle(c, bearer(c)))
-  .on(["GET", "POST", "PUT"], "/:key/callback", (c) => handle(c, c.req.param("key")));
+  .on(["GET", "POST", "PUT"], "/:key/callback", (c) => handle(c, c.req.param("key")))
+  .all("/callback", (c) => notAllowed(c))
+  .all("/:key/callback", (c) => notAllowed(c));

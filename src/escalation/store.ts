@@ -1,14 +1,17 @@
 // Every escalation in D1: when, tenant, conversation, outcome, provider reference; the
 // number and name sealed (needed to retry), a keyed hash of the number for the limits.
 import * as z from "zod";
-import { hmacSha256Hex } from "../lib/hmac.ts";
-import { decrypt, encrypt } from "../tenants/cipher.ts";
+import { insertWithinLimits } from "../outreach/limits.ts";
+import { outcomeOf } from "./answer.ts";
+import type { AnswerStatus } from "./answer.ts";
+import { decrypt, encrypt } from "../secrets/cipher.ts";
 
 export type EscalationStatus = "requested" | "scheduled" | "rejected" | "retrying" | "failed" | "unknown_outcome";
 
 export const Details = z.object({
   phone: z.string(),
   display: z.string(),
+  extension: z.string().optional(),
   visitorName: z.string().optional(),
   reason: z.string().optional(),
   preferredTime: z.string().optional(),
@@ -29,15 +32,6 @@ export interface EscalationRow {
   created_at: string;
 }
 
-/** A keyed hash, so that the D1 copy of a number cannot be reversed by enumeration. */
-export function phoneHash(keys: readonly string[], tenantId: string, e164: string): Promise<string> {
-  return hmacSha256Hex(keys[0] ?? "", `${tenantId}:phone:${e164}`);
-}
-
-export function idemHash(keys: readonly string[], tenantId: string, e164: string, conversationId: string | undefined): Promise<string> {
-  return hmacSha256Hex(keys[0] ?? "", `${tenantId}:idem:${e164}:${conversationId ?? ""}`);
-}
-
 export const sealDetails = (keys: readonly string[], id: string, d: Details) => encrypt(keys, JSON.stringify(d), `escalation/${id}`);
 export const openDetails = async (keys: readonly string[], row: Pick<EscalationRow, "id" | "details">) =>
   Details.parse(JSON.parse(await decrypt(keys, row.details, `escalation/${row.id}`)));
@@ -54,22 +48,20 @@ export async function get(db: D1Database, id: string): Promise<EscalationRow | n
 }
 
 /** Refusals made before any call: recorded for the audit, not counted by the limits or the repeat window. */
-export const EARLY_REFUSALS = ["rate_limited", "consent_required", "empty", "not_a_number", "too_short", "too_long", "invalid", "country_not_served", "number_type_not_allowed"] as const;
+const EARLY_REFUSALS = [
+  "rate_limited",
+  "consent_required",
+  "empty",
+  "not_a_number",
+  "too_short",
+  "too_long",
+  "invalid",
+  "ambiguous_country",
+  "extension_not_supported",
+  "country_not_served",
+  "number_type_not_allowed",
+] as const;
 const NOT_EARLY = `NOT (status = 'rejected' AND reason IN (${EARLY_REFUSALS.map((r) => `'${r}'`).join(", ")}))`;
-
-/** Requests counted by the rate limits: those that got as far as the call-centre platform. */
-export async function counts(db: D1Database, tenantId: string, phone: string, dayAgo: Date, minuteAgo: Date): Promise<{ number: number; tenant: number }> {
-  const row = await db
-    .prepare(
-      `SELECT
-         SUM(CASE WHEN phone_hash = ?2 AND created_at > ?3 THEN 1 ELSE 0 END) AS number,
-         SUM(CASE WHEN created_at > ?4 THEN 1 ELSE 0 END) AS tenant
-       FROM escalations WHERE tenant_id = ?1 AND created_at > ?3 AND ${NOT_EARLY}`,
-    )
-    .bind(tenantId, phone, dayAgo.toISOString(), minuteAgo.toISOString())
-    .first<{ number: number | null; tenant: number | null }>();
-  return { number: row?.number ?? 0, tenant: row?.tenant ?? 0 };
-}
 
 export interface NewEscalation {
   id: string;
@@ -87,36 +79,47 @@ export interface NewEscalation {
   now: Date;
 }
 
+function columnsOf(e: NewEscalation) {
+  const at = e.now.toISOString();
+  return {
+    id: e.id,
+    tenant_id: e.tenantId,
+    conversation_id: e.conversationId ?? null,
+    status: e.status,
+    reason: e.reason,
+    provider: e.provider,
+    phone_hash: e.phoneHash,
+    idem_hash: e.idemHash,
+    details: e.details,
+    country: e.country,
+    language: e.language,
+    consent: e.consent === undefined ? null : e.consent ? 1 : 0,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
+/** Records a request refused before any call (for the audit). */
+export async function insertRefusal(db: D1Database, e: NewEscalation): Promise<void> {
+  const row = columnsOf(e);
+  const columns = Object.keys(row);
+  await db.prepare(`INSERT INTO escalations (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`).bind(...Object.values(row)).run();
+}
+
 /**
- * Inserts the escalation unless one with the same idempotency hash was made within the
- * window (one statement, so two concurrent retries of a bot cannot both get in).
+ * Inserts the escalation, as 'requested', unless a limit is reached or the same request
+ * was made within the repeat window: one statement, so neither concurrent requests nor
+ * a bot's concurrent retries can all get in.
  */
-export async function insertUnlessRecent(db: D1Database, e: NewEscalation, windowStart: Date): Promise<boolean> {
-  const result = await db
-    .prepare(
-      `INSERT INTO escalations (id, tenant_id, conversation_id, status, reason, provider, phone_hash, idem_hash, details, country, language, consent, created_at, updated_at)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13
-       WHERE NOT EXISTS (
-         SELECT 1 FROM escalations WHERE tenant_id = ?2 AND idem_hash = ?8 AND created_at > ?14
-           AND ${NOT_EARLY})`,
-    )
-    .bind(
-      e.id,
-      e.tenantId,
-      e.conversationId ?? null,
-      e.status,
-      e.reason,
-      e.provider,
-      e.phoneHash,
-      e.idemHash,
-      e.details,
-      e.country,
-      e.language,
-      e.consent === undefined ? null : e.consent ? 1 : 0,
-      e.now.toISOString(),
-      windowStart.toISOString(),
-    )
-    .run();
+export async function insertWithinLimitsUnlessRecent(db: D1Database, e: NewEscalation, limits: { perNumberPerDay: number; perTenantPerMinute: number }, windowStart: Date): Promise<boolean> {
+  const result = await insertWithinLimits(db, {
+    table: "escalations",
+    row: columnsOf(e),
+    perNumber: { max: limits.perNumberPerDay, ms: 86_400_000 },
+    perTenant: { max: limits.perTenantPerMinute, ms: 60_000 },
+    counted: NOT_EARLY,
+    unlessRepeat: { column: "idem_hash", value: e.idemHash, since: windowStart },
+  }).run();
   return result.meta.changes > 0;
 }
 
@@ -126,6 +129,20 @@ export function updateStatement(db: D1Database, id: string, status: EscalationSt
       `UPDATE escalations SET status = ?2, reason = ?3, provider_ref = coalesce(?4, provider_ref), attempts = attempts + ?5, updated_at = ?6 WHERE id = ?1`,
     )
     .bind(id, status, fields.reason ?? null, fields.providerRef ?? null, fields.attempt ? 1 : 0, now.toISOString());
+}
+
+/** Takes a 'retrying' escalation for one attempt; false when another took it or it is done. */
+export async function claimForRetry(db: D1Database, id: string, now: Date): Promise<boolean> {
+  const r = await db.prepare(`UPDATE escalations SET status = 'requested', updated_at = ?2 WHERE id = ?1 AND status = 'retrying'`).bind(id, now.toISOString()).run();
+  return r.meta.changes > 0;
+}
+
+/** A 'retrying' escalation whose queued attempts are exhausted: failed; its conversation, if any. */
+export async function failExhausted(db: D1Database, id: string, now: Date): Promise<{ conversation_id: string | null } | null> {
+  return db
+    .prepare(`UPDATE escalations SET status = 'failed', reason = 'retries_exhausted', updated_at = ?2 WHERE id = ?1 AND status = 'retrying' RETURNING conversation_id`)
+    .bind(id, now.toISOString())
+    .first<{ conversation_id: string | null }>();
 }
 
 /** What the CRM shows of a conversation's latest escalation. */
@@ -140,6 +157,8 @@ export interface AuditRow {
   id: string;
   createdAt: string;
   conversationId: string | null;
+  /** What the bot is told of it: scheduled, invalid_phone, rejected or pending. */
+  outcome: AnswerStatus;
   status: EscalationStatus;
   reason: string | null;
   provider: string;
@@ -162,6 +181,7 @@ export async function audit(db: D1Database, tenantId: string, since: Date, limit
     id: r.id,
     createdAt: r.created_at,
     conversationId: r.conversation_id,
+    outcome: outcomeOf(r.status, r.reason).status,
     status: r.status,
     reason: r.reason,
     provider: r.provider,
@@ -172,10 +192,16 @@ export async function audit(db: D1Database, tenantId: string, since: Date, limit
   }));
 }
 
+/** The tenant's escalations counted by what the bot was told (scheduled, invalid_phone, rejected, pending). */
 export async function countsByStatus(db: D1Database, tenantId: string, since: Date): Promise<Record<string, number>> {
   const { results } = await db
-    .prepare(`SELECT status, COUNT(*) AS n FROM escalations WHERE tenant_id = ?1 AND created_at >= ?2 GROUP BY status`)
+    .prepare(`SELECT status, reason, COUNT(*) AS n FROM escalations WHERE tenant_id = ?1 AND created_at >= ?2 GROUP BY status, reason`)
     .bind(tenantId, since.toISOString())
-    .all<{ status: string; n: number }>();
-  return Object.fromEntries(results.map((r) => [r.status, r.n]));
+    .all<{ status: EscalationStatus; reason: string | null; n: number }>();
+  const counts: Record<string, number> = {};
+  for (const r of results) {
+    const outcome = outcomeOf(r.status, r.reason).status;
+    counts[outcome] = (counts[outcome] ?? 0) + r.n;
+  }
+  return counts;
 }

@@ -1,7 +1,7 @@
 // The D1 record of every accepted webhook event: insert once, then track its processing.
-import type { QueueMessage } from "../env.ts";
-import type { KnownEvent } from "../webhooks/events.ts";
-import { KnownEvent as KnownEventSchema } from "../webhooks/events.ts";
+import type { QueueMessage } from "../queues.ts";
+import type { KnownEvent } from "../events/schema.ts";
+import { KnownEvent as KnownEventSchema } from "../events/schema.ts";
 
 export type EventStatus = "received" | "awaiting_tenant" | "processed" | "dead";
 

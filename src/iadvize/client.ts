@@ -11,7 +11,7 @@ import { fetchWithRetry } from "../lib/retry.ts";
 import type { RetryDeps, RetryPolicy } from "../lib/retry.ts";
 import { DEFAULT_RETRY } from "../lib/retry.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";
-import type { Platform } from "../webhooks/events.ts";
+import type { Platform } from "../events/schema.ts";
 import { ConversationAnswer, MessagesAnswer, customDataRecord, readMessages } from "./conversation.ts";
 import type { ConversationData, Page, UnknownMessages } from "./conversation.ts";
 import type { ChatMessage } from "../qualification/messages.ts";

@@ -6,7 +6,7 @@ import * as z from "zod";
 import type { RetryDeps } from "../lib/retry.ts";
 import { fetchWithRetry } from "../lib/retry.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";
-import type { Platform } from "../webhooks/events.ts";
+import type { Platform } from "../events/schema.ts";
 import { login } from "./login.ts";
 import type { Credentials } from "./login.ts";
 

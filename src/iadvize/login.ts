@@ -3,7 +3,7 @@ import * as z from "zod";
 import { fetchWithRetry } from "../lib/retry.ts";
 import type { RetryDeps, RetryPolicy } from "../lib/retry.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";
-import type { Issued } from "../lib/token-cache.ts";
+import type { Issued } from "../secrets/token-cache.ts";
 
 export interface Credentials {
   username: string;

@@ -3,11 +3,12 @@
 import * as z from "zod";
 import { fetchWithRetry } from "../lib/retry.ts";
 import type { RetryDeps, RetryPolicy } from "../lib/retry.ts";
-import type { Issued } from "../lib/token-cache.ts";
+import type { Issued } from "../secrets/token-cache.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";
-import type { TenantConfig } from "../tenants/schema.ts";
+import type { SalesforceConfig } from "./config.ts";
+import { importPrivateKey } from "./private-key.ts";
 
-export type SalesforceSettings = NonNullable<TenantConfig["salesforce"]>;
+export type SalesforceSettings = SalesforceConfig;
 
 /** What a login gives besides the token: where the org's API is. */
 export interface SalesforceSession {
@@ -25,11 +26,6 @@ const LOGIN_RETRY: RetryPolicy = { attempts: 2, baseDelayMs: 500, maxDelayMs: 20
 
 const b64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 const b64urlText = (text: string) => b64url(new TextEncoder().encode(text));
-
-function pemBody(pem: string): Uint8Array<ArrayBuffer> {
-  const base64 = pem.replace(/-----(BEGIN|END)[^-]*-----/g, "").replace(/\s+/g, "");
-  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-}
 
 /**
  * The JWT audience Salesforce takes: https://login.salesforce.com, https://test.salesforce.com
@@ -50,12 +46,8 @@ export function jwtAudience(settings: Pick<SalesforceSettings, "loginUrl" | "aud
 
 /** The JWT bearer assertion: iss = client id, sub = username, aud = the login host (see jwtAudience), exp within 3 minutes. */
 export async function jwtAssertion(opts: { clientId: string; username: string; audience: string; privateKeyPem: string; now: number }): Promise<string> {
-  let key: CryptoKey;
-  try {
-    key = await crypto.subtle.importKey("pkcs8", pemBody(opts.privateKeyPem), { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["sign"]);
-  } catch {
-    throw new UpstreamError("salesforce", "bad_private_key", "the JWT private key is not a PKCS#8 RSA key in PEM", { retryable: false });
-  }
+  const key = await importPrivateKey(opts.privateKeyPem);
+  if (!key) throw new UpstreamError("salesforce", "bad_private_key", "the JWT private key is not a PKCS#8 RSA key in PEM", { retryable: false });
   const header = b64urlText(JSON.stringify({ alg: "RS256", typ: "JWT" }));
   const claims = b64urlText(
     JSON.stringify({ iss: opts.clientId, sub: opts.username, aud: opts.audience, exp: Math.floor(opts.now / 1000) + 170 }),

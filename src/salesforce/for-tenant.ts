@@ -3,15 +3,15 @@
 import type { Config } from "../env.ts";
 import { realSleep } from "../lib/retry.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";
-import type { TenantConfig } from "../tenants/schema.ts";
 import { SalesforceApi } from "./api.ts";
 import { salesforceLogin } from "./auth.ts";
+import type { SalesforceConfig } from "./config.ts";
 
 export function salesforceApiFor(
   db: D1Database,
   config: Pick<Config, "ENCRYPTION_KEY">,
   tenantId: string,
-  tenant: TenantConfig,
+  tenant: { salesforce?: SalesforceConfig | undefined },
   clock: { now: () => number; sleep: (ms: number) => Promise<void> } = { now: () => Date.now(), sleep: realSleep },
 ): SalesforceApi {
   const settings = tenant.salesforce;

@@ -2,9 +2,8 @@
 // retried webhook is recognised here), keeps those of unconfigured tenants waiting,
 // applies the others, and retries failures with exponential backoff.
 import { conversationStatements } from "../conversations/state.ts";
-import type { Bindings, Config } from "../env.ts";
-import { retryEscalation } from "../escalation/retry.ts";
-import { QueueMessage } from "../env.ts";
+import type { Bindings } from "../env.ts";
+import { QueueMessage } from "../queues.ts";
 import { AppError } from "../errors.ts";
 import { insertEventStatement, loadEvents, newEventOf, recordFailure, setStatus } from "../events/store.ts";
 import type { NewEvent, StoredEvent } from "../events/store.ts";
@@ -12,11 +11,11 @@ import { errorFields, log } from "../log.ts";
 import { enqueueAll, retryDelaySeconds } from "../queues.ts";
 import { markPendingStatement } from "../conversations/sync-store.ts";
 import { configuredTenants } from "../tenants/store.ts";
+import { surveysAfterClose } from "../surveys/triggers.ts";
 
 export async function consumeConversationBatch(
   batch: MessageBatch<unknown>,
   env: Bindings,
-  config: Config,
   now: () => Date = () => new Date(),
 ): Promise<void> {
   const byEventId = new Map<string, Message<unknown>[]>();
@@ -30,16 +29,6 @@ export async function consumeConversationBatch(
       continue;
     }
     const m = body.data;
-    if (m.kind === "escalation") {
-      try {
-        await retryEscalation(env, config, m.tenantId, m.escalationId);
-        message.ack();
-      } catch (err) {
-        log.warn("queue.escalation_failed", { escalationId: m.escalationId, ...errorFields(err) });
-        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-      }
-      continue;
-    }
     const eventId = m.kind === "event" ? m.event.eventId : m.eventId;
     if (m.kind === "event") fresh.push(newEventOf(m));
     byEventId.set(eventId, [...(byEventId.get(eventId) ?? []), message]);
@@ -69,10 +58,14 @@ export async function consumeConversationBatch(
   }
 
   const toSync = new Set<string>();
+  const closed: { tenantId: string; conversationId: string }[] = [];
   for (const event of events) {
     const messages = byEventId.get(event.eventId) ?? [];
     try {
-      if (await processEvent(env.DB, event, configured.has(event.tenantId), now())) toSync.add(event.tenantId);
+      if (await processEvent(env.DB, event, configured.has(event.tenantId), now())) {
+        toSync.add(event.tenantId);
+        if (event.event?.eventType === "v2.conversation.closed") closed.push({ tenantId: event.tenantId, conversationId: event.event.conversationId });
+      }
       for (const m of messages) m.ack();
     } catch (err) {
       log.warn("queue.event_failed", { eventId: event.eventId, ...errorFields(err) });
@@ -81,6 +74,8 @@ export async function consumeConversationBatch(
       for (const m of messages) m.retry({ delaySeconds: retryDelaySeconds(m.attempts) });
     }
   }
+  // Surveys the tenant sends after a closed conversation (it never fails the batch).
+  await surveysAfterClose(env.DB, env.SURVEY_QUEUE, closed);
   if (toSync.size > 0) {
     try {
       await enqueueAll(env.SYNC_QUEUE, [...toSync].map((tenantId) => ({ tenantId })));

@@ -2,7 +2,7 @@
 // marked dead with its last error, for a re-drive. A new event that never reached D1
 // is recorded first, so nothing that reaches this queue is lost.
 import type { Bindings } from "../env.ts";
-import { QueueMessage } from "../env.ts";
+import { QueueMessage } from "../queues.ts";
 import { insertEventStatement, newEventOf, setStatus } from "../events/store.ts";
 import { log } from "../log.ts";
 
@@ -16,12 +16,6 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Bind
       continue;
     }
     const m = body.data;
-    if (m.kind === "escalation") {
-      statements.push(
-        env.DB.prepare(`UPDATE escalations SET status = 'failed', reason = 'retries_exhausted', updated_at = ?2 WHERE id = ?1 AND status = 'retrying'`).bind(m.escalationId, now.toISOString()),
-      );
-      continue;
-    }
     if (m.kind === "event") {
       ids.push(m.event.eventId);
       statements.push(insertEventStatement(env.DB, newEventOf(m)));

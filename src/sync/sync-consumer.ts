@@ -4,7 +4,7 @@
 // leaves work for later asks to be woken when it falls due. Only a failure of the run
 // itself (D1, a bug) retries the message with backoff.
 import type { Bindings, Config } from "../env.ts";
-import { SyncMessage } from "../env.ts";
+import { SyncMessage } from "../queues.ts";
 import { errorFields, log } from "../log.ts";
 import { retryDelaySeconds } from "../queues.ts";
 import { realDeps } from "./clock.ts";

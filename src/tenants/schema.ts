@@ -1,175 +1,53 @@
-// A tenant's configuration, written once for both directions: as an admin sends it
-// (a secret is its value, or {"set": true} to keep the stored one) and as the app uses it.
+// A tenant's configuration, composed from each integration's slice, written once for
+// both directions: as an admin sends it (a secret is its value, or {"set": true} to keep
+// the stored one) and as the app uses it.
 import * as z from "zod";
+import { ESCALATION_SECRET_PATHS, escalationConfig } from "../escalation/config.ts";
+import { IADVIZE_SECRET_PATHS, iadvizeConfig } from "../iadvize/config.ts";
+import { SALESFORCE_SECRET_PATHS, mappingConfig, salesforceConfig } from "../salesforce/config.ts";
+import { STORED_RULES } from "../lib/config-fields.ts";
+import type { ConfigRules } from "../lib/config-fields.ts";
+import { SecretInput, SecretValue } from "../secrets/values.ts";
+import { SURVEY_SECRET_PATHS, surveysConfig } from "../surveys/config.ts";
 
-export const TenantId = z.string().regex(/^(ha|sd)-\d{1,18}$/, "a tenant id is the platform and project id, e.g. ha-123");
+/** `{platform}-{projectId}` exactly as events name it: a positive project id, no leading zero. */
+export const TenantId = z
+  .string()
+  .regex(/^(ha|sd)-[1-9]\d{0,15}$/, "a tenant id is the platform and project id, e.g. ha-123")
+  .refine((id) => Number(id.slice(3)) <= Number.MAX_SAFE_INTEGER, "the project id is too large");
 
-/** A secret as the admin API takes it: a new value, or `{"set": true}` to keep the stored one. */
-export const SecretInput = z.union([z.string().min(1).max(20_000), z.object({ set: z.literal(true) }).strict()]);
-export const SecretValue = z.string().min(1).max(20_000);
-
-const HttpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
-const SalesforceName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, "must be a Salesforce API name");
-
-function sections<S extends z.ZodType>(secret: S) {
-  const iadvize = z
-    .object({
-      // The iAdvize API user: an email, so it is kept with the secrets and never shown.
-      username: secret,
-      password: secret,
-    })
-    .strict();
-
-  const salesforceAuth = z.discriminatedUnion("type", [
-    z.object({ type: z.literal("client_credentials"), clientId: z.string().min(1).max(256), clientSecret: secret }).strict(),
-    z
-      .object({
-        type: z.literal("jwt_bearer"),
-        clientId: z.string().min(1).max(256),
-        username: secret,
-        privateKey: secret,
-      })
-      .strict(),
-    z
-      .object({
-        type: z.literal("refresh_token"),
-        clientId: z.string().min(1).max(256),
-        clientSecret: secret.optional(),
-        refreshToken: secret,
-      })
-      .strict(),
-  ]);
-
-  const salesforce = z
-    .object({
-      /** The org's My Domain URL (or login URL): where the token is asked for. */
-      loginUrl: HttpUrl,
-      auth: salesforceAuth,
-      /** JWT bearer only: the assertion's `aud`. Absent: https://test.salesforce.com for a sandbox or scratch host, else https://login.salesforce.com. */
-      audience: HttpUrl.optional(),
-      leadSource: z.string().min(1).max(255).default("iAdvize"),
-      /** An AssignmentRule id for new Leads; the org's active rule when absent. */
-      assignmentRuleId: z.string().regex(/^01Q[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, "must be an AssignmentRule id (01Q…)").optional(),
-      /** Salesforce requires LastName and Company on a Lead: used when the visitor gave none. */
-      fallbackLastName: z.string().min(1).max(80).default("Unknown"),
-      fallbackCompany: z.string().min(1).max(255).default("[not provided]"),
-      /** By default a visitor with neither email nor phone gets no Lead (the conversation is still written). */
-      createLeadWithoutContact: z.boolean().default(false),
-    })
-    .strict();
-
-  const mapping = z.record(
-    z.string().regex(/^Q[1-9]\d{0,2}$/, "keys are question tags: Q1, Q2, …"),
-    z
-      .object({
-        object: z.enum(["Lead", "Conversation"]),
-        field: SalesforceName,
-        overwrite: z.boolean().default(false),
-      })
-      .strict(),
-  );
-
-  const provider = z.discriminatedUnion("type", [
-    z
-      .object({
-        type: z.literal("webhook"),
-        /** Any platform the customer runs: a signed JSON POST. */
-        url: HttpUrl,
-        secret,
-      })
-      .strict(),
-    z
-      .object({
-        type: z.literal("genesys"),
-        /** e.g. https://api.mypurecloud.de and https://login.mypurecloud.de */
-        apiUrl: HttpUrl,
-        loginUrl: HttpUrl,
-        clientId: z.string().min(1).max(256),
-        clientSecret: secret,
-        queueId: z.string().min(1).max(128),
-      })
-      .strict(),
-    z
-      .object({
-        type: z.literal("twilio"),
-        apiUrl: HttpUrl.default("https://api.twilio.com"),
-        accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio Account SID (AC…)"),
-        authToken: secret,
-        /** The caller id: a Twilio number of the account, E.164. */
-        from: z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number"),
-        /** What Twilio does once the visitor answers (connects to the call centre). */
-        twimlUrl: HttpUrl,
-      })
-      .strict(),
-    z
-      .object({
-        type: z.literal("talkdesk"),
-        apiUrl: HttpUrl.default("https://api.talkdeskapp.com"),
-        tokenUrl: HttpUrl,
-        clientId: z.string().min(1).max(256),
-        clientSecret: secret,
-        talkdeskPhoneNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number"),
-      })
-      .strict(),
-    z
-      .object({
-        type: z.literal("aircall"),
-        apiUrl: HttpUrl.default("https://api.aircall.io"),
-        apiId: z.string().min(1).max(256),
-        apiToken: secret,
-        userId: z.number().int().positive(),
-        numberId: z.number().int().positive(),
-      })
-      .strict(),
-  ]);
-
-  const messageTexts = z.record(z.string().regex(/^[a-z_]+$/), z.string().min(1).max(500));
-  const escalation = z
-    .object({
-      /** The key in the API connection's URL; stored as a hash, never shown. */
-      key: secret,
-      provider,
-      defaultCountry: z.string().regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 code, e.g. FR"),
-      allowedCountries: z.array(z.string().regex(/^[A-Z]{2}$/)).min(1).max(250),
-      requireConsent: z.boolean().default(false),
-      language: z.enum(["fr", "en"]).default("fr"),
-      /** Texts for the visitor, per language and outcome, replacing the defaults. */
-      messages: z.object({ fr: messageTexts.optional(), en: messageTexts.optional() }).strict().default({}),
-      perNumberPerDay: z.number().int().min(1).max(100).default(3),
-      perTenantPerMinute: z.number().int().min(1).max(10_000).default(30),
-      idempotencyMinutes: z.number().int().min(1).max(1440).default(30),
-    })
-    .strict();
-
+function sections<S extends z.ZodType>(secret: S, rules: ConfigRules) {
   return z
     .object({
       name: z.string().min(1).max(200).optional(),
-      iadvize: iadvize.optional(),
-      salesforce: salesforce.optional(),
-      mapping: mapping.default({}),
-      escalation: escalation.optional(),
+      iadvize: iadvizeConfig(secret).optional(),
+      salesforce: salesforceConfig(secret, rules).optional(),
+      mapping: mappingConfig().default({}),
+      escalation: escalationConfig(secret, rules).optional(),
+      surveys: surveysConfig(secret, rules).optional(),
     })
     .strict();
 }
 
-export const TenantInput = sections(SecretInput);
-export type TenantInput = z.infer<typeof TenantInput>;
+/**
+ * A tenant as an admin sends it, checked strictly. It must be able to do something:
+ * sync conversations (iadvize and salesforce) or take callbacks (escalation).
+ */
+export function tenantInput(rules: Omit<ConfigRules, "strict">) {
+  return sections(SecretInput, { ...rules, strict: true }).superRefine((tenant, ctx) => {
+    if (tenant.escalation || tenant.surveys || (tenant.iadvize && tenant.salesforce)) return;
+    ctx.addIssue({
+      code: "custom",
+      path: tenant.iadvize ? ["salesforce"] : tenant.salesforce ? ["iadvize"] : [],
+      message: "a tenant needs iadvize and salesforce (to sync conversations), or escalation (chat-to-call), or surveys (SMS surveys), or several",
+    });
+  });
+}
+export type TenantInput = z.infer<ReturnType<typeof tenantInput>>;
 
-export const TenantConfig = sections(SecretValue);
+export const TenantConfig = sections(SecretValue, STORED_RULES);
 export type TenantConfig = z.infer<typeof TenantConfig>;
 
 /** Where secrets sit in a configuration; they are stored encrypted and never shown. */
-export const SECRET_PATHS = [
-  "iadvize.username",
-  "iadvize.password",
-  "salesforce.auth.clientSecret",
-  "salesforce.auth.username",
-  "salesforce.auth.privateKey",
-  "salesforce.auth.refreshToken",
-  "escalation.key",
-  "escalation.provider.secret",
-  "escalation.provider.clientSecret",
-  "escalation.provider.authToken",
-  "escalation.provider.apiToken",
-] as const;
+export const SECRET_PATHS = [...IADVIZE_SECRET_PATHS, ...SALESFORCE_SECRET_PATHS, ...ESCALATION_SECRET_PATHS, ...SURVEY_SECRET_PATHS] as const;
 export type SecretPath = (typeof SECRET_PATHS)[number];

@@ -1,6 +1,6 @@
 // Tenants in D1: settings in clear, secrets sealed with the Worker's ENCRYPTION_KEY.
 import * as z from "zod";
-import { decrypt, encrypt } from "./cipher.ts";
+import { decrypt, encrypt } from "../secrets/cipher.ts";
 import type { TenantConfig } from "./schema.ts";
 import { SECRET_PATHS } from "./schema.ts";
 import type { Secrets } from "./secrets.ts";

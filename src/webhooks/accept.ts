@@ -1,12 +1,13 @@
 // The durable hand-off of a verified event: the queue first, D1 if the queue fails.
 // Either one keeps the event; only when both fail is iAdvize asked to retry.
 // Duplicates are recognised by the consumer, which records each event once.
-import type { Bindings, QueueMessage } from "../env.ts";
+import type { Bindings } from "../env.ts";
+import type { QueueMessage } from "../queues.ts";
 import { AppError } from "../errors.ts";
 import { insertEvent } from "../events/store.ts";
 import { errorFields, log } from "../log.ts";
-import type { KnownEvent } from "./events.ts";
-import { tenantIdOf } from "./events.ts";
+import type { KnownEvent } from "../events/schema.ts";
+import { tenantIdOf } from "../events/schema.ts";
 
 export interface Delivery {
   correlationId: string | undefined;

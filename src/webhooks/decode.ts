@@ -3,13 +3,14 @@
 // `operatorIds[]=1` and `operatorIds[0]=1` are all read as a list, and a list-typed
 // field with a single value is read as a list of one.
 import { AppError } from "../errors.ts";
+import { mediaType } from "../http/content-type.ts";
 
 export type BodyKind = "json" | "form";
 
 const LIST_FIELDS = new Set(["operatorIds"]);
 
 export function bodyKind(contentType: string | undefined): BodyKind | undefined {
-  const type = contentType?.split(";")[0]?.trim().toLowerCase();
+  const type = mediaType(contentType);
   if (type === "application/json") return "json";
   if (type === "application/x-www-form-urlencoded") return "form";
   return undefined;
@@ -26,11 +27,25 @@ export function decodeBody(kind: BodyKind, raw: Uint8Array): unknown {
 }
 
 function decodeJson(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new AppError("invalid_payload", "The body is not valid JSON.");
   }
+  // UTF-8 is checked above, but JSON escapes can still write half a character
+  // ("\ud800"), which D1 cannot store as it was received.
+  if (!wellFormed(value)) throw new AppError("invalid_payload", "The body has a text with an unpaired surrogate (\\ud800-\\udfff).");
+  return value;
+}
+
+function wellFormed(value: unknown): boolean {
+  if (typeof value === "string") return value.isWellFormed();
+  if (Array.isArray(value)) return value.every(wellFormed);
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).every(([k, v]) => k.isWellFormed() && wellFormed(v));
+  }
+  return true;
 }
 
 function decodeForm(text: string): Record<string, string | string[]> {

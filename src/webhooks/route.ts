@@ -6,8 +6,8 @@ import { AppError } from "../errors.ts";
 import { log } from "../log.ts";
 import { acceptEvent } from "./accept.ts";
 import { bodyKind, decodeBody } from "./decode.ts";
-import { EventHead, KNOWN_EVENT_TYPES, KnownEvent } from "./events.ts";
-import { readBodyLimited } from "../lib/read-body.ts";
+import { EventHead, KNOWN_EVENT_TYPES, KnownEvent } from "../events/schema.ts";
+import { readBodyLimited } from "../http/read-body.ts";
 import { verifySignature } from "./signature.ts";
 import { issuesOf } from "../lib/zod-issues.ts";
 

@@ -23,7 +23,7 @@ const KEY = `esc_${crypto.randomUUID().replaceAll("-", "")}`;
 const callcentre = await startCallCentreEmulator();
 callcentre.accounts.set("bench", { secret: "bench-secret" });
 const outdir = mkdtempSync(join(tmpdir(), "connector-bench-"));
-const { mf, url } = await startConnector({ outdir, secrets: SECRETS, consumers: false });
+const { mf, url } = await startConnector({ outdir, secrets: { ...SECRETS, ALLOW_TEST_ORIGINS: callcentre.url }, consumers: false });
 const host = "connector.bench";
 
 let serial = 0;

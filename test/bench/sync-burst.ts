@@ -27,7 +27,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const iadvize = await startIadvizeEmulator();
 const salesforce = await startSalesforceEmulator();
 const outdir = mkdtempSync(join(tmpdir(), "connector-bench-"));
-const { mf, url } = await startConnector({ outdir, secrets: { ...SECRETS, IADVIZE_API_URL: iadvize.url } });
+const { mf, url } = await startConnector({ outdir, secrets: { ...SECRETS, IADVIZE_API_URL: iadvize.url, ALLOW_TEST_ORIGINS: salesforce.url } });
 const origin = url.origin;
 const host = "connector.bench";
 

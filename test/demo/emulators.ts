@@ -1,17 +1,21 @@
-// The outside world of the local demo: the iAdvize, Salesforce and call-centre emulators,
-// seeded with the car dealer conversation, its API user, the customer's Salesforce org
-// and call-centre account.
+// The outside world of the local demo: the iAdvize, Salesforce, call-centre and Twilio
+// SMS emulators, seeded with the car dealer conversation, its API user, the customer's
+// Salesforce org, call-centre account and Twilio account.
 import { startIadvizeEmulator } from "../emulators/iadvize/server.ts";
 import { CAR_DEALER, DEMO_USER } from "../emulators/iadvize/seed.ts";
 import { startSalesforceEmulator } from "../emulators/salesforce/server.ts";
 import { CUSTOMER_FIELDS } from "../emulators/salesforce/seed.ts";
 import { startCallCentreEmulator } from "../emulators/callcentre/server.ts";
+import { startSmsEmulator } from "../emulators/sms/server.ts";
 
 export const DEMO_ORG = { id: "demo", clientId: "demo-connected-app", clientSecret: "demo-client-secret" };
 /** The customer's own call-centre platform, reached by the generic signed webhook. */
 export const DEMO_CALLCENTRE = { account: "acme-callcentre", secret: "demo-callcentre-secret" };
 
-export async function startDemoEmulators(ports: { iadvize: number; salesforce: number; callcentre: number }) {
+/** The customer's Twilio account and number, from which surveys are sent. */
+export const DEMO_TWILIO = { accountSid: "AC0de0a5e1f2c3b4a5d6e7f8091a2b3c4d", authToken: "demo-twilio-auth-token", from: "+33757000000" };
+
+export async function startDemoEmulators(ports: { iadvize: number; salesforce: number; callcentre: number; sms: number }, workerUrl: string) {
   const iadvize = await startIadvizeEmulator({ port: ports.iadvize });
   iadvize.addUser(DEMO_USER.username, DEMO_USER.password);
   iadvize.addConversation(CAR_DEALER);
@@ -19,5 +23,8 @@ export async function startDemoEmulators(ports: { iadvize: number; salesforce: n
   salesforce.addOrg({ ...DEMO_ORG, extraFields: CUSTOMER_FIELDS });
   const callcentre = await startCallCentreEmulator({ port: ports.callcentre });
   callcentre.accounts.set(DEMO_CALLCENTRE.account, { secret: DEMO_CALLCENTRE.secret });
-  return { iadvize, salesforce, callcentre };
+  const sms = await startSmsEmulator({ port: ports.sms });
+  // The number's "A message comes in" webhook, as set in the Twilio console.
+  sms.accounts.set(DEMO_TWILIO.accountSid, { authToken: DEMO_TWILIO.authToken, numbers: [DEMO_TWILIO.from], inboundUrl: `${workerUrl}/sms/inbound/twilio` });
+  return { iadvize, salesforce, callcentre, sms };
 }

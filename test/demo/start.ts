@@ -2,8 +2,10 @@
 // emulators, applies the D1 migrations, runs the Worker in workerd (wrangler dev, local
 // D1 and Queues, no cloud account), then shows it working: a demo tenant, a signed
 // `v2.conversation.closed` sent as iAdvize sends it, and the Lead and Conversation
-// record it becomes in the emulated Salesforce; on the way, a bot asks for a callback.
-import { spawn, execFileSync } from "node:child_process";
+// record it becomes in the emulated Salesforce; on the way, the tenant's preflight
+// checklist, a bot asking for a callback, and after it the customer answering a survey
+// by SMS, whose result joins the record.
+import { spawn, execFile, execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,17 +13,22 @@ import { fixtures } from "../fixtures/webhooks/index.ts";
 import { DEMO_USER } from "../emulators/iadvize/seed.ts";
 import { DEMO_MAPPING } from "../emulators/salesforce/seed.ts";
 import { ensureDevVars } from "./dev-vars.ts";
-import { DEMO_CALLCENTRE, DEMO_ORG, startDemoEmulators } from "./emulators.ts";
+import { DEMO_CALLCENTRE, DEMO_ORG, DEMO_TWILIO, startDemoEmulators } from "./emulators.ts";
+import { DEMO_SURVEY } from "./survey.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const PORT = Number(process.env.PORT ?? 8787);
 const IADVIZE_PORT = PORT + 1;
 const SALESFORCE_PORT = PORT + 2;
 const CALLCENTRE_PORT = PORT + 3;
+const SMS_PORT = PORT + 4;
 const ESCALATION_KEY = "demo-escalation-key-5f0b9c2e7a41d386";
+const SURVEY_KEY = "demo-survey-key-0c8e2b6f4a9d1375";
 const BASE = `http://127.0.0.1:${PORT}`;
 const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
-const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false" };
+// wrangler dev drains every unread request body before answering, so a 413 for a
+// declared 300,000 bytes waited for them all; the Worker itself answers at once.
+const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_DISABLE_REQUEST_BODY_DRAINING: "true" };
 
 const say = (line: string) => process.stdout.write(`[demo] ${line}\n`);
 
@@ -29,8 +36,8 @@ const vars = ensureDevVars(join(ROOT, ".dev.vars"));
 const secret = (vars.IADVIZE_WEBHOOK_SECRET ?? "").split(",")[0]?.trim() ?? "";
 const adminToken = vars.ADMIN_TOKEN ?? "";
 
-const emulators = await startDemoEmulators({ iadvize: IADVIZE_PORT, salesforce: SALESFORCE_PORT, callcentre: CALLCENTRE_PORT });
-say(`emulators: iAdvize ${emulators.iadvize.url}, Salesforce ${emulators.salesforce.url}, call centre ${emulators.callcentre.url}`);
+const emulators = await startDemoEmulators({ iadvize: IADVIZE_PORT, salesforce: SALESFORCE_PORT, callcentre: CALLCENTRE_PORT, sms: SMS_PORT }, BASE);
+say(`emulators: iAdvize ${emulators.iadvize.url}, Salesforce ${emulators.salesforce.url}, call centre ${emulators.callcentre.url}, Twilio SMS ${emulators.sms.url}`);
 
 // A fresh local D1 and Queues each run: the emulators start empty too, so the demo
 // tells the same story every time.
@@ -39,14 +46,14 @@ say("applying D1 migrations to a fresh local database");
 execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: quietEnv });
 
 say(`starting the Worker on ${BASE}`);
-const worker = spawn(WRANGLER, ["dev", "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", persist, "--var", `IADVIZE_API_URL:${emulators.iadvize.url}`], {
+const worker = spawn(WRANGLER, ["dev", "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", persist, "--var", `IADVIZE_API_URL:${emulators.iadvize.url}`, "--var", `ALLOW_TEST_ORIGINS:${emulators.salesforce.url},${emulators.callcentre.url},${emulators.sms.url}`], {
   cwd: ROOT,
   stdio: ["ignore", "inherit", "inherit"],
   env: quietEnv,
 });
 const stop = () => {
   worker.kill("SIGTERM");
-  void Promise.all([emulators.iadvize.close(), emulators.salesforce.close(), emulators.callcentre.close()]).finally(() => process.exit(0));
+  void Promise.all([emulators.iadvize.close(), emulators.salesforce.close(), emulators.callcentre.close(), emulators.sms.close()]).finally(() => process.exit(0));
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
@@ -108,8 +115,25 @@ async function demo(): Promise<void> {
       allowedCountries: ["FR", "BE"],
       requireConsent: true,
     },
+    surveys: {
+      key: SURVEY_KEY,
+      provider: { type: "twilio", apiUrl: emulators.sms.url, accountSid: DEMO_TWILIO.accountSid, authToken: DEMO_TWILIO.authToken, from: DEMO_TWILIO.from },
+      defaultCountry: "FR",
+      allowedCountries: ["FR", "BE"],
+      triggers: { afterCallback: { surveyId: DEMO_SURVEY.id, delayMinutes: 0 } },
+      definitions: [DEMO_SURVEY],
+    },
   });
-  say(`PUT /admin/api/tenants/${tenantId} → ${put.status} (Q1 → Lead.Vehicle__c, Q2 → Lead.Engine__c, Q3 → Lead.Test_Drive__c, Q4 → Lead.Email; chat-to-call through a signed webhook)`);
+  say(`PUT /admin/api/tenants/${tenantId} → ${put.status} (Q1 → Lead.Vehicle__c, Q2 → Lead.Engine__c, Q3 → Lead.Test_Drive__c, Q4 → Lead.Email; chat-to-call through a signed webhook; an SMS survey after each scheduled callback, through Twilio)`);
+
+  // Before going live: the preflight, as an administrator runs it (asynchronously: the
+  // emulators answering it live in this process).
+  const preflight = await new Promise<{ code: number | null; output: string }>((resolve) => {
+    execFile(process.execPath, [join(ROOT, "src/cli/check.ts"), tenantId], { cwd: ROOT, env: { ...process.env, CONNECTOR_URL: BASE, ADMIN_TOKEN: adminToken } }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, output: `${stdout}${stderr}` }),
+    );
+  });
+  say(`npm run check -- ${tenantId} (exit ${preflight.code ?? "signal"}):\n${preflight.output}`);
 
   // The bot's API connection card, as iAdvize calls it: first a mistyped number, then the right one.
   const conversationId = fixtures.conversationClosed.conversationId;
@@ -134,14 +158,54 @@ async function demo(): Promise<void> {
   }
   say(`conversations of ${tenantId}: ${JSON.stringify(view.conversations)}`);
   say(`Salesforce API usage: ${JSON.stringify(view.salesforceUsage?.[0] ?? null)}`);
+  await surveyBySms();
   const [lead] = await sfRecords("Lead");
   const [conversation] = await sfRecords("iAdvize_Conversation__c");
   if (!lead || !conversation) throw new Error("the conversation did not reach Salesforce");
   const pick = (r: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, r[k]]));
   say(`Lead in Salesforce: ${JSON.stringify(pick(lead, ["Id", "FirstName", "LastName", "Company", "Email", "LeadSource", "Vehicle__c", "Engine__c", "Test_Drive__c", "OwnerId"]), null, 2)}`);
-  say(`Conversation record: ${JSON.stringify(pick(conversation, ["Id", "Conversation_Id__c", "Lead__c", "Channel__c", "Unanswered__c", "Callback_Outcome__c", "Callback_Reference__c", "Answers__c"]), null, 2)}`);
+  say(`Conversation record: ${JSON.stringify(pick(conversation, ["Id", "Conversation_Id__c", "Lead__c", "Channel__c", "Unanswered__c", "Callback_Outcome__c", "Callback_Reference__c", "Answers__c", "Survey_Id__c", "Survey_Status__c", "Survey_Completed_At__c", "Survey_Score_1__c", "Survey_Answers__c"]), null, 2)}`);
   say(`all records: ${emulators.salesforce.url}/__emulator/orgs/${DEMO_ORG.id}/records/Lead and …/records/iAdvize_Conversation__c`);
   say(`ready: webhooks at ${BASE}/webhooks/iadvize, admin API at ${BASE}/admin/api/tenants (token in .dev.vars). Ctrl-C stops.`);
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The survey the callback triggered: the customer reads each SMS at the Twilio emulator and replies, signed as Twilio does. */
+async function surveyBySms(): Promise<void> {
+  const customer = "+33612345678";
+  const inbox = async () =>
+    (await (await fetch(`${emulators.sms.url}/__emulator/messages?account=${DEMO_TWILIO.accountSid}&to=${encodeURIComponent(customer)}`)).json()) as { body: string; at: number }[];
+  let seen = 0;
+  const read = async (count: number) => {
+    const list = await until(`${count} SMS`, async () => ((await inbox()).length >= count ? inbox() : undefined));
+    for (const m of list.slice(seen)) say(`SMS to the customer (+${((m.at - (list[0]?.at ?? m.at)) / 1000).toFixed(1)} s): ${JSON.stringify(m.body)}`);
+    seen = list.length;
+  };
+  await read(2);
+  for (const [text, next] of [["dix", 3], ["9", 4], ["oui", 5], ["Rappel très rapide, merci !", 6]] as const) {
+    const res = await fetch(`${emulators.sms.url}/__emulator/reply`, {
+      method: "POST",
+      body: JSON.stringify({ account: DEMO_TWILIO.accountSid, from: customer, to: DEMO_TWILIO.from, body: text, deliver: true }),
+    });
+    const answer = (await res.json()) as { status: number };
+    say(`customer replies ${JSON.stringify(text)} (Twilio-signed POST /sms/inbound/twilio → ${answer.status})`);
+    await read(next);
+  }
+  await until("the survey on the Conversation record", async () => {
+    const [record] = await sfRecords("iAdvize_Conversation__c");
+    return record?.Survey_Status__c === "completed" ? record : undefined;
+  });
+  const summary = await (await admin("GET", `/tenants/ha-3291/surveys/${DEMO_SURVEY.id}/summary`)).json();
+  say(`GET /admin/api/tenants/ha-3291/surveys/${DEMO_SURVEY.id}/summary → ${JSON.stringify(summary)}`);
 }
 
 demo().catch((err: unknown) => {

@@ -5,12 +5,14 @@ import { startIadvizeEmulator } from "./iadvize/server.ts";
 import { CAR_DEALER, DEMO_USER } from "./iadvize/seed.ts";
 import { startSalesforceEmulator } from "./salesforce/server.ts";
 import { startCallCentreEmulator } from "./callcentre/server.ts";
+import { startSmsEmulator } from "./sms/server.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
     iadvizeUrl: string;
     salesforceUrl: string;
     callcentreUrl: string;
+    smsUrl: string;
   }
 }
 
@@ -23,8 +25,11 @@ export default async function setup(project: TestProject) {
   project.provide("salesforceUrl", salesforce.url);
   const callcentre = await startCallCentreEmulator();
   project.provide("callcentreUrl", callcentre.url);
+  const sms = await startSmsEmulator();
+  project.provide("smsUrl", sms.url);
   return async () => {
     await callcentre.close();
+    await sms.close();
     await iadvize.close();
     await salesforce.close();
   };

@@ -1,7 +1,8 @@
 // The escalation endpoint as a bot calls it: each outcome, the inputs, the key, the
 // repeat window, the limits, and never a 500.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { account, ask, callback, escalationTenant, received, row } from "../helpers/escalation.ts";
+import { env } from "cloudflare:workers";
+import { account, ask, callback, cc, escalationTenant, received, row } from "../helpers/escalation.ts";
 import { BASE } from "../helpers/webhook.ts";
 
 afterEach(() => vi.restoreAllMocks());
@@ -45,6 +46,41 @@ describe("escalation: the number", () => {
     expect(a.reason).toBe(reason);
     expect(a.message.length).toBeGreaterThan(20);
     expect(await received(t.account)).toHaveLength(0);
+  });
+
+  it("a national number valid in two served countries is ambiguous: the bot asks for the international form", async () => {
+    const t = await escalationTenant();
+    const fr = await ask(t.key, { phone: "0450 00 12 34" });
+    expect(fr).toMatchObject({ status: "invalid_phone", reason: "ambiguous_country" });
+    expect(fr.message).toBe("Ce numéro existe dans plusieurs pays. Pouvez-vous l'écrire avec l'indicatif du pays, par exemple +33 4 50 00 12 34 ou +32 450 00 12 34 ?");
+    expect((await ask(t.key, { phone: "0450 00 12 34", language: "en" })).message).toBe(
+      "That number exists in more than one country. Could you type it with the country code, for example +33 4 50 00 12 34 or +32 450 00 12 34?",
+    );
+    expect(await received(t.account)).toHaveLength(0);
+    const intl = await ask(t.key, { phone: "+32 450 00 12 34" });
+    expect(intl).toMatchObject({ status: "scheduled", phone: "+32 450 00 12 34" });
+    expect((await received(t.account))[0]?.phone).toBe("+32450001234");
+  });
+
+  it("a mobile of a country not served, typed nationally, is country_not_served", async () => {
+    const t = await escalationTenant();
+    expect(await ask(t.key, { phone: "07400 123456" })).toMatchObject({ status: "invalid_phone", reason: "country_not_served" });
+  });
+
+  it("an extension goes to a platform that dials one, and is refused clearly where it cannot", async () => {
+    const t = await escalationTenant();
+    const a = await ask(t.key, { phone: "06 11 22 33 51 ext 123" });
+    expect(a).toMatchObject({ status: "scheduled", phone: "+33 6 11 22 33 51 ext. 123" });
+    expect((await received(t.account))[0]?.body).toMatchObject({ phone: "+33611223351", extension: "123" });
+
+    const aircall = await escalationTenant({}, async (acct) => {
+      await account(acct, { secret: "ac" });
+      return { type: "aircall", apiUrl: `${cc()}/aircall`, apiId: acct, apiToken: "ac", userId: 1, numberId: 2 };
+    });
+    const refused = await ask(aircall.key, { phone: "06 11 22 33 51 ext 123", language: "en" });
+    expect(refused).toMatchObject({ status: "invalid_phone", reason: "extension_not_supported", message: "Our call platform cannot dial an extension. Do you have a direct number we can reach you on?" });
+    expect(await received(aircall.account)).toHaveLength(0);
+    expect((await ask(aircall.key, { phone: "06 11 22 33 51" })).status).toBe("scheduled");
   });
 
   it("passes on the platform's refusal of the number", async () => {
@@ -105,20 +141,56 @@ describe("escalation: rate limits", () => {
   });
 });
 
-describe("escalation: the deadline", () => {
-  it("answers pending within 5 s when the platform is slow, and records the late answer without a second call", async () => {
+describe("escalation: methods", () => {
+  it("HEAD never places a callback, nor records one: 405", async () => {
+    const { exports } = await import("cloudflare:workers");
     const t = await escalationTenant();
-    await account(t.account, { delayMs: 6000 });
-    const started = Date.now();
+    for (const path of [`/escalations/${t.key}/callback?phone=0612345678`, `/escalations/callback?phone=0612345678`]) {
+      const res = await exports.default.fetch(`${BASE}${path}`, { method: "HEAD", headers: { authorization: `Bearer ${t.key}` } });
+      expect(res.status).toBe(405);
+      expect(res.headers.get("allow")).toBe("GET, POST, PUT");
+    }
+    expect(await received(t.account)).toHaveLength(0);
+    const rows = await env.DB.prepare("SELECT COUNT(*) AS n FROM escalations WHERE tenant_id = ?").bind(t.tenantId).first<number>("n");
+    expect(rows).toBe(0);
+  });
+
+  it.each(["DELETE", "PATCH", "OPTIONS"])("%s answers 405 with the JSON error", async (method) => {
+    const { exports } = await import("cloudflare:workers");
+    const t = await escalationTenant();
+    const res = await exports.default.fetch(`${BASE}/escalations/${t.key}/callback?phone=0612345678`, { method });
+    expect(res.status).toBe(405);
+    expect(await res.json()).toMatchObject({ error: { code: "method_not_allowed" } });
+    expect(await received(t.account)).toHaveLength(0);
+  });
+});
+
+describe("escalation: the platform refuses the connector's credentials", () => {
+  it("a Genesys token refused is rejected at once, never retried, and named in the audit", async () => {
+    const { admin } = await import("../helpers/admin.ts");
+    const t = await escalationTenant({}, async (acct) => {
+      await account(acct, { secret: "right" });
+      return { type: "genesys", apiUrl: `${cc()}/genesys`, loginUrl: `${cc()}/genesys`, clientId: acct, clientSecret: "wrong", queueId: "q" };
+    });
+    const send = vi.spyOn(env.ESCALATION_QUEUE, "send");
     const a = await ask(t.key, { phone: "0612345678" });
-    expect(Date.now() - started).toBeLessThan(5000);
-    expect(a).toMatchObject({ status: "pending", message: "Votre demande de rappel au +33 6 12 34 56 78 est bien enregistrée ; un conseiller vous appellera dès que possible." });
-    await account(t.account, { delayMs: 0 });
-    const deadline = Date.now() + 15_000;
-    while ((await row(a.escalationId))?.status === "requested" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    expect((await row(a.escalationId))?.status).toBe("scheduled");
-    expect(await received(t.account)).toHaveLength(1);
-  }, 30_000);
+    expect(a).toMatchObject({ status: "rejected", reason: "provider_refused" });
+    expect(send).not.toHaveBeenCalled();
+    const { escalations } = await (await admin("GET", `/tenants/${t.tenantId}/escalations`)).json<{ escalations: Record<string, unknown>[] }>();
+    expect(escalations).toEqual([expect.objectContaining({ outcome: "rejected", status: "rejected", reason: "provider_auth_failed", attempts: 1 })]);
+  });
+
+  it("Twilio's geographic permissions refusal is provider_misconfigured, not the visitor's number", async () => {
+    const { admin } = await import("../helpers/admin.ts");
+    const sid = `AC${crypto.randomUUID().replaceAll("-", "")}`;
+    const t = await escalationTenant({}, async () => {
+      await account(sid, { secret: "tw", geoPermissions: ["+1"] });
+      return { type: "twilio", apiUrl: `${cc()}/twilio`, accountSid: sid, authToken: "tw", from: "+33987654321", twimlUrl: "https://acme.example/twiml" };
+    });
+    expect(await ask(t.key, { phone: "0612345678" })).toMatchObject({ status: "rejected", reason: "provider_refused" });
+    const { escalations } = await (await admin("GET", `/tenants/${t.tenantId}/escalations`)).json<{ escalations: Record<string, unknown>[] }>();
+    expect(escalations[0]).toMatchObject({ outcome: "rejected", reason: "provider_misconfigured" });
+  });
 });
 
 describe("escalation: bad requests", () => {
@@ -179,10 +251,11 @@ describe("escalation: audit", () => {
     expect(text).not.toMatch(/612345678/);
     const { escalations } = await list.json<{ escalations: Record<string, unknown>[] }>();
     expect(escalations).toHaveLength(2);
-    expect(escalations.find((e) => e.status === "scheduled")).toMatchObject({ conversationId: "conv-audit", provider: "webhook", country: "FR", consent: true, attempts: 1 });
-    expect(escalations.find((e) => e.status === "rejected")).toMatchObject({ reason: "too_short", country: null, attempts: 0 });
+    expect(escalations.find((e) => e.status === "scheduled")).toMatchObject({ outcome: "scheduled", conversationId: "conv-audit", provider: "webhook", country: "FR", consent: true, attempts: 1 });
+    // The outcome the bot saw, not the row's internal status.
+    expect(escalations.find((e) => e.status === "rejected")).toMatchObject({ outcome: "invalid_phone", reason: "too_short", country: null, attempts: 0 });
     const view = await (await admin("GET", `/tenants/${t.tenantId}`)).json<{ escalationsLast30Days: Record<string, number> }>();
-    expect(view.escalationsLast30Days).toEqual({ scheduled: 1, rejected: 1 });
+    expect(view.escalationsLast30Days).toEqual({ scheduled: 1, invalid_phone: 1 });
     expect((await admin("GET", `/tenants/${t.tenantId}/escalations?since=yesterday`)).status).toBe(400);
   });
 });

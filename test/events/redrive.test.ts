@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index.ts";
 import { STALE_AFTER_MS } from "../../src/events/redrive.ts";
 import { insertEvent } from "../../src/events/store.ts";
-import { KnownEvent } from "../../src/webhooks/events.ts";
+import { KnownEvent } from "../../src/events/schema.ts";
 import { fixtures } from "../fixtures/webhooks/index.ts";
 import { fresh } from "../helpers/webhook.ts";
 

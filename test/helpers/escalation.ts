@@ -1,6 +1,7 @@
 // A tenant with escalation set up against the call-centre emulator, and the bot's calls.
 import { env, exports } from "cloudflare:workers";
 import { admin } from "./admin.ts";
+import type { RequestDeps } from "../../src/escalation/request.ts";
 import { BASE } from "./webhook.ts";
 
 export const cc = () => env.TEST_CALLCENTRE_URL;
@@ -68,3 +69,33 @@ export async function ask(key: string, inputs: Record<string, string | boolean>,
 
 export const row = (id: string | undefined) =>
   env.DB.prepare("SELECT * FROM escalations WHERE id = ?").bind(id ?? "").first<Record<string, unknown>>();
+
+/**
+ * The escalation request as the route makes it, with deadlines, timeouts or fetch
+ * replaced; `later()` waits for what the request left running after its answer.
+ */
+export async function direct(tenantId: string, overrides: Partial<RequestDeps> = {}) {
+  const { configOf } = await import("../../src/env.ts");
+  const { attemptDeps } = await import("../../src/escalation/deps.ts");
+  const { requestCallback } = await import("../../src/escalation/request.ts");
+  const { getTenantConfig } = await import("../../src/tenants/store.ts");
+  const { EscalationInput } = await import("../../src/escalation/inputs.ts");
+  const checked = configOf(env);
+  if (!checked.ok) throw new Error("test config invalid");
+  const config = checked.config;
+  const settings = (await getTenantConfig(env.DB, config.ENCRYPTION_KEY, tenantId))?.escalation;
+  if (!settings) throw new Error("no escalation settings");
+  const running: Promise<unknown>[] = [];
+  const deps: RequestDeps = {
+    ...attemptDeps(env, config, tenantId),
+    keys: config.ENCRYPTION_KEY,
+    tenantId,
+    deadlineMs: 4000,
+    waitUntil: (p) => void running.push(p),
+    ...overrides,
+  };
+  return {
+    request: (inputs: Record<string, string>) => requestCallback(deps, settings, EscalationInput.parse(inputs)),
+    later: () => Promise.all(running),
+  };
+}

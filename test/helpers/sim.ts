@@ -4,7 +4,8 @@
 import { createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { checkConfig } from "../../src/env.ts";
-import type { Bindings, Config, QueueMessage, SyncMessage } from "../../src/env.ts";
+import type { Bindings, Config } from "../../src/env.ts";
+import type { QueueMessage, SyncMessage } from "../../src/queues.ts";
 import type { SyncDeps } from "../../src/sync/clock.ts";
 import { consumeConversationBatch } from "../../src/sync/consumer.ts";
 import { redriveStaleSyncs } from "../../src/sync/redrive-syncs.ts";
@@ -55,7 +56,7 @@ export class Sim {
   /** Queue messages of the conversation queue, as the intake writes them, consumed at the virtual now. */
   async events(messages: QueueMessage[]): Promise<void> {
     const batch = createMessageBatch("conversation-work", messages.map((body) => ({ id: `e${this.#seq++}`, timestamp: new Date(this.t), attempts: 1, body })));
-    await consumeConversationBatch(batch, this.env, this.config, () => new Date(this.t));
+    await consumeConversationBatch(batch, this.env, () => new Date(this.t));
   }
 
   async cron(): Promise<number> {

@@ -6,10 +6,10 @@ import { IadvizeClient, IadvizeGraphQLError } from "../../src/iadvize/client.ts"
 import { ContractError } from "../../src/lib/contract-error.ts";
 import { login } from "../../src/iadvize/login.ts";
 import type { Credentials } from "../../src/iadvize/login.ts";
-import { forgetTokens, getToken } from "../../src/lib/token-cache.ts";
+import { forgetTokens, getToken } from "../../src/secrets/token-cache.ts";
 import type { RetryPolicy } from "../../src/lib/retry.ts";
 import { UpstreamError } from "../../src/lib/upstream-error.ts";
-import type { Platform } from "../../src/webhooks/events.ts";
+import type { Platform } from "../../src/events/schema.ts";
 import type { SeedConversation } from "../emulators/iadvize/seed.ts";
 import { expireTokens, newUser, seedConversation, setFaults, setSchemaVariant, stats } from "../helpers/iadvize.ts";
 

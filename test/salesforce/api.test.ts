@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { SalesforceApi } from "../../src/salesforce/api.ts";
 import { salesforceLogin } from "../../src/salesforce/auth.ts";
-import { forgetTokens } from "../../src/lib/token-cache.ts";
+import { forgetTokens } from "../../src/secrets/token-cache.ts";
 import { TenantConfig } from "../../src/tenants/schema.ts";
 import { apiUsed, expireSfTokens, newOrg, records, salesforceSettings, seedRecord, sfFaults } from "../helpers/salesforce.ts";
 import type { TestOrg } from "../helpers/salesforce.ts";

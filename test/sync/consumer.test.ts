@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index.ts";
 import { insertEvent } from "../../src/events/store.ts";
-import { KnownEvent } from "../../src/webhooks/events.ts";
+import { KnownEvent } from "../../src/events/schema.ts";
 import { fixtures } from "../fixtures/webhooks/index.ts";
 import { admin, tenantBody } from "../helpers/admin.ts";
 import { fresh } from "../helpers/webhook.ts";

@@ -3,8 +3,8 @@
 // within a minute of the service answering again.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { QueueMessage } from "../../src/env.ts";
-import { KnownEvent } from "../../src/webhooks/events.ts";
+import { KnownEvent } from "../../src/events/schema.ts";
+import type { QueueMessage } from "../../src/queues.ts";
 import { CAR_DEALER } from "../emulators/iadvize/seed.ts";
 import { fixtures } from "../fixtures/webhooks/index.ts";
 import { expireTokens, seedConversation, setFaults, stats } from "../helpers/iadvize.ts";

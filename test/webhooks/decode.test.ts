@@ -1,7 +1,7 @@
 // Both content types iAdvize may use decode to the same event.
 import { describe, expect, it } from "vitest";
 import { bodyKind, decodeBody } from "../../src/webhooks/decode.ts";
-import { KnownEvent } from "../../src/webhooks/events.ts";
+import { KnownEvent } from "../../src/events/schema.ts";
 import { fixtures } from "../fixtures/webhooks/index.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);

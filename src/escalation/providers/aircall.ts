@@ -1,6 +1,6 @@
 // Aircall: POST /v1/users/{id}/calls {number_id, to} with Basic api_id:api_token; 204 when
-// the call is started on the agent's phone.
-import { basic, common, jsonOf, send } from "./http.ts";
+// the call is started on the agent's phone. It dials `to` only: no extension.
+import { basic, common, jsonOf, send } from "../../outreach/http.ts";
 import type { CallbackProvider, CallbackRequest, ProviderConfig, ProviderDeps, ProviderResult } from "./types.ts";
 
 type Config = Extract<ProviderConfig, { type: "aircall" }>;
@@ -9,6 +9,7 @@ export function aircallProvider(config: Config): CallbackProvider {
   return {
     name: "aircall",
     idempotent: false,
+    extensions: false,
     async request(req: CallbackRequest, deps: ProviderDeps): Promise<ProviderResult> {
       const sent = await send(
         deps.fetch,

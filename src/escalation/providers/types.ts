@@ -1,14 +1,17 @@
 // One interface for every call-centre platform: a callback request in, what became of it out.
-import type { TenantConfig } from "../../tenants/schema.ts";
+import type { EscalationConfig } from "../config.ts";
+import type { Failure, HttpDeps } from "../../outreach/http.ts";
 import type { Language } from "../messages.ts";
 
-export type ProviderConfig = NonNullable<TenantConfig["escalation"]>["provider"];
+export type ProviderConfig = EscalationConfig["provider"];
 
 export interface CallbackRequest {
   escalationId: string;
   tenantId: string;
   /** E.164 */
   phone: string;
+  /** Digits to dial once the line answers, when the number has an extension. */
+  extension?: string | undefined;
   visitorName?: string | undefined;
   reason?: string | undefined;
   preferredTime?: string | undefined;
@@ -20,23 +23,16 @@ export type ProviderResult =
   | { kind: "scheduled"; reference: string | null }
   /** The platform says it cannot call this number: the visitor can give another. */
   | { kind: "number_refused"; code: string }
-  /** The platform refuses for another reason (its configuration, closed queue, credentials). */
-  | { kind: "refused"; code: string }
-  /** Nothing happened on the platform's side: safe to try again. */
-  | { kind: "transient"; code: string }
-  /** No answer in time after the request was sent: the callback may or may not exist. */
-  | { kind: "ambiguous"; code: string };
+  /** Refused for another reason, an outage, or no answer in time (see outreach/http.ts). */
+  | Failure;
 
-export interface ProviderDeps {
-  fetch: typeof fetch;
-  signal: AbortSignal;
-  /** An OAuth token of the platform, from the shared cache; `rejected` is one just refused. */
-  token: (login: () => Promise<{ token: string; expiresInSec: number }>, rejected?: string) => Promise<string>;
-}
+export type ProviderDeps = HttpDeps;
 
 export interface CallbackProvider {
   readonly name: ProviderConfig["type"];
   /** True when the platform recognises a repeated request (so an ambiguous one may be sent again). */
   readonly idempotent: boolean;
+  /** True when the platform can dial an extension; otherwise a number with one is refused before any call. */
+  readonly extensions: boolean;
   request(req: CallbackRequest, deps: ProviderDeps): Promise<ProviderResult>;
 }

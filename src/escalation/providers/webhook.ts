@@ -4,7 +4,7 @@
 // 2xx: scheduled (a `reference` in the JSON answer is kept); 422: the number is refused.
 import { hmacSha256Hex } from "../../lib/hmac.ts";
 import { isIdempotent } from "./idempotence.ts";
-import { common, jsonOf, send } from "./http.ts";
+import { common, jsonOf, send } from "../../outreach/http.ts";
 import type { CallbackProvider, CallbackRequest, ProviderConfig, ProviderDeps, ProviderResult } from "./types.ts";
 
 type Config = Extract<ProviderConfig, { type: "webhook" }>;
@@ -13,12 +13,14 @@ export function webhookProvider(config: Config): CallbackProvider {
   return {
     name: "webhook",
     idempotent: isIdempotent("webhook"),
+    extensions: true,
     async request(req: CallbackRequest, deps: ProviderDeps): Promise<ProviderResult> {
       const body = JSON.stringify({
         type: "callback.requested",
         id: req.escalationId,
         tenantId: req.tenantId,
         phone: req.phone,
+        extension: req.extension ?? null,
         visitorName: req.visitorName ?? null,
         reason: req.reason ?? null,
         preferredTime: req.preferredTime ?? null,

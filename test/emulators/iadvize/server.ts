@@ -5,7 +5,7 @@
 // the public reference), with Relay pagination and auth. A document the schema does not
 // validate is refused as a GraphQL server does (400, GRAPHQL_VALIDATION_FAILED). Faults
 // and schema variants are switched per API user, so concurrent tests do not disturb
-// each other. It imports nothing from the connector's code.
+// each other; a user may be limited to some projects. It imports nothing from the connector's code.
 import { createHmac, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError, execute, parse, validate } from "graphql";
@@ -45,6 +45,8 @@ export interface Faults {
 
 interface UserState {
   password: string;
+  /** Projects the user may read; every project when absent (closedConversations answers FORBIDDEN otherwise). */
+  projects?: number[];
   logins: number[];
   stats: { logins: number; graphql: number; rejectedLogins: number };
   faults: Faults;
@@ -63,7 +65,7 @@ export interface IadvizeEmulatorOptions {
 export interface IadvizeEmulator {
   url: string;
   close(): Promise<void>;
-  addUser(username: string, password: string): void;
+  addUser(username: string, password: string, projects?: number[]): void;
   addConversation(c: SeedConversation): void;
 }
 
@@ -75,8 +77,8 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
   const ipLogins: number[] = [];
   let defaultVariant: SchemaVariant | undefined;
 
-  const addUser = (username: string, password: string) => {
-    users.set(username, { password, logins: [], stats: { logins: 0, graphql: 0, rejectedLogins: 0 }, faults: {} });
+  const addUser = (username: string, password: string, projects?: number[]) => {
+    users.set(username, { password, ...(projects ? { projects } : {}), logins: [], stats: { logins: 0, graphql: 0, rejectedLogins: 0 }, faults: {} });
   };
   const addConversation = (c: SeedConversation) => conversations.set(c.id, c);
 
@@ -237,6 +239,11 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
         return c ? { customData: customDataValue(c) } : null;
       },
       closedConversations: ({ interval, filters, first }: { interval: { from: string; to: string }; filters?: { projectIds?: number[] | null } | null; first?: number | null }) => {
+        const allowed = auth.user.projects;
+        const asked = filters?.projectIds ?? [];
+        if (allowed && (asked.length === 0 || asked.some((p) => !allowed.includes(p)))) {
+          throw new GraphQLError("You are not allowed to access this project", { extensions: { code: "FORBIDDEN" } });
+        }
         const from = Date.parse(interval.from);
         const to = Date.parse(interval.to);
         const found = [...conversations.values()].filter((c) => {
@@ -279,7 +286,7 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
     const path = url.pathname.replace("/__emulator", "");
     const body = req.method === "POST" ? (JSON.parse((await readBody(req)) || "{}") as Record<string, unknown>) : {};
     if (path === "/users" && req.method === "POST") {
-      addUser(String(body.username), String(body.password));
+      addUser(String(body.username), String(body.password), Array.isArray(body.projects) ? body.projects.map(Number) : undefined);
       return sendJson(res, 201, { ok: true });
     }
     if (path === "/conversations" && req.method === "POST") {

@@ -39,6 +39,8 @@ export interface OrgOptions {
   publicKeyPem?: string;
   refreshToken?: string;
   apiLimit?: number;
+  /** The org's Lead assignment rules; one active rule when absent. */
+  assignmentRules?: { Name: string; Active: boolean }[];
   extraFields?: Record<string, FieldDef[]>;
   /** `matchRecords`: answer with `duplicateResult` match records, which REST answers may lack (the default). */
   duplicateRule?: { object: string; fields: string[]; action: "Block" | "Alert"; matchRecords?: boolean };
@@ -72,6 +74,11 @@ export class Org {
     this.options = options;
     this.objects = standardObjects(options.extraFields, { installed: options.packageInstalled ?? true, missing: options.packageMissing ?? [] });
     for (const name of this.objects.keys()) this.records.set(name, new Map());
+    // Fixed ids, outside the sequence the records' ids come from.
+    (options.assignmentRules ?? [{ Name: "Standard", Active: true }]).forEach((rule, i) => {
+      const Id = `01Q${String(i + 1).padStart(12, "0")}RUL`;
+      this.records.get("AssignmentRule")?.set(Id, { Id, Name: rule.Name, Active: rule.Active, SobjectType: "Lead" });
+    });
   }
 
   get apiLimit(): number {
@@ -172,6 +179,10 @@ export class Org {
       }
       if (field.type === "email" && typeof value === "string" && value !== "" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) {
         errors.push(err("INVALID_EMAIL_ADDRESS", `${key}: invalid email address`, [key]));
+        continue;
+      }
+      if ((field.type === "double" || field.type === "int") && value !== null && typeof value !== "number") {
+        errors.push(err("JSON_PARSER_ERROR", `Cannot deserialize instance of double from VALUE_STRING value for ${key}`, [key]));
         continue;
       }
       if (field.picklist?.restricted && value !== null && !field.picklist.values.includes(String(value))) {

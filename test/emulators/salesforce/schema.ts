@@ -62,7 +62,7 @@ export function packageFields(objectName: string): FieldDef[] {
     const xml = readFileSync(join(dir, file), "utf8");
     const kind = tag(xml, "type");
     const type: FieldType =
-      kind === "Text" ? "string" : kind === "LongTextArea" ? "textarea" : kind === "Lookup" ? "reference" : kind === "DateTime" ? "datetime" : "string";
+      kind === "Text" ? "string" : kind === "LongTextArea" ? "textarea" : kind === "Lookup" ? "reference" : kind === "DateTime" ? "datetime" : kind === "Number" ? "double" : "string";
     const length = tag(xml, "length");
     const referenceTo = tag(xml, "referenceTo");
     return f(tag(xml, "fullName") ?? file, type, {
@@ -119,8 +119,21 @@ export function standardObjects(extraFields: Record<string, FieldDef[]> = {}, pk
     ...deployed("iAdvize_Conversation__c"),
     ...(extraFields.iAdvize_Conversation__c ?? []),
   ]);
-  const objects = pkg.installed && !pkg.missing.includes(conversation.name) ? [lead, contact, conversation] : [lead, contact];
-  return new Map(objects.map((o) => [o.name, o]));
+  // Setup data the connector reads (never writes): which Lead assignment rules exist.
+  const assignmentRule = object("AssignmentRule", "01Q", [
+    f("Id", "id", readOnly),
+    f("Name", "string", { ...readOnly, length: 120 }),
+    f("Active", "boolean", readOnly),
+    f("SobjectType", "string", { ...readOnly, length: 40 }),
+  ]);
+  const surveyResponse = object("iAdvize_Survey_Response__c", "a0J", [
+    f("Id", "id", readOnly),
+    f("Name", "string", { ...readOnly, length: 80 }),
+    f("CreatedDate", "datetime", readOnly),
+    ...deployed("iAdvize_Survey_Response__c"),
+  ]);
+  const packaged = [conversation, surveyResponse].filter((o) => pkg.installed && !pkg.missing.includes(o.name));
+  return new Map([lead, contact, ...packaged, assignmentRule].map((o) => [o.name, o]));
 }
 
 export function describe(def: ObjectDef) {

@@ -79,7 +79,12 @@ const cases: Case[] = [
       await account(acct, { secret: "td-secret" });
       return { type: "talkdesk", apiUrl: `${cc()}/talkdesk`, tokenUrl: `${cc()}/talkdesk/oauth/token`, clientId: acct, clientSecret: "td-secret", talkdeskPhoneNumber: "+33100000000" };
     },
-    check: (call, r) => expect(call.body).toMatchObject({ talkdesk_phone_number: "+33100000000", contact_phone_number: r.phone }),
+    check: (call, r) =>
+      expect(call.body).toMatchObject({
+        talkdesk_phone_number: "+33100000000",
+        contact_phone_number: r.phone,
+        context: { fields: expect.arrayContaining([{ name: "escalation_id", display_name: "Escalation", tooltip_text: expect.any(String), data_type: "text", value: r.escalationId }]) },
+      }),
   },
   {
     name: "aircall",
@@ -119,12 +124,8 @@ describe.each(cases)("$name", ({ name, setup, check }) => {
     await account(accountOf(config, acct), { fail5xx: 1 });
     expect(await providerFor(config).request(req(), deps())).toEqual({ kind: "transient", code: "http_503" });
     const wrong = { ...config, ...("secret" in config ? { secret: "wrong" } : {}), ...("clientSecret" in config ? { clientSecret: "wrong" } : {}), ...("authToken" in config ? { authToken: "wrong" } : {}), ...("apiToken" in config ? { apiToken: "wrong" } : {}) } as ProviderConfig;
-    if (name === "genesys" || name === "talkdesk") {
-      // The OAuth login itself is refused: the attempt records it as a provider error.
-      await expect(providerFor(wrong).request(req(), deps())).rejects.toThrow(/token endpoint answered 401/);
-    } else {
-      expect(await providerFor(wrong).request(req(), deps())).toEqual({ kind: "refused", code: "auth_failed" });
-    }
+    // At the token endpoint for the OAuth platforms, at the API for the others: an admin's problem, not retried.
+    expect(await providerFor(wrong).request(req(), deps())).toEqual({ kind: "refused", code: "provider_auth_failed" });
   });
 
   it("calls a timed-out request ambiguous", async () => {
@@ -154,7 +155,7 @@ describe("the generic webhook", () => {
   it("is refused with another secret", async () => {
     const acct = `webhook-${crypto.randomUUID().slice(0, 8)}`;
     await account(acct, { secret: "s3cret" });
-    expect(await providerFor({ type: "webhook", url: `${cc()}/webhook/${acct}`, secret: "other" }).request(req(), deps())).toEqual({ kind: "refused", code: "auth_failed" });
+    expect(await providerFor({ type: "webhook", url: `${cc()}/webhook/${acct}`, secret: "other" }).request(req(), deps())).toEqual({ kind: "refused", code: "provider_auth_failed" });
   });
 });
 
@@ -168,5 +169,80 @@ describe("OAuth platforms", () => {
     await provider.request(req(), d);
     await provider.request(req(), d);
     expect(tokenLogins).toBe(1);
+  });
+});
+
+describe("OAuth token endpoint failures", () => {
+  const genesys = (acct: string, clientSecret = "gen-secret"): ProviderConfig => ({ type: "genesys", apiUrl: `${cc()}/genesys`, loginUrl: `${cc()}/genesys`, clientId: acct, clientSecret, queueId: "q" });
+
+  it("an unknown client (Genesys answers 400 invalid_client) is provider_auth_failed", async () => {
+    expect(await providerFor(genesys(`nobody-${crypto.randomUUID()}`)).request(req(), deps())).toEqual({ kind: "refused", code: "provider_auth_failed" });
+  });
+
+  it("a token endpoint outage is transient, and nothing reaches the callback API", async () => {
+    const acct = `genesys-${crypto.randomUUID().slice(0, 8)}`;
+    await account(acct, { secret: "gen-secret", fail5xx: 1 });
+    expect(await providerFor(genesys(acct)).request(req(), deps())).toEqual({ kind: "transient", code: "http_503" });
+    expect(await received(acct)).toHaveLength(0);
+  });
+
+  it("Talkdesk's 401 invalid_client is provider_auth_failed", async () => {
+    const acct = `talkdesk-${crypto.randomUUID().slice(0, 8)}`;
+    const config: ProviderConfig = { type: "talkdesk", apiUrl: `${cc()}/talkdesk`, tokenUrl: `${cc()}/talkdesk/oauth/token`, clientId: acct, clientSecret: "wrong", talkdeskPhoneNumber: "+33100000000" };
+    await account(acct, { secret: "td-secret" });
+    expect(await providerFor(config).request(req(), deps())).toEqual({ kind: "refused", code: "provider_auth_failed" });
+  });
+});
+
+describe("Twilio account settings", () => {
+  const twilio = async (settings: Record<string, unknown>) => {
+    const sid = `AC${crypto.randomUUID().replaceAll("-", "")}`;
+    await account(sid, { secret: "tw", ...settings });
+    return providerFor({ type: "twilio", apiUrl: `${cc()}/twilio`, accountSid: sid, authToken: "tw", from: "+33987654321", twimlUrl: "https://acme.example/twiml" });
+  };
+
+  it("21215 (geographic permissions) is provider_misconfigured, not a bad number", async () => {
+    expect(await (await twilio({ geoPermissions: ["+1"] })).request(req(), deps())).toEqual({ kind: "refused", code: "provider_misconfigured" });
+  });
+
+  it("21219 (a trial account's unverified number) is provider_misconfigured", async () => {
+    expect(await (await twilio({ trial: true, verifiedNumbers: ["+33600000001"] })).request(req(), deps())).toEqual({ kind: "refused", code: "provider_misconfigured" });
+  });
+
+  it("21211 stays a refused number", async () => {
+    expect(await (await twilio({ refuseNumbers: ["+33612345678"] })).request(req(), deps())).toEqual({ kind: "number_refused", code: "twilio_21211" });
+  });
+});
+
+describe("extensions", () => {
+  const withExt = { ...req(), extension: "123" };
+
+  it("Twilio dials it once the line answers (SendDigits)", async () => {
+    const sid = `AC${crypto.randomUUID().replaceAll("-", "")}`;
+    await account(sid, { secret: "tw" });
+    const provider = providerFor({ type: "twilio", apiUrl: `${cc()}/twilio`, accountSid: sid, authToken: "tw", from: "+33987654321", twimlUrl: "https://acme.example/twiml" });
+    expect(provider.extensions).toBe(true);
+    expect((await provider.request(withExt, deps())).kind).toBe("scheduled");
+    expect((await received(sid))[0]?.body).toMatchObject({ To: "+33612345678", SendDigits: "ww123" });
+  });
+
+  it("Genesys gets the normalised address tel:+E164;ext=digits", async () => {
+    const acct = `genesys-${crypto.randomUUID().slice(0, 8)}`;
+    await account(acct, { secret: "gen-secret" });
+    const provider = providerFor({ type: "genesys", apiUrl: `${cc()}/genesys`, loginUrl: `${cc()}/genesys`, clientId: acct, clientSecret: "gen-secret", queueId: "q" });
+    expect((await provider.request(withExt, deps())).kind).toBe("scheduled");
+    expect((await received(acct))[0]).toMatchObject({ phone: "+33612345678", body: { callbackNumbers: ["tel:+33612345678;ext=123"] } });
+  });
+
+  it("the webhook gets it as a field", async () => {
+    const acct = `webhook-${crypto.randomUUID().slice(0, 8)}`;
+    await account(acct, { secret: "s" });
+    await providerFor({ type: "webhook", url: `${cc()}/webhook/${acct}`, secret: "s" }).request(withExt, deps());
+    expect((await received(acct))[0]?.body).toMatchObject({ phone: "+33612345678", extension: "123" });
+  });
+
+  it("Talkdesk and Aircall cannot dial one", () => {
+    expect(providerFor({ type: "talkdesk", apiUrl: cc(), tokenUrl: cc(), clientId: "x", clientSecret: "x", talkdeskPhoneNumber: "+33100000000" }).extensions).toBe(false);
+    expect(providerFor({ type: "aircall", apiUrl: cc(), apiId: "x", apiToken: "x", userId: 1, numberId: 1 }).extensions).toBe(false);
   });
 });
