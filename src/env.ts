@@ -18,6 +18,8 @@ export interface Bindings {
   SALESFORCE_CLIENT_ID?: string;
   SALESFORCE_CLIENT_SECRET?: string;
   SALESFORCE_LOGIN_URL?: string;
+  SYNC_GIVE_UP_HOURS?: string;
+  RETENTION_DAYS?: string;
   ALLOW_TEST_ORIGINS?: string;
 }
 
@@ -55,6 +57,10 @@ export const EnvSchema = z.object({
     .url({ error: "SALESFORCE_LOGIN_URL must be a URL" })
     .default("https://login.salesforce.com")
     .transform((u) => u.replace(/\/+$/, "")),
+  /** A conversation that keeps failing on its own is given up after this many hours (the tenant's outages do not count). */
+  SYNC_GIVE_UP_HOURS: z.coerce.number({ error: "SYNC_GIVE_UP_HOURS must be a number of hours" }).positive("SYNC_GIVE_UP_HOURS must be positive").default(72),
+  /** Processed events and escalation records are deleted after this many days. */
+  RETENTION_DAYS: z.coerce.number({ error: "RETENTION_DAYS must be a number of days" }).int().positive("RETENTION_DAYS must be positive").default(90),
   // Tests and the local demo only: origins (the emulators) a tenant's URLs may use
   // although they are not https on a public host. Never set in production.
   ALLOW_TEST_ORIGINS: z

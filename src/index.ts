@@ -6,6 +6,7 @@ import { consumeEscalationBatch, consumeEscalationDeadLetters, ESCALATION_DEAD_L
 import { redriveLostEscalations } from "./escalation/redrive.ts";
 import { configOf } from "./env.ts";
 import { log } from "./log.ts";
+import { applyRetention } from "./retention.ts";
 import { CONVERSATION_QUEUE, DEAD_LETTER_QUEUE, SYNC_DEAD_LETTER_QUEUE, SYNC_QUEUE } from "./queues.ts";
 import { redriveStaleSyncs } from "./sync/redrive-syncs.ts";
 import { consumeConversationBatch } from "./sync/consumer.ts";
@@ -33,7 +34,7 @@ export default {
       case SYNC_QUEUE:
         return consumeSyncBatch(batch, env, config.config);
       case SYNC_DEAD_LETTER_QUEUE:
-        return consumeSyncDeadLetters(batch, env);
+        return consumeSyncDeadLetters(batch);
       case ESCALATION_QUEUE:
         return consumeEscalationBatch(batch, env, config.config);
       case ESCALATION_DEAD_LETTER_QUEUE:
@@ -50,6 +51,16 @@ export default {
 
   async scheduled(controller, env, ctx) {
     const now = new Date(controller.scheduledTime);
-    ctx.waitUntil(Promise.all([redriveStale(env, now), redriveStaleSyncs(env, now), redriveLostEscalations(env, now), surveyUpkeep(env, now)]));
+    const config = configOf(env);
+    const settings = config.ok ? config.config : { SYNC_GIVE_UP_HOURS: 72, RETENTION_DAYS: 90 };
+    ctx.waitUntil(
+      Promise.all([
+        redriveStale(env, now),
+        redriveStaleSyncs(env, now, settings.SYNC_GIVE_UP_HOURS * 3_600_000),
+        redriveLostEscalations(env, now),
+        applyRetention(env.DB, now, settings.RETENTION_DAYS),
+        surveyUpkeep(env, now),
+      ]),
+    );
   },
 } satisfies ExportedHandler<Bindings, unknown>;

@@ -2,6 +2,7 @@
 // and what a consumer may retry.
 import * as z from "zod";
 import { KnownEvent } from "./events/schema.ts";
+import { backoffMs } from "./lib/backoff.ts";
 
 export const CONVERSATION_QUEUE = "conversation-work";
 export const DEAD_LETTER_QUEUE = "conversation-work-dlq";
@@ -34,7 +35,7 @@ export const SEND_BATCH_MAX = 100;
 
 /** Exponential backoff for a retried message: 2, 4, 8 … seconds, capped at 15 minutes. */
 export function retryDelaySeconds(attempts: number): number {
-  return Math.min(2 ** Math.max(1, attempts), 900);
+  return backoffMs(Math.max(1, attempts) + 1, { baseMs: 1000, capMs: 900_000 }) / 1000;
 }
 
 export async function enqueueAll<T>(queue: Queue<T>, bodies: readonly T[]): Promise<void> {

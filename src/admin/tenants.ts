@@ -15,6 +15,8 @@ import { redriveTenant } from "../tenants/redrive.ts";
 import { saveTenantInput } from "../tenants/save.ts";
 import { TenantId } from "../tenants/schema.ts";
 import { redact } from "../tenants/secrets.ts";
+import { tenantHoldOf, tenantHolds } from "../sync/holds.ts";
+import type { TenantHold } from "../sync/holds.ts";
 import type { TenantRecord } from "../tenants/store.ts";
 import { deleteTenant, getTenant, listTenants } from "../tenants/store.ts";
 import { surveyRoutingStatements } from "../surveys/routing.ts";
@@ -37,10 +39,16 @@ export function view(record: TenantRecord) {
   };
 }
 
+/** Why the tenant's syncs wait, if they do: names only, never values. */
+function holdView(hold: TenantHold | null) {
+  return hold ? { reason: hold.reason, paths: hold.paths, since: hold.since, until: hold.until } : null;
+}
+
 export const tenantRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const tenants = await listTenants(c.env.DB, c.var.config.ENCRYPTION_KEY);
-    return c.json({ tenants: tenants.map(view) });
+    const holds = await tenantHolds(c.env.DB);
+    return c.json({ tenants: tenants.map((t) => ({ ...view(t), hold: holdView(holds.get(t.id) ?? null) })) });
   })
   .get("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
@@ -48,6 +56,7 @@ export const tenantRoutes = new Hono<AppEnv>()
     if (!record) throw new AppError("not_found", `Tenant ${id} is not configured.`);
     return c.json({
       tenant: view(record),
+      hold: holdView(await tenantHoldOf(c.env.DB, id)),
       events: await countByStatus(c.env.DB, id),
       conversations: await syncCounts(c.env.DB, id),
       needsAttention: await attentionCounts(c.env.DB, id),

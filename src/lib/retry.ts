@@ -1,6 +1,7 @@
 // HTTP calls with a timeout and retries, with exponential backoff and jitter, on what
 // is worth retrying: network errors, timeouts, 5xx and 429. The clock and the random
 // source are parameters, so tests never sleep.
+import { backoffMs } from "./backoff.ts";
 
 export interface RetryPolicy {
   attempts: number;
@@ -19,10 +20,9 @@ export interface RetryDeps {
 
 export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Delay before attempt `attempt + 1`: base·2^(attempt-1), with half of it random, capped. */
+/** Delay before attempt `attempt + 1`: the one backoff formula, with half of it random. */
 export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.round(exp / 2 + (exp / 2) * random());
+  return backoffMs(attempt, { baseMs: policy.baseDelayMs, capMs: policy.maxDelayMs }, random);
 }
 
 export function isRetryableStatus(status: number): boolean {

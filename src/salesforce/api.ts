@@ -29,6 +29,7 @@ export function isQueryOrCollection(sub: Pick<Subrequest, "url">): boolean {
 const CompositeAnswer = z.object({
   compositeResponse: z.array(z.object({ body: z.unknown(), httpStatusCode: z.number(), referenceId: z.string() })),
 });
+const LimitsAnswer = z.looseObject({ DailyApiRequests: z.looseObject({ Max: z.number(), Remaining: z.number() }) });
 export type SubResponse = z.infer<typeof CompositeAnswer>["compositeResponse"][number];
 
 export interface WriteHeaders {
@@ -110,6 +111,14 @@ export class SalesforceApi {
     const parsed = CompositeAnswer.safeParse(answer);
     if (!parsed.success) throw new UpstreamError("salesforce", "bad_answer", "Salesforce answered the composite request with an unexpected body", { retryable: true });
     return parsed.data.compositeResponse;
+  }
+
+  /** GET /limits: the org's daily API allowance, to know whether a used-up allowance is back. */
+  async dailyApiRequests(): Promise<{ max: number; remaining: number }> {
+    const answer = await this.#send(() => this.#conn().then((c) => c.request({ method: "GET", url: `/services/data/v${API_VERSION}/limits` })));
+    const parsed = LimitsAnswer.safeParse(answer);
+    if (!parsed.success) throw new UpstreamError("salesforce", "bad_answer", "Salesforce answered /limits with an unexpected body", { retryable: true });
+    return { max: parsed.data.DailyApiRequests.Max, remaining: parsed.data.DailyApiRequests.Remaining };
   }
 
   async #send(call: () => Promise<unknown>): Promise<unknown> {

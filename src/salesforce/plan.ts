@@ -3,13 +3,15 @@
 // email → link to it, no Lead; else a Lead (not converted) with that visitor id or
 // email → update it; else a converted Lead → link to its Contact; else a new Lead,
 // when the visitor left an email or a phone (or the tenant wants one anyway).
-import type { ConversationForCrm } from "../sync/read-conversation.ts";
 import type { Fields } from "./describe.ts";
 import { coerce, cut } from "./mapping.ts";
 import type { UsableMapping } from "./mapping.ts";
 import { CONVERSATION, LEAD } from "./model.ts";
+import type { Contact } from "../qualification/contact.ts";
+import type { Extraction } from "../qualification/extract.ts";
 
-export interface SyncItem {
+/** One conversation to write, as this planner needs it (the sync builds it from iAdvize and D1). */
+export interface PlanConversation {
   conversationId: string;
   visitorId: string;
   tenantId: string;
@@ -20,7 +22,17 @@ export interface SyncItem {
   satisfaction: Record<string, unknown> | null;
   /** The conversation's latest chat-to-call escalation, if any. */
   escalation: { status: string; reason: string | null; reference: string | null; requestedAt: string } | null;
-  read: ConversationForCrm;
+  read: {
+    conversation: {
+      channel: string | null;
+      createdAt: string;
+      closedAt: string | null;
+      visitor: { firstName: string | null; lastName: string | null } | null;
+    };
+    extraction: Extraction;
+    transcript: { text: string };
+    contact: Contact;
+  };
 }
 
 export interface ExistingLead {
@@ -60,7 +72,7 @@ export interface Plan {
 }
 
 export interface PlanInput {
-  items: readonly SyncItem[];
+  items: readonly PlanConversation[];
   contacts: readonly ExistingContact[];
   leads: readonly ExistingLead[];
   mapping: readonly UsableMapping[];
@@ -74,7 +86,7 @@ const empty = (v: unknown) => v === null || v === undefined || v === "";
 const lower = (s: string | null | undefined) => (s ? s.toLowerCase() : undefined);
 
 /** Values of the mapped fields of one object, from one conversation's answers. */
-function mappedValues(item: SyncItem, mapping: readonly UsableMapping[], object: "Lead" | "Conversation", warnings: Warning[]) {
+function mappedValues(item: PlanConversation, mapping: readonly UsableMapping[], object: "Lead" | "Conversation", warnings: Warning[]) {
   const values = new Map<string, { value: string | number | boolean; overwrite: boolean }>();
   for (const m of mapping) {
     if (m.object !== object) continue;
@@ -222,7 +234,7 @@ export function linkFields(link: Link): Record<string, unknown> {
   }
 }
 
-function conversationRecord(item: SyncItem, link: Link, mapped: Map<string, { value: string | number | boolean }>, fields: Fields | undefined): Record<string, unknown> {
+function conversationRecord(item: PlanConversation, link: Link, mapped: Map<string, { value: string | number | boolean }>, fields: Fields | undefined): Record<string, unknown> {
   const { extraction, transcript } = item.read;
   const text = (name: string, value: string) => fit(fields, name, value);
   const record: Record<string, unknown> = {

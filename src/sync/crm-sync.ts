@@ -1,226 +1,187 @@
-// One sync run for one tenant: claims its pending conversations, reads them from
-// iAdvize, skips those that would change nothing, reads Salesforce once, plans, writes
-// in at most two calls, and records each conversation's outcome and the API usage.
-import type { Config } from "../env.ts";
+// One sync run for one tenant: unless the tenant is held, claims its due conversations,
+// reads them from iAdvize, reads Salesforce once, plans, writes in at most two calls,
+// and settles each conversation's outcome. A failure of a service holds the tenant
+// (its work waits, nothing spent); a contract surprise holds it until fixed.
 import type { Claimed } from "../conversations/sync-store.ts";
-import { claimPending, failedStatement, hasPending, releaseStatement, syncedStatement, unchangedStatement } from "../conversations/sync-store.ts";
-import { attentionStatement } from "../conversations/attention.ts";
-import { ContractError } from "../lib/contract-error.ts";
-import { iadvizeClientFor } from "../iadvize/for-tenant.ts";
-import { toHex } from "../lib/hmac.ts";
-import { UpstreamError } from "../lib/upstream-error.ts";
+import { claimPending, nextDue, renewLeaseStatement } from "../conversations/sync-store.ts";
+import type { Config } from "../env.ts";
 import { errorFields, log } from "../log.ts";
-import { cachedDescribes, storeDescribe } from "../salesforce/describe.ts";
+import { UpstreamError } from "../lib/upstream-error.ts";
+import type { SalesforceApi } from "../salesforce/api.ts";
 import { salesforceApiFor } from "../salesforce/for-tenant.ts";
-import { validateMapping } from "../salesforce/mapping.ts";
-import { CONVERSATION, LEAD } from "../salesforce/model.ts";
 import { buildPlan } from "../salesforce/plan.ts";
-import type { SyncItem } from "../salesforce/plan.ts";
-import { missingFromDescribes, packageMissing } from "../salesforce/package.ts";
-import { parseRead, readRequests } from "../salesforce/read.ts";
-import { readAll } from "../salesforce/read-all.ts";
 import { recordUsage } from "../salesforce/usage.ts";
 import { writePlan } from "../salesforce/write.ts";
 import type { TenantConfig } from "../tenants/schema.ts";
 import { getTenantConfig } from "../tenants/store.ts";
-import { readConversation } from "./read-conversation.ts";
-import { latestForConversation } from "../escalation/store.ts";
+import { clientClock, realDeps } from "./clock.ts";
+import type { SyncDeps } from "./clock.ts";
+import { claimProbe, holdTenant, releaseTenantHold, tenantHoldOf } from "./holds.ts";
+import type { TenantHold } from "./holds.ts";
+import type { SyncItem } from "./item.ts";
+import { holdCauseOf } from "./outage.ts";
+import type { HoldCause } from "./outage.ts";
+import { readFromIadvize } from "./read-iadvize.ts";
+import { readFromSalesforce } from "./read-salesforce.ts";
+import { Settlement } from "./settle.ts";
 
 /** Conversations per run: one Salesforce collection holds 200, and each costs one iAdvize read. */
 export const SYNC_BATCH = 100;
-const LEASE_MS = 10 * 60 * 1000;
-const IADVIZE_CONCURRENCY = 6;
-/** After this many failed attempts a conversation is failed for good (a re-drive brings it back). */
-const MAX_ATTEMPTS = 8;
+/** A claim lasts this long unless the run renews it: a crashed run's work is taken back within a minute. */
+export const LEASE_MS = 60_000;
+/** A probe of a held tenant has this long before another run may probe. */
+const PROBE_LEASE_MS = 60_000;
+/** The allowance must have at least this many calls left before syncs resume after REQUEST_LIMIT_EXCEEDED. */
+const ALLOWANCE_MARGIN = 10;
 
 export type RunResult =
-  | { kind: "done"; synced: number; failed: number; unchanged: number; retrying: number; more: boolean; calls: number }
-  | { kind: "retry"; reason: string; delaySeconds?: number }
+  | { kind: "done"; synced: number; failed: number; unchanged: number; retrying: number; more: boolean; calls: number; nextDueAt: string | null }
+  /** `fresh`: this run held the tenant (a probe failed, or a service just did): it asks to be woken at `recheckAt`. */
+  | { kind: "held"; hold: TenantHold; fresh: boolean }
   | { kind: "not_configured" };
 
-async function contentHash(item: SyncItem, tenant: TenantConfig): Promise<string> {
-  const { conversation, extraction } = item.read;
-  const material = JSON.stringify([conversation, extraction, item.operatorIds, item.satisfaction, item.escalation, item.channel, item.closedAt, tenant.mapping, tenant.salesforce?.leadSource]);
-  return toHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(material)));
+interface Run {
+  db: D1Database;
+  config: Config;
+  tenantId: string;
+  tenant: TenantConfig;
+  deps: SyncDeps;
 }
 
-async function escalationOf(db: D1Database, tenantId: string, conversationId: string): Promise<SyncItem["escalation"]> {
-  const e = await latestForConversation(db, tenantId, conversationId);
-  return e ? { status: e.status, reason: e.reason, reference: e.provider_ref, requestedAt: e.created_at } : null;
-}
-
-async function inPool<T, R>(items: readonly T[], size: number, run: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(size, items.length) }, async () => {
-      for (let i = next++; i < items.length; i = next++) out[i] = await run(items[i] as T);
-    }),
-  );
-  return out;
-}
-
-export async function syncTenant(db: D1Database, config: Config, tenantId: string, now: () => Date = () => new Date()): Promise<RunResult> {
+export async function syncTenant(db: D1Database, config: Config, tenantId: string, deps: SyncDeps = realDeps()): Promise<RunResult> {
   const tenant = await getTenantConfig(db, config.ENCRYPTION_KEY, tenantId);
   if (!tenant?.salesforce || !tenant.iadvize) return { kind: "not_configured" };
-  const settings = tenant.salesforce;
+  const run: Run = { db, config, tenantId, tenant, deps };
+  const hold = await tenantHoldOf(db, tenantId);
+  if (hold) {
+    const gate = await passHold(run, hold);
+    if (gate) return gate;
+  }
+  // A probe syncs one conversation; once it went through, the next run takes a full batch.
+  const limit = hold ? 1 : SYNC_BATCH;
+  const claimed = await claimPending(db, tenantId, limit, LEASE_MS, deps.now());
+  if (claimed.length === 0) {
+    if (hold) return { kind: "held", hold, fresh: false };
+    return { kind: "done", synced: 0, failed: 0, unchanged: 0, retrying: 0, more: false, calls: 0, nextDueAt: await nextDueIso(db, tenantId) };
+  }
+  const result = await syncClaimed(run, claimed);
+  if (result.kind !== "done") return result;
+  if (hold) {
+    await releaseTenantHold(db, tenantId, hold.reason);
+    log.info("sync.hold_released", { tenantId, reason: hold.reason });
+  }
+  const due = result.nextDueAt !== null && Date.parse(result.nextDueAt) <= deps.now().getTime();
+  return { ...result, more: claimed.length === limit || due };
+}
 
-  const claimed = await claimPending(db, tenantId, SYNC_BATCH, LEASE_MS, now());
-  if (claimed.length === 0) return { kind: "done", synced: 0, failed: 0, unchanged: 0, retrying: 0, more: false, calls: 0 };
-  const statements: D1PreparedStatement[] = [];
-  const release = (c: Claimed, error: unknown, count = true) => {
-    statements.push(
-      count && c.sync_attempts + 1 >= MAX_ATTEMPTS
-        ? failedStatement(db, tenantId, c.conversation_id, { code: "retries_exhausted", last: error }, now())
-        : releaseStatement(db, tenantId, c.conversation_id, error, count),
-    );
+/** A held tenant: nothing before its re-check; then one run probes (Salesforce holds with a cheap /limits call first). */
+async function passHold(run: Run, hold: TenantHold): Promise<RunResult | undefined> {
+  const { db, tenantId, deps } = run;
+  const now = deps.now();
+  if (Date.parse(hold.recheckAt) > now.getTime() || !(await claimProbe(db, tenantId, now, PROBE_LEASE_MS))) return { kind: "held", hold, fresh: false };
+  if (hold.reason !== "salesforce_unavailable" && hold.reason !== "salesforce_request_limit") return undefined;
+  const api = salesforceApiFor(db, run.config, tenantId, run.tenant, clientClock(deps));
+  try {
+    const allowance = await api.dailyApiRequests();
+    if (allowance.remaining < ALLOWANCE_MARGIN) return await held(run, { reason: "salesforce_request_limit", paths: [] });
+    return undefined;
+  } catch (err) {
+    const cause = holdCauseOf(err);
+    if (cause) return await held(run, cause);
+    // Not an outage (e.g. credentials refused): the run goes on and records that on the conversations.
+    log.warn("sync.probe_failed", { tenantId, ...errorFields(err) });
+    return undefined;
+  } finally {
+    await recordUsage(db, tenantId, api.calls, 0, api.usage, deps.now()).run();
+  }
+}
+
+async function held(run: Run, cause: HoldCause): Promise<RunResult> {
+  const hold = await holdTenant(run.db, run.tenantId, { reason: cause.reason, paths: cause.paths }, run.deps.now());
+  log.warn("sync.held", { tenantId: run.tenantId, reason: hold.reason, paths: hold.paths.join(","), recheckAt: hold.recheckAt });
+  return { kind: "held", hold, fresh: true };
+}
+
+/** What a waiting conversation's sync_error says: the hold's reason, and what is missing, if that is why. */
+function waitingFor(cause: HoldCause): { code: string; paths?: string[] } {
+  return cause.paths.length > 0 ? { code: cause.reason, paths: [...cause.paths] } : { code: cause.reason };
+}
+
+async function nextDueIso(db: D1Database, tenantId: string): Promise<string | null> {
+  return (await nextDue(db, tenantId))?.toISOString() ?? null;
+}
+
+async function syncClaimed(run: Run, claimed: readonly Claimed[]): Promise<RunResult> {
+  const { db, config, tenantId, tenant, deps } = run;
+  const giveUpAfterMs = config.SYNC_GIVE_UP_HOURS * 3_600_000;
+  const settle = new Settlement(db, tenantId, deps.now, giveUpAfterMs);
+  let renewedAt = deps.now().getTime();
+  const keepAlive = async () => {
+    const t = deps.now().getTime();
+    if (t - renewedAt < LEASE_MS / 3) return;
+    renewedAt = t;
+    await renewLeaseStatement(db, tenantId, claimed.map((c) => c.conversation_id), new Date(t + LEASE_MS)).run();
   };
 
-  // 1. iAdvize: each conversation, a few at a time.
-  const iadvize = iadvizeClientFor(db, config, tenantId, tenant);
-  const items: SyncItem[] = [];
-  const hashes = new Map<string, string>();
-  let unchanged = 0;
-  let waitingForContract = 0;
-  await inPool(claimed, IADVIZE_CONCURRENCY, async (c) => {
-    try {
-      const read = await readConversation(iadvize, c.conversation_id, tenant.mapping);
-      if (!read) {
-        statements.push(failedStatement(db, tenantId, c.conversation_id, { code: "conversation_not_found" }, now()));
-        return;
-      }
-      statements.push(attentionStatement(db, tenantId, c.conversation_id, read.needsAttention));
-      const item: SyncItem = {
-        conversationId: c.conversation_id,
-        visitorId: c.visitor_id ?? c.conversation_id,
-        tenantId,
-        channel: c.channel,
-        startedAt: c.started_at,
-        closedAt: c.closed_at,
-        operatorIds: JSON.parse(c.operator_ids) as number[],
-        satisfaction: c.satisfaction ? (JSON.parse(c.satisfaction) as Record<string, unknown>) : null,
-        escalation: await escalationOf(db, tenantId, c.conversation_id),
-        read,
-      };
-      const hash = await contentHash(item, tenant);
-      if (hash === c.synced_hash) {
-        unchanged++;
-        statements.push(unchangedStatement(db, tenantId, c.conversation_id));
-        return;
-      }
-      hashes.set(c.conversation_id, hash);
-      items.push(item);
-    } catch (err) {
-      // The live schema differs from the connector's: not this conversation's fault, it waits.
-      if (err instanceof ContractError) {
-        release(c, { code: err.problem, paths: err.paths }, false);
-        waitingForContract++;
-        return;
-      }
-      const e = err instanceof UpstreamError ? err : undefined;
-      log.warn("sync.iadvize_read_failed", { tenantId, conversationId: c.conversation_id, ...errorFields(err) });
-      if (e && !e.retryable) statements.push(failedStatement(db, tenantId, c.conversation_id, { code: `iadvize_${e.code}` }, now()));
-      else release(c, { code: `iadvize_${e?.code ?? "error"}` });
-    }
-  });
-
+  const fromIadvize = await readFromIadvize({ db, config, tenantId, tenant, deps, settle, keepAlive }, claimed);
+  let cause: HoldCause | undefined;
   let calls = 0;
-  let synced = 0;
-  let failed = 0;
-  let retrying = waitingForContract;
-  const api = salesforceApiFor(db, config, tenantId, tenant);
-  if (items.length > 0) {
+  if (fromIadvize.items.length > 0) {
+    const api = salesforceApiFor(db, config, tenantId, tenant, clientClock(deps));
     try {
-      // 2. Salesforce, read once: describes not cached, Contacts and Leads of the batch.
-      const cached = await cachedDescribes(db, tenantId, [LEAD.object, CONVERSATION.object], now().getTime());
-      const describes = { Lead: cached.get(LEAD.object), Conversation: cached.get(CONVERSATION.object) };
-      const known = describes.Lead && describes.Conversation;
-      const checked = known ? validateMapping(tenant.mapping, describes) : undefined;
-      const mappedLeadFields = Object.values(tenant.mapping).filter((m) => m.object === "Lead").map((m) => m.field);
-      const emails = [...new Set(items.flatMap((i) => (i.read.contact.email ? [i.read.contact.email.value] : [])))];
-      const responses = await readAll(
-        api,
-        readRequests({
-          emails,
-          visitorIds: [...new Set(items.map((i) => i.visitorId))],
-          describe: [...(describes.Lead ? [] : (["Lead"] as const)), ...(describes.Conversation ? [] : (["Conversation"] as const))],
-          leadFields: checked ? checked.usable.filter((m) => m.object === "Lead").map((m) => m.field) : [],
-          uncheckedLeadFields: checked ? [] : mappedLeadFields,
-        }),
-      );
-      const read = parseRead(responses);
-      if (!read.ok) throw new UpstreamError("salesforce", "read_failed", `Salesforce refused the ${read.referenceId} read: ${read.codes.join(", ")}`, { retryable: false, status: read.status });
-      for (const [object, fields] of read.result.describes) {
-        const name = object === "Lead" ? LEAD.object : CONVERSATION.object;
-        await storeDescribe(db, tenantId, name, fields, now().getTime());
-        describes[object] = fields;
-      }
-      const missing = missingFromDescribes(describes);
-      if (missing.length > 0) throw packageMissing(missing);
-      const mapping = checked ?? validateMapping(tenant.mapping, describes);
-      if (mapping.problems.length > 0) log.warn("sync.mapping_problems", { tenantId, problems: mapping.problems.map((p) => `${p.tag}:${p.problem}`).join(",") });
-
-      // 3. Plan and write.
-      const plan = buildPlan({
-        items,
-        contacts: read.result.contacts,
-        leads: read.result.leads,
-        mapping: mapping.usable,
-        describes,
-        settings: {
-          leadSource: settings.leadSource,
-          fallbackLastName: settings.fallbackLastName,
-          fallbackCompany: settings.fallbackCompany,
-          createLeadWithoutContact: settings.createLeadWithoutContact,
-        },
-        leadValuesKnown: read.result.leadValuesKnown,
-      });
-      const outcomes = await writePlan(api, plan, settings.assignmentRuleId ?? true);
-      const problemWarnings = mapping.problems.map((p) => ({ code: `mapping_${p.problem}`, tag: p.tag, field: p.field }));
-      for (const item of items) {
-        const outcome = outcomes.get(item.conversationId);
-        const claim = claimed.find((c) => c.conversation_id === item.conversationId) as Claimed;
-        if (outcome?.kind === "synced") {
-          synced++;
-          statements.push(
-            syncedStatement(db, tenantId, {
-              conversationId: item.conversationId,
-              hash: hashes.get(item.conversationId) ?? "",
-              match: outcome.match,
-              sfConversationId: outcome.sfConversationId,
-              sfLeadId: outcome.sfLeadId,
-              sfContactId: outcome.sfContactId,
-              warnings: [...outcome.warnings, ...problemWarnings],
-            }, now()),
-          );
-        } else if (outcome?.kind === "failed") {
-          failed++;
-          statements.push(failedStatement(db, tenantId, item.conversationId, outcome.error, now()));
-        } else {
-          retrying++;
-          release(claim, outcome?.error ?? { code: "not_written" });
-        }
-      }
+      await keepAlive();
+      await writeToSalesforce(run, api, fromIadvize.items, claimed, fromIadvize.hashes, settle, keepAlive);
     } catch (err) {
-      calls = api.calls;
-      const e = err instanceof UpstreamError ? err : undefined;
       log.warn("sync.salesforce_failed", { tenantId, ...errorFields(err) });
-      const limited = e?.code === "request_limit_exceeded";
-      for (const item of items) {
+      cause = holdCauseOf(err);
+      for (const item of fromIadvize.items) {
         const claim = claimed.find((c) => c.conversation_id === item.conversationId) as Claimed;
-        if (e && !e.retryable) statements.push(failedStatement(db, tenantId, item.conversationId, { code: `salesforce_${e.code}` }, now()));
-        // The allowance is used up: the work waits, and does not count as a failed attempt.
-        else release(claim, { code: `salesforce_${e?.code ?? "error"}` }, !limited);
+        if (cause) settle.wait(item.conversationId, waitingFor(cause));
+        else if (err instanceof UpstreamError && !err.retryable) settle.failed(item.conversationId, { code: `salesforce_${err.code}` });
+        else settle.retry(claim, { code: err instanceof UpstreamError ? `salesforce_${err.code}` : "salesforce_error" });
       }
-      statements.push(recordUsage(db, tenantId, calls, 0, api.usage, now()));
-      await db.batch(statements);
-      if (e && !e.retryable) return { kind: "done", synced: 0, failed: items.length, unchanged, retrying: 0, more: await hasPending(db, tenantId), calls };
-      return limited ? { kind: "retry", reason: "request_limit_exceeded", delaySeconds: 3600 } : { kind: "retry", reason: e?.code ?? "error" };
     }
+    calls = api.calls;
+    settle.statements.push(recordUsage(db, tenantId, calls, settle.counts.synced, api.usage, deps.now()));
   }
-  calls = api.calls;
-  statements.push(recordUsage(db, tenantId, calls, synced, api.usage, now()));
-  if (statements.length > 0) await db.batch(statements);
-  log.info("sync.run", { tenantId, claimed: claimed.length, synced, failed, unchanged, retrying, calls });
-  return { kind: "done", synced, failed, unchanged, retrying, more: claimed.length === SYNC_BATCH || (await hasPending(db, tenantId)), calls };
+  // Salesforce's failure holds the tenant first: what iAdvize did not answer waits for the next probe either way.
+  cause ??= fromIadvize.stop;
+  for (const c of fromIadvize.unread) settle.wait(c.conversation_id, fromIadvize.stop ? waitingFor(fromIadvize.stop) : { code: "not_read" });
+  if (settle.statements.length > 0) await db.batch(settle.statements);
+  const { synced, failed, unchanged, retrying, waiting } = settle.counts;
+  log.info("sync.run", { tenantId, claimed: claimed.length, synced, failed, unchanged, retrying, waiting, calls });
+  if (cause) return held(run, cause);
+  return { kind: "done", synced, failed, unchanged, retrying, more: false, calls, nextDueAt: await nextDueIso(db, tenantId) };
+}
+
+async function writeToSalesforce(
+  run: Run,
+  api: SalesforceApi,
+  items: readonly SyncItem[],
+  claimed: readonly Claimed[],
+  hashes: ReadonlyMap<string, string>,
+  settle: Settlement,
+  keepAlive: () => Promise<void>,
+): Promise<void> {
+  const settings = run.tenant.salesforce;
+  if (!settings) return;
+  const sf = await readFromSalesforce(api, run.db, run.tenantId, run.tenant, items, run.deps.now());
+  await keepAlive();
+  const plan = buildPlan({
+    items,
+    contacts: sf.read.contacts,
+    leads: sf.read.leads,
+    mapping: sf.mapping.usable,
+    describes: sf.describes,
+    settings: {
+      leadSource: settings.leadSource,
+      fallbackLastName: settings.fallbackLastName,
+      fallbackCompany: settings.fallbackCompany,
+      createLeadWithoutContact: settings.createLeadWithoutContact,
+    },
+    leadValuesKnown: sf.read.leadValuesKnown,
+  });
+  const outcomes = await writePlan(api, plan, settings.assignmentRuleId ?? true);
+  const warnings = sf.mapping.problems.map((p) => ({ code: `mapping_${p.problem}`, tag: p.tag, field: p.field }));
+  settle.outcomes(items, new Map(claimed.map((c) => [c.conversation_id, c])), outcomes, hashes, warnings);
 }

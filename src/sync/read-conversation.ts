@@ -1,24 +1,12 @@
 // Turns a conversation id into everything the CRM needs: the conversation and its
 // visitor, the answers to the tagged questions, the transcript, the email and phone, and
 // a flag when some messages could not be read (kept, synced, and shown to an administrator).
-import type { Attention } from "../conversations/attention.ts";
 import type { IadvizeClient } from "../iadvize/client.ts";
-import type { ConversationData } from "../iadvize/conversation.ts";
 import { resolveContact } from "../qualification/contact.ts";
-import type { Contact, MappingEntry } from "../qualification/contact.ts";
+import type { MappingEntry } from "../qualification/contact.ts";
 import { extractAnswers } from "../qualification/extract.ts";
-import type { Extraction } from "../qualification/extract.ts";
 import { DEFAULT_TRANSCRIPT_LIMIT, buildTranscript } from "../qualification/transcript.ts";
-import type { Transcript } from "../qualification/transcript.ts";
-
-export interface ConversationForCrm {
-  conversation: ConversationData;
-  extraction: Extraction;
-  transcript: Transcript;
-  contact: Contact;
-  /** Set when messages of an unknown shape were left out of the answers and transcript. */
-  needsAttention: Attention | null;
-}
+import type { ConversationForCrm } from "./item.ts";
 
 export async function readConversation(
   client: IadvizeClient,

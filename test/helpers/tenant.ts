@@ -31,22 +31,22 @@ export async function newSyncTenant(opts: { org?: Record<string, unknown>; sales
 }
 
 /** A seeded iAdvize conversation of this tenant, closed in D1 and waiting for its sync (as the event consumer leaves it). */
-export async function pendingConversation(t: SyncTenant, overrides: Partial<SeedConversation> = {}): Promise<SeedConversation> {
+export async function pendingConversation(t: SyncTenant, overrides: Partial<SeedConversation> = {}, at?: Date): Promise<SeedConversation> {
   const seeded = await seedConversation({ projectId: t.projectId, visitor: { ...(await import("../emulators/iadvize/seed.ts")).CAR_DEALER.visitor, id: crypto.randomUUID() }, ...overrides });
   await env.DB.prepare(
-    `INSERT INTO conversations (tenant_id, conversation_id, status, channel, visitor_id, operator_ids, started_at, closed_at, updated_at, sync_status)
-     VALUES (?1, ?2, 'closed', 'CHAT', ?3, '[45012]', ?4, ?5, ?6, 'pending')`,
+    `INSERT INTO conversations (tenant_id, conversation_id, status, channel, visitor_id, operator_ids, started_at, closed_at, updated_at, sync_status, sync_due_at)
+     VALUES (?1, ?2, 'closed', 'CHAT', ?3, '[45012]', ?4, ?5, ?6, 'pending', ?7)`,
   )
-    .bind(t.tenantId, seeded.id, seeded.visitor.id, seeded.createdAt, seeded.closedAt, new Date().toISOString())
+    .bind(t.tenantId, seeded.id, seeded.visitor.id, seeded.createdAt, seeded.closedAt, new Date().toISOString(), (at ?? new Date()).toISOString())
     .run();
   return seeded;
 }
 
 export async function syncState(t: SyncTenant, conversationId: string) {
   return env.DB.prepare(
-    `SELECT sync_status, sync_error, sync_warnings, sf_match, sf_lead_id, sf_contact_id, sf_conversation_id, sync_attempts
+    `SELECT sync_status, sync_error, sync_warnings, sf_match, sf_lead_id, sf_contact_id, sf_conversation_id, sync_attempts, sync_due_at, sync_failing_since
      FROM conversations WHERE tenant_id = ?1 AND conversation_id = ?2`,
   )
     .bind(t.tenantId, conversationId)
-    .first<{ sync_status: string; sync_error: string | null; sync_warnings: string | null; sf_match: string | null; sf_lead_id: string | null; sf_contact_id: string | null; sf_conversation_id: string | null; sync_attempts: number }>();
+    .first<{ sync_status: string; sync_error: string | null; sync_warnings: string | null; sf_match: string | null; sf_lead_id: string | null; sf_contact_id: string | null; sf_conversation_id: string | null; sync_attempts: number; sync_due_at: string | null; sync_failing_since: string | null }>();
 }

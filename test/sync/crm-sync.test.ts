@@ -58,7 +58,7 @@ describe("sync: a new visitor", () => {
     const c = await pendingConversation(t);
     await run(t);
     const calls = await apiUsed(t.org);
-    await env.DB.prepare("UPDATE conversations SET sync_status = 'pending' WHERE conversation_id = ?").bind(c.id).run();
+    await env.DB.prepare("UPDATE conversations SET sync_status = 'pending', sync_due_at = updated_at WHERE conversation_id = ?").bind(c.id).run();
     expect(await run(t)).toMatchObject({ kind: "done", synced: 0, unchanged: 1 });
     expect(await apiUsed(t.org)).toBe(calls);
     expect(await records(t.org, "Lead")).toHaveLength(1);

@@ -32,6 +32,10 @@ export interface Faults {
   fail5xx?: number;
   /** The next N GraphQL requests answer a GraphQL error. */
   graphqlErrors?: number;
+  /** Every API request answers 503 until switched off: an outage. */
+  down?: boolean;
+  /** Every login answers 429 until switched off, as when the per-user limit is hit. */
+  loginsRefused?: boolean;
   /** The next N requests wait this long before answering. */
   slowMs?: number;
   slowCount?: number;
@@ -94,6 +98,10 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
       return sendJson(res, 429, { error: "too_many_requests", error_description: "login limit per IP" });
     }
     const user = users.get(form.get("username") ?? "");
+    if (user?.faults.loginsRefused) {
+      user.stats.rejectedLogins++;
+      return sendJson(res, 429, { error: "too_many_requests", error_description: "login limit per user" });
+    }
     if (user && withinMinute(user.logins, now) >= (opts.loginsPerMinutePerUser ?? 10)) {
       user.stats.rejectedLogins++;
       return sendJson(res, 429, { error: "too_many_requests", error_description: "login limit per user" });
@@ -124,8 +132,8 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
       f.slowCount = (f.slowCount ?? 0) - 1;
       await delay(f.slowMs);
     }
-    if ((f.fail5xx ?? 0) > 0) {
-      f.fail5xx = (f.fail5xx ?? 0) - 1;
+    if (f.down || (f.fail5xx ?? 0) > 0) {
+      if (!f.down) f.fail5xx = (f.fail5xx ?? 0) - 1;
       sendText(res, 503, "<html><body>Service Unavailable</body></html>", "text/html");
       return true;
     }

@@ -67,7 +67,7 @@ export class Org {
   readonly objects: Map<string, ObjectDef>;
   readonly records = new Map<string, Map<string, Rec>>();
   apiUsed = 0;
-  faults = { fail503: 0, lockRows: 0 };
+  faults: { fail503: number; lockRows: number; down?: boolean } = { fail503: 0, lockRows: 0 };
   #seq = 0;
 
   constructor(options: OrgOptions) {

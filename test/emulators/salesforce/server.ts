@@ -4,8 +4,8 @@
 // describe, SOQL queries paged with nextRecordsUrl, single and collection upserts by
 // external id, collection updates, /composite with references and each subrequest's
 // own httpHeaders (one API call), the API-call counter and Sforce-Limit-Info on every
-// answer, and switches for 503, UNABLE_TO_LOCK_ROW, REQUEST_LIMIT_EXCEEDED, token
-// expiry and fields dropped from the org. Several orgs, one per tenant, are told apart
+// answer, /limits, and switches for 503 (a number, or an outage until switched off),
+// UNABLE_TO_LOCK_ROW, REQUEST_LIMIT_EXCEEDED, token expiry and fields dropped from the org. Several orgs, one per tenant, are told apart
 // by their OAuth client id.
 import { randomUUID, webcrypto } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -169,7 +169,7 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
         throw e;
       }
     }
-    if (method === "GET" && path === "/limits") {
+    if (method === "GET" && (path === "/limits" || path === "/limits/")) {
       return { status: 200, body: { DailyApiRequests: { Max: org.apiLimit, Remaining: Math.max(0, org.apiLimit - org.apiUsed) } }, kind: "other" };
     }
     if (method === "GET" && (m = /^\/query\/(01g[A-Za-z0-9]+)-(\d+)$/.exec(path))) {
@@ -285,8 +285,8 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
     const limitHeader = () => ({ "sforce-limit-info": `api-usage=${org.apiUsed}/${org.apiLimit}` });
     if (org.apiUsed >= org.apiLimit) return sendJson(res, 403, errorBody("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."), limitHeader());
     org.apiUsed++;
-    if (org.faults.fail503 > 0) {
-      org.faults.fail503--;
+    if (org.faults.down || org.faults.fail503 > 0) {
+      if (!org.faults.down) org.faults.fail503--;
       return sendJson(res, 503, errorBody("SERVER_UNAVAILABLE", "Server temporarily unavailable"), limitHeader());
     }
     if (!m || !SUPPORTED_VERSIONS.includes(m[1] ?? "")) return sendJson(res, 404, errorBody("NOT_FOUND", "The requested resource does not exist"), limitHeader());

@@ -1,0 +1,31 @@
+// What one sync run carries per conversation: what iAdvize says about it, and the rest
+// (channel, operators, survey, escalation) from D1. Salesforce's planner takes it as
+// its own PlanConversation, which this satisfies.
+import type { Attention } from "../conversations/attention.ts";
+import type { ConversationData } from "../iadvize/conversation.ts";
+import type { Contact } from "../qualification/contact.ts";
+import type { Extraction } from "../qualification/extract.ts";
+import type { Transcript } from "../qualification/transcript.ts";
+
+export interface ConversationForCrm {
+  conversation: ConversationData;
+  extraction: Extraction;
+  transcript: Transcript;
+  contact: Contact;
+  /** Set when messages of an unknown shape were left out of the answers and transcript. */
+  needsAttention: Attention | null;
+}
+
+export interface SyncItem {
+  conversationId: string;
+  visitorId: string;
+  tenantId: string;
+  channel: string | null;
+  startedAt: string | null;
+  closedAt: string | null;
+  operatorIds: number[];
+  satisfaction: Record<string, unknown> | null;
+  /** The conversation's latest chat-to-call escalation, if any. */
+  escalation: { status: string; reason: string | null; reference: string | null; requestedAt: string } | null;
+  read: ConversationForCrm;
+}
