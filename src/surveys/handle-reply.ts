@@ -38,7 +38,7 @@ function inboundStatement(db: D1Database, provider: string, sms: InboundSms, ten
 const isDuplicate = (err: unknown) => err instanceof Error && /UNIQUE constraint failed: survey_inbound/i.test(err.message);
 
 export async function handleInbound(deps: InboundDeps, provider: string, tenantId: string, settings: SurveySettings, sms: InboundSms): Promise<InboundOutcome> {
-  const seen = await deps.db.prepare(`SELECT 1 AS x FROM survey_inbound WHERE provider = ?1 AND message_id = ?2`).bind(provider, sms.messageId).first("x");
+  const seen = await deps.db.prepare(`SELECT 1 AS x FROM survey_inbound WHERE provider = ?1 AND tenant_id = ?2 AND message_id = ?3`).bind(provider, tenantId, sms.messageId).first("x");
   if (seen !== null) return "duplicate";
   try {
     for (let attempt = 1; ; attempt++) {
