@@ -3,6 +3,7 @@
 // batch with the reply's message id (a redelivery hits that key and changes nothing),
 // then the SMS to send queued. A reply racing another for the same session is read again.
 import { numberHash as phoneHash } from "../outreach/hashes.ts";
+import { hashingKey } from "../outreach/hashing-key.ts";
 import { log } from "../log.ts";
 import type { Survey } from "./definition.ts";
 import { reply } from "./engine.ts";
@@ -57,7 +58,7 @@ export async function handleInbound(deps: InboundDeps, provider: string, tenantI
 
 async function tryHandle(deps: InboundDeps, provider: string, tenantId: string, settings: SurveySettings, sms: InboundSms): Promise<InboundOutcome | "raced"> {
   const { db, keys, now } = deps;
-  const hash = await phoneHash(keys, tenantId, sms.from);
+  const hash = await phoneHash(await hashingKey(db, keys), tenantId, sms.from);
   if (isOptOut(sms.text) || sms.providerOptOut) {
     await db.batch([inboundStatement(db, provider, sms, tenantId, null, "opted_out", now), optOutStatement(db, tenantId, hash, "keyword", now), endSessionsStatement(db, tenantId, hash, now)]);
     await enqueueWrites(deps, tenantId, hash);

@@ -2,6 +2,7 @@
 // the session and its first SMS stored in one D1 batch, then the first SMS queued (the
 // queue sends the others two seconds apart). A repeated send returns the first one.
 import { numberHash as phoneHash } from "../outreach/hashes.ts";
+import { hashingKey } from "../outreach/hashing-key.ts";
 import { hmacSha256Hex } from "../lib/hmac.ts";
 import { log } from "../log.ts";
 import type { Language, Survey } from "./definition.ts";
@@ -54,9 +55,10 @@ export async function sendSurvey(deps: SendDeps, tenantId: string, settings: Sur
   if (!survey) return { status: "not_sent", reason: "unknown_survey" };
   const phone = checkMobile(req.phone, settings.defaultCountry, settings.allowedCountries);
   if (!phone.ok) return { status: "not_sent", reason: "invalid_phone", problem: phone.problem };
-  const hash = await phoneHash(deps.keys, tenantId, phone.e164);
+  const hashKey = await hashingKey(deps.db, deps.keys);
+  const hash = await phoneHash(hashKey, tenantId, phone.e164);
   const originKey = req.repeatKey
-    ? `${req.origin}:${await hmacSha256Hex(deps.keys[0] ?? "", `${tenantId}:${req.surveyId}:${req.repeatKey}:${hash}`)}`
+    ? `${req.origin}:${await hmacSha256Hex(hashKey, `${tenantId}:${req.surveyId}:${req.repeatKey}:${hash}`)}`
     : `${req.origin}:${crypto.randomUUID()}`;
 
   const earlier = await sessionByOrigin(deps.db, tenantId, originKey);
