@@ -16,7 +16,7 @@ import { isOptIn, isOptOut } from "./replies.ts";
 import type { SurveyMessage } from "./queue.ts";
 import { advanceStatement, insertAnswerStatement, latestSessionOf, sealAnswerText, sessionById } from "./sessions.ts";
 
-export type InboundOutcome = "answered" | "completed" | "invalid" | "unavailable" | "not_found" | "opted_out" | "opted_in" | "ignored" | "duplicate";
+export type InboundOutcome = "answered" | "completed" | "invalid" | "abandoned" | "unavailable" | "not_found" | "opted_out" | "opted_in" | "ignored" | "duplicate";
 
 export interface InboundDeps {
   db: D1Database;
@@ -96,12 +96,24 @@ async function tryHandle(deps: InboundDeps, provider: string, tenantId: string, 
     return notice(deps, provider, tenantId, hash, sms, session.id, "unavailable", outcome.messages);
   }
 
+  if (outcome.kind === "invalid" && session.invalid_replies + 1 >= settings.maxInvalidReplies) {
+    // The last invalid reply allowed: the session ends without another SMS (an auto-responder
+    // would answer each one), and what was answered goes to Salesforce.
+    const results = await db.batch([
+      advanceStatement(db, session, { step, status: "abandoned", current: null, endsSync: true, invalid: true }, now),
+      inboundStatement(db, provider, sms, tenantId, session.id, "abandoned", now, step),
+    ]);
+    if ((results[0]?.meta.changes ?? 0) === 0) return "raced";
+    await enqueue(deps, { kind: "write", tenantId, sessionId: session.id });
+    return "abandoned";
+  }
+
   const to = sms.from;
   const ended = outcome.kind === "answered" && outcome.current === null;
   const result: InboundOutcome = outcome.kind === "invalid" ? "invalid" : ended ? "completed" : "answered";
   const group = await groupStatements(db, keys, { tenantId, sessionId: session.id, phoneHash: hash, to, messages: outcome.messages, step, now });
   const statements = [
-    advanceStatement(db, session, { step, status: ended ? "completed" : "active", current: outcome.kind === "answered" ? outcome.current : session.current_element, endsSync: ended }, now),
+    advanceStatement(db, session, { step, status: ended ? "completed" : "active", current: outcome.kind === "answered" ? outcome.current : session.current_element, endsSync: ended, invalid: outcome.kind === "invalid" }, now),
     inboundStatement(db, provider, sms, tenantId, session.id, result, now, step),
     ...group.statements,
   ];

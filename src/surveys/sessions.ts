@@ -6,7 +6,7 @@ import { decrypt, encrypt } from "../secrets/cipher.ts";
 import type { Language } from "./definition.ts";
 import type { AnswerValue } from "./replies.ts";
 
-export type SessionStatus = "active" | "completed" | "expired" | "opted_out" | "failed" | "superseded";
+export type SessionStatus = "active" | "completed" | "expired" | "opted_out" | "failed" | "superseded" | "abandoned";
 export type Origin = "api" | "callback" | "conversation";
 
 export interface SessionRow {
@@ -33,6 +33,8 @@ export interface SessionRow {
   sf_error: string | null;
   created_at: string;
   updated_at: string;
+  /** Invalid replies to the current question. */
+  invalid_replies: number;
 }
 
 /** What is sealed with a session: the number, and the session variables that may be personal. */
@@ -115,7 +117,7 @@ export async function latestSessionOf(db: D1Database, tenantId: string, phoneHas
 export function advanceStatement(
   db: D1Database,
   row: Pick<SessionRow, "id" | "step">,
-  next: { step: string; status: SessionStatus; current: string | null; endsSync: boolean },
+  next: { step: string; status: SessionStatus; current: string | null; endsSync: boolean; invalid?: boolean },
   now: Date,
 ): D1PreparedStatement {
   const at = now.toISOString();
@@ -123,10 +125,11 @@ export function advanceStatement(
     .prepare(
       `UPDATE survey_sessions SET step = ?3, status = ?4, current_element = ?5,
          ended_at = CASE WHEN ?4 = 'active' THEN NULL ELSE ?6 END,
-         sf_status = CASE WHEN ?7 = 1 THEN 'pending' ELSE sf_status END, updated_at = ?6
+         sf_status = CASE WHEN ?7 = 1 THEN 'pending' ELSE sf_status END, updated_at = ?6,
+         invalid_replies = CASE WHEN ?8 = 1 THEN invalid_replies + 1 ELSE 0 END
        WHERE id = ?1 AND step = ?2`,
     )
-    .bind(row.id, row.step, next.step, next.status, next.current, at, next.endsSync ? 1 : 0);
+    .bind(row.id, row.step, next.step, next.status, next.current, at, next.endsSync ? 1 : 0, next.invalid ? 1 : 0);
 }
 
 export function insertAnswerStatement(
