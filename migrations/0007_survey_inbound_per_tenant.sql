@@ -7,6 +7,7 @@ CREATE TABLE survey_inbound_new (
   session_id TEXT,
   outcome TEXT NOT NULL,           -- answered | invalid | unavailable | not_found | opted_out | opted_in | ignored | ...
   received_at TEXT NOT NULL,
+  note TEXT,                       -- for a notice: notice_queued | notice_capped | notice_withheld:<phone problem>
   PRIMARY KEY (provider, tenant_id, message_id)
 );
 INSERT INTO survey_inbound_new (provider, message_id, tenant_id, session_id, outcome, received_at)

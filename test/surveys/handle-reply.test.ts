@@ -49,3 +49,36 @@ describe("invalid replies", () => {
     expect(await errorsSent(t.tenantId)).toBe(2);
   });
 });
+
+describe("notices to numbers that text the tenant", () => {
+  const notes = (tenantId: string) =>
+    env.DB.prepare(`SELECT note, COUNT(*) AS n FROM survey_inbound WHERE tenant_id = ?1 GROUP BY note ORDER BY note`).bind(tenantId).all<{ note: string; n: number }>();
+
+  it("sends none to a premium-rate, unserved-country, landline or non-geographic number, and records why", async () => {
+    const t = await surveyTenant();
+    const senders = ["+33899123456", "+12025550123", "+882345678901", "+33123456789"];
+    for (const from of senders) expect((await reply(t, from, "hello")).status).toBe(200);
+    await queue.drain();
+    expect(await env.DB.prepare(`SELECT COUNT(*) AS n FROM survey_outbox WHERE tenant_id = ?1`).bind(t.tenantId).first("n")).toBe(0);
+    for (const from of senders) expect(await inbox(t, from)).toEqual([]);
+    const { results } = await notes(t.tenantId);
+    expect(results.map((r) => r.note).every((n) => n.startsWith("notice_withheld:"))).toBe(true);
+    expect(results.reduce((s, r) => s + r.n, 0)).toBe(4);
+    // A mobile in a served country still gets its notice.
+    const phone = mobile();
+    await reply(t, phone, "hello");
+    await queue.drain();
+    expect(await inbox(t, phone)).toEqual(["We found no survey for this number."]);
+  });
+
+  it("caps the tenant's notices a day, atomically, and records the capped ones", async () => {
+    const t = await surveyTenant({ noticesPerDay: 2 });
+    const senders = Array.from({ length: 6 }, () => mobile());
+    const res = await Promise.all(senders.map((from) => reply(t, from, "hello")));
+    expect(res.map((r) => r.status)).toEqual(senders.map(() => 200));
+    await queue.drain();
+    expect(await env.DB.prepare(`SELECT COUNT(*) AS n FROM survey_outbox WHERE tenant_id = ?1 AND kind = 'notice' AND status = 'sent'`).bind(t.tenantId).first("n")).toBe(2);
+    const { results } = await notes(t.tenantId);
+    expect(results).toEqual([{ note: "notice_capped", n: 4 }, { note: "notice_queued", n: 2 }]);
+  });
+});
