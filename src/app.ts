@@ -4,6 +4,7 @@ import type { AppEnv } from "./app-env.ts";
 import { adminAuth } from "./admin/auth.ts";
 import { configOf } from "./env.ts";
 import { AppError, errorBody } from "./errors.ts";
+import { loggablePath } from "./http/log-path.ts";
 import { healthRoutes } from "./health.ts";
 import { requestId } from "./http/request-id.ts";
 import { errorFields, log } from "./log.ts";
@@ -46,9 +47,9 @@ app.notFound((c) => {
 
 app.onError((err, c) => {
   if (err instanceof AppError) {
-    if (err.status >= 500) log.error("request.failed", { path: c.req.path, ...errorFields(err) });
+    if (err.status >= 500) log.error("request.failed", { path: loggablePath(c.req.path), ...errorFields(err) });
     return c.json(err.toBody(c.var.requestId), err.status);
   }
-  log.error("request.crashed", { path: c.req.path, ...errorFields(err) });
+  log.error("request.crashed", { path: loggablePath(c.req.path), ...errorFields(err) });
   return c.json(errorBody("internal", "An unexpected error occurred; it has been logged.", c.var.requestId), 500);
 });
