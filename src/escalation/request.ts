@@ -11,6 +11,7 @@ import { providerFor } from "./providers/index.ts";
 import { outcomeOf } from "./answer.ts";
 import type { EscalationStatus } from "./store.ts";
 import { numberHash, requestHash } from "../outreach/hashes.ts";
+import { hashingKey } from "../outreach/hashing-key.ts";
 import { findRecent, insertRefusal, insertWithinLimitsUnlessRecent, sealDetails } from "./store.ts";
 
 export type EscalationSettings = EscalationConfig;
@@ -59,7 +60,7 @@ export async function requestCallback(deps: RequestDeps, settings: EscalationSet
   // Refused before any call, and recorded for the audit: the raw input only as a keyed hash.
   const refuse = async (reason: MessageKey, options?: readonly string[]): Promise<EscalationAnswer> => {
     const id = crypto.randomUUID();
-    const raw = await numberHash(deps.keys, deps.tenantId, input.phone.trim());
+    const raw = await numberHash(await hashingKey(deps.db, deps.keys), deps.tenantId, input.phone.trim());
     await insertRefusal(deps.db, { id, tenantId: deps.tenantId, conversationId: input.conversationId, provider: provider.name, phoneHash: raw, idemHash: id, details: "", country: null, language, consent: input.consent, now, status: "rejected", reason });
     return answer(language, settings, outcomeOf("rejected", reason).status, reason, { escalationId: id }, options);
   };
@@ -70,7 +71,8 @@ export async function requestCallback(deps: RequestDeps, settings: EscalationSet
   // Dropping the extension would call the switchboard, not the person: refused where the platform cannot dial one.
   if (phone.extension && !provider.extensions) return refuse("extension_not_supported");
 
-  const [phoneKey, idem] = await Promise.all([numberHash(deps.keys, deps.tenantId, phone.e164), requestHash(deps.keys, deps.tenantId, phone.e164, input.conversationId)]);
+  const hashKey = await hashingKey(deps.db, deps.keys);
+  const [phoneKey, idem] = await Promise.all([numberHash(hashKey, deps.tenantId, phone.e164), requestHash(hashKey, deps.tenantId, phone.e164, input.conversationId)]);
   const windowStart = new Date(now.getTime() - settings.idempotencyMinutes * 60_000);
   const earlier = await findRecent(deps.db, deps.tenantId, idem, windowStart);
   if (earlier) return answerFor(earlier.status, earlier.reason, earlier.provider_ref, earlier.id, language, settings, phone.display);

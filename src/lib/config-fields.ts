@@ -33,10 +33,12 @@ function urlProblem(raw: string, rules: ConfigRules, host: HostRule | undefined)
   if (rules.testOrigins.has(url.origin)) return undefined;
   if (url.protocol !== "https:") return "must use https";
   if (url.username || url.password) return "must not carry credentials";
-  if (IP_LITERAL.test(url.hostname) || LOCAL_HOST.test(url.hostname) || !url.hostname.includes(".")) {
+  // `localhost.` is `localhost`: one trailing dot (the DNS root) names the same host.
+  const hostname = url.hostname.toLowerCase().replace(/\.$/, "");
+  if (IP_LITERAL.test(hostname) || LOCAL_HOST.test(hostname) || !hostname.includes(".")) {
     return "must be a public host name, not an address or a local name";
   }
-  if (host && !host.allows(url.hostname.toLowerCase())) return host.message;
+  if (host && !host.allows(hostname)) return host.message;
   return undefined;
 }
 

@@ -1,13 +1,14 @@
 // Keyed hashes of a phone number, so that D1 can count and match requests without
 // holding a number that enumeration could reverse. The same number has the same hash
-// in every capability of a tenant.
+// in every capability of a tenant. The key is the stored hashing key (hashing-key.ts),
+// never ENCRYPTION_KEY itself: rotating that must change no hash.
 import { hmacSha256Hex } from "../lib/hmac.ts";
 
-export function numberHash(keys: readonly string[], tenantId: string, e164: string): Promise<string> {
-  return hmacSha256Hex(keys[0] ?? "", `${tenantId}:phone:${e164}`);
+export function numberHash(hashKey: string, tenantId: string, e164: string): Promise<string> {
+  return hmacSha256Hex(hashKey, `${tenantId}:phone:${e164}`);
 }
 
 /** One request's identity: the number and what it is about (a conversation, a survey…). */
-export function requestHash(keys: readonly string[], tenantId: string, e164: string, scope: string | undefined): Promise<string> {
-  return hmacSha256Hex(keys[0] ?? "", `${tenantId}:idem:${e164}:${scope ?? ""}`);
+export function requestHash(hashKey: string, tenantId: string, e164: string, scope: string | undefined): Promise<string> {
+  return hmacSha256Hex(hashKey, `${tenantId}:idem:${e164}:${scope ?? ""}`);
 }

@@ -21,9 +21,15 @@ export interface HttpDeps {
   token: (login: () => Promise<{ token: string; expiresInSec: number }>, rejected?: string) => Promise<string>;
 }
 
+/** The platform answered with a redirect: not followed, the endpoint URL needs fixing. */
+export const REDIRECTED: Failure = { kind: "refused", code: "provider_redirect" };
+
 export async function send(fetcher: typeof fetch, url: string, init: RequestInit, signal: AbortSignal): Promise<Sent> {
   try {
-    return { ok: true, res: await fetcher(url, { ...init, signal }) };
+    // A redirect is never followed: it could lead to a private host the URL rule refused.
+    const res = await fetcher(url, { ...init, signal, redirect: "manual" });
+    if (res.status >= 300 && res.status < 400) return { ok: false, result: REDIRECTED };
+    return { ok: true, res };
   } catch (err) {
     const timedOut = err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError");
     return { ok: false, result: timedOut ? { kind: "ambiguous", code: "timeout" } : { kind: "transient", code: "network" } };

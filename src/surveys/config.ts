@@ -51,6 +51,10 @@ export function surveysConfig<S extends z.ZodType>(secret: S, rules: ConfigRules
       retentionDays: z.number().int().min(1).max(3650).default(120),
       /** Surveys sent to one number in 24 h, at most. */
       perNumberPerDay: z.number().int().min(1).max(20).default(2),
+      /** Invalid replies to one question, at most: the last one ends the session ('abandoned') without another SMS. */
+      maxInvalidReplies: z.number().int().min(1).max(10).default(3),
+      /** "No survey found" / "survey unavailable" notices the tenant sends in 24 h, at most (each number gets 3 at most). */
+      noticesPerDay: z.number().int().min(0).max(10_000).default(100),
       triggers: z
         .object({
           /** After a chat-to-call escalation whose callback was scheduled. */

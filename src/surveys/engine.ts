@@ -5,6 +5,7 @@ import type { Element, Language, Question, Rule, Survey } from "./definition.ts"
 import { END } from "./definition.ts";
 import { pick, render } from "./render.ts";
 import { parseReply } from "./replies.ts";
+import type { SessionStatus } from "./sessions.ts";
 import type { AnswerValue } from "./replies.ts";
 
 export type OutgoingKind = "text" | "question" | "completion" | "error" | "notice";
@@ -20,7 +21,7 @@ export interface Step {
 }
 
 export interface SessionState {
-  status: "active" | "completed" | "expired" | "opted_out" | "failed" | "superseded";
+  status: SessionStatus;
   current: string | null;
   language: Language;
   expiresAt: Date;

@@ -2,6 +2,7 @@
 // reply handled) is sent in order, one SMS then the next two seconds later. The number
 // and text are sealed, and dropped once sent.
 import * as z from "zod";
+import { insertWithinLimits } from "../outreach/limits.ts";
 import { decrypt, encrypt } from "../secrets/cipher.ts";
 import type { Outgoing, OutgoingKind } from "./engine.ts";
 
@@ -87,13 +88,29 @@ export function attemptStatement(db: D1Database, id: string, code: string, now: 
   return db.prepare(`UPDATE survey_outbox SET attempts = attempts + 1, error = ?2, updated_at = ?3 WHERE id = ?1`).bind(id, code, now.toISOString());
 }
 
-/** Notices (no survey found, unavailable) sent to a number since: a cap stops loops with auto-responders. */
-export async function noticesSince(db: D1Database, tenantId: string, phoneHash: string, since: Date): Promise<number> {
-  const row = await db
-    .prepare(`SELECT COUNT(*) AS n FROM survey_outbox WHERE tenant_id = ?1 AND phone_hash = ?2 AND kind = 'notice' AND created_at > ?3`)
-    .bind(tenantId, phoneHash, since.toISOString())
-    .first<{ n: number }>();
-  return row?.n ?? 0;
+/**
+ * One notice (no survey found, unavailable) queued unless the number had `perNumber` or
+ * the tenant `perTenant` notices in 24 h: one conditional statement, so concurrent
+ * replies cannot all pass the caps (a cap stops loops with auto-responders).
+ */
+export async function noticeStatement(
+  db: D1Database,
+  keys: readonly string[],
+  n: { tenantId: string; sessionId: string | null; phoneHash: string; to: string; text: string; perNumber: number; perTenant: number; now: Date },
+): Promise<{ id: string; statement: D1PreparedStatement }> {
+  const id = crypto.randomUUID();
+  const at = n.now.toISOString();
+  const statement = insertWithinLimits(db, {
+    table: "survey_outbox",
+    row: {
+      id, tenant_id: n.tenantId, session_id: n.sessionId, group_id: crypto.randomUUID(), seq: 0, kind: "notice", phone_hash: n.phoneHash,
+      payload: await encrypt(keys, JSON.stringify({ to: n.to, text: n.text }), `survey-sms/${id}`), status: "queued", created_at: at, updated_at: at,
+    },
+    perNumber: { max: n.perNumber, ms: 86_400_000 },
+    perTenant: { max: n.perTenant, ms: 86_400_000 },
+    counted: "kind = 'notice'",
+  });
+  return { id, statement };
 }
 
 /** First SMS of groups whose queue message seems lost: queued, nothing sent before them, untouched for a while. */

@@ -2,6 +2,7 @@
 // the session and its first SMS stored in one D1 batch, then the first SMS queued (the
 // queue sends the others two seconds apart). A repeated send returns the first one.
 import { numberHash as phoneHash } from "../outreach/hashes.ts";
+import { hashingKey } from "../outreach/hashing-key.ts";
 import { hmacSha256Hex } from "../lib/hmac.ts";
 import { log } from "../log.ts";
 import type { Language, Survey } from "./definition.ts";
@@ -12,7 +13,7 @@ import { groupStatements } from "./outbox.ts";
 import type { SurveySettings } from "./providers/types.ts";
 import type { SurveyMessage } from "./queue.ts";
 import type { Origin, SessionStatus } from "./sessions.ts";
-import { insertSessionStatement, sealContact, sessionByOrigin, sessionsSince, supersedeStatement } from "./sessions.ts";
+import { insertSessionStatement, sealContact, sessionByOrigin, supersedeStatement } from "./sessions.ts";
 import { splitVariables } from "./variables.ts";
 
 const HOUR = 3_600_000;
@@ -54,17 +55,15 @@ export async function sendSurvey(deps: SendDeps, tenantId: string, settings: Sur
   if (!survey) return { status: "not_sent", reason: "unknown_survey" };
   const phone = checkMobile(req.phone, settings.defaultCountry, settings.allowedCountries);
   if (!phone.ok) return { status: "not_sent", reason: "invalid_phone", problem: phone.problem };
-  const hash = await phoneHash(deps.keys, tenantId, phone.e164);
+  const hashKey = await hashingKey(deps.db, deps.keys);
+  const hash = await phoneHash(hashKey, tenantId, phone.e164);
   const originKey = req.repeatKey
-    ? `${req.origin}:${await hmacSha256Hex(deps.keys[0] ?? "", `${tenantId}:${req.surveyId}:${req.repeatKey}:${hash}`)}`
+    ? `${req.origin}:${await hmacSha256Hex(hashKey, `${tenantId}:${req.surveyId}:${req.repeatKey}:${hash}`)}`
     : `${req.origin}:${crypto.randomUUID()}`;
 
   const earlier = await sessionByOrigin(deps.db, tenantId, originKey);
   if (earlier) return { status: "repeated", sessionId: earlier.id, surveyId: earlier.survey_id, sessionStatus: earlier.status, expiresAt: earlier.expires_at };
   if (await isOptedOut(deps.db, tenantId, hash)) return { status: "not_sent", reason: "opted_out" };
-  if ((await sessionsSince(deps.db, tenantId, hash, new Date(deps.now.getTime() - 24 * HOUR))) >= settings.perNumberPerDay) {
-    return { status: "not_sent", reason: "rate_limited" };
-  }
   const expiresAt = req.expiresAt ?? new Date(deps.now.getTime() + settings.defaultExpiryHours * HOUR);
   if (expiresAt.getTime() <= deps.now.getTime()) return { status: "not_sent", reason: "expiry_in_past" };
   const warnings = expiresAt.getTime() - deps.now.getTime() > ADVISED_MAX_EXPIRY_HOURS * HOUR ? ["expiry_over_24h"] : [];
@@ -93,7 +92,7 @@ export async function sendSurvey(deps: SendDeps, tenantId: string, settings: Sur
       expiresAt,
       purgeAt: new Date(deps.now.getTime() + settings.retentionDays * 24 * HOUR),
       now: deps.now,
-    }),
+    }, settings.perNumberPerDay),
     supersedeStatement(deps.db, tenantId, hash, id, deps.now),
     ...group.statements,
   ]);
@@ -101,6 +100,8 @@ export async function sendSurvey(deps: SendDeps, tenantId: string, settings: Sur
     // A concurrent repeat got in first: its SMS are the ones sent (ours were not written).
     const first = await sessionByOrigin(deps.db, tenantId, originKey);
     if (first) return { status: "repeated", sessionId: first.id, surveyId: first.survey_id, sessionStatus: first.status, expiresAt: first.expires_at };
+    // Otherwise the number had its surveys of the day (counted in the same statement).
+    return { status: "not_sent", reason: "rate_limited" };
   }
   try {
     await deps.queue.send({ kind: "sms", tenantId, outboxId: group.firstId });

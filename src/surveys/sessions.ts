@@ -1,11 +1,12 @@
 // Survey sessions in D1: one survey sent to one number, the question it waits for, the
 // answers given, and how it ended. The number is sealed; only its keyed hash is in clear.
 import * as z from "zod";
+import { insertWithinLimits } from "../outreach/limits.ts";
 import { decrypt, encrypt } from "../secrets/cipher.ts";
 import type { Language } from "./definition.ts";
 import type { AnswerValue } from "./replies.ts";
 
-export type SessionStatus = "active" | "completed" | "expired" | "opted_out" | "failed" | "superseded";
+export type SessionStatus = "active" | "completed" | "expired" | "opted_out" | "failed" | "superseded" | "abandoned";
 export type Origin = "api" | "callback" | "conversation";
 
 export interface SessionRow {
@@ -32,6 +33,8 @@ export interface SessionRow {
   sf_error: string | null;
   created_at: string;
   updated_at: string;
+  /** Invalid replies to the current question. */
+  invalid_replies: number;
 }
 
 /** What is sealed with a session: the number, and the session variables that may be personal. */
@@ -63,20 +66,24 @@ export interface NewSession {
   now: Date;
 }
 
-/** Inserts the session unless the same send was made already (same origin key): then nothing. */
-export function insertSessionStatement(db: D1Database, s: NewSession): D1PreparedStatement {
+/**
+ * Inserts the session unless the same send was made already (same origin key) or the
+ * number had its sessions of the day: one statement, so concurrent sends cannot all pass.
+ */
+export function insertSessionStatement(db: D1Database, s: NewSession, perNumberPerDay: number): D1PreparedStatement {
   const at = s.now.toISOString();
-  return db
-    .prepare(
-      `INSERT INTO survey_sessions (id, tenant_id, survey_id, status, current_element, language, origin, origin_key, client_reference, conversation_id, escalation_id,
-         phone_hash, contact, variables, step, expires_at, purge_at, ended_at, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?1, ?15, ?16, ?17, ?18, ?18)
-       ON CONFLICT (tenant_id, origin_key) DO NOTHING`,
-    )
-    .bind(
-      s.id, s.tenantId, s.surveyId, s.status, s.current, s.language, s.origin, s.originKey, s.clientReference, s.conversationId, s.escalationId,
-      s.phoneHash, s.contact, JSON.stringify(s.variables), s.expiresAt.toISOString(), s.purgeAt.toISOString(), s.status === "active" ? null : at, at,
-    );
+  return insertWithinLimits(db, {
+    table: "survey_sessions",
+    row: {
+      id: s.id, tenant_id: s.tenantId, survey_id: s.surveyId, status: s.status, current_element: s.current, language: s.language, origin: s.origin,
+      origin_key: s.originKey, client_reference: s.clientReference, conversation_id: s.conversationId, escalation_id: s.escalationId,
+      phone_hash: s.phoneHash, contact: s.contact, variables: JSON.stringify(s.variables), step: s.id, expires_at: s.expiresAt.toISOString(),
+      purge_at: s.purgeAt.toISOString(), ended_at: s.status === "active" ? null : at, created_at: at, updated_at: at,
+    },
+    perNumber: { max: perNumberPerDay, ms: 86_400_000 },
+    counted: "status != 'failed'",
+    unlessConflict: ["tenant_id", "origin_key"],
+  });
 }
 
 /** Earlier active sessions of the number end when a new survey is sent to it: replies go to the newest. */
@@ -103,14 +110,6 @@ export async function latestSessionOf(db: D1Database, tenantId: string, phoneHas
     .first<SessionRow>();
 }
 
-export async function sessionsSince(db: D1Database, tenantId: string, phoneHash: string, since: Date): Promise<number> {
-  const row = await db
-    .prepare(`SELECT COUNT(*) AS n FROM survey_sessions WHERE tenant_id = ?1 AND phone_hash = ?2 AND created_at > ?3 AND status != 'failed'`)
-    .bind(tenantId, phoneHash, since.toISOString())
-    .first<{ n: number }>();
-  return row?.n ?? 0;
-}
-
 /**
  * Moves the session on, only if no other reply moved it since it was read (`step`):
  * the statements that follow check the new step, so a lost race changes nothing.
@@ -118,7 +117,7 @@ export async function sessionsSince(db: D1Database, tenantId: string, phoneHash:
 export function advanceStatement(
   db: D1Database,
   row: Pick<SessionRow, "id" | "step">,
-  next: { step: string; status: SessionStatus; current: string | null; endsSync: boolean },
+  next: { step: string; status: SessionStatus; current: string | null; endsSync: boolean; invalid?: boolean },
   now: Date,
 ): D1PreparedStatement {
   const at = now.toISOString();
@@ -126,10 +125,11 @@ export function advanceStatement(
     .prepare(
       `UPDATE survey_sessions SET step = ?3, status = ?4, current_element = ?5,
          ended_at = CASE WHEN ?4 = 'active' THEN NULL ELSE ?6 END,
-         sf_status = CASE WHEN ?7 = 1 THEN 'pending' ELSE sf_status END, updated_at = ?6
+         sf_status = CASE WHEN ?7 = 1 THEN 'pending' ELSE sf_status END, updated_at = ?6,
+         invalid_replies = CASE WHEN ?8 = 1 THEN invalid_replies + 1 ELSE 0 END
        WHERE id = ?1 AND step = ?2`,
     )
-    .bind(row.id, row.step, next.step, next.status, next.current, at, next.endsSync ? 1 : 0);
+    .bind(row.id, row.step, next.step, next.status, next.current, at, next.endsSync ? 1 : 0, next.invalid ? 1 : 0);
 }
 
 export function insertAnswerStatement(

@@ -68,3 +68,37 @@ describe("the generic webhook", () => {
     expect(await bad.json()).toMatchObject({ error: { code: "invalid_payload", details: [{ path: "from" }] } });
   });
 });
+
+describe("message ids across tenants", () => {
+  it("another tenant's reply with the same generic-webhook message id is still handled", async () => {
+    const mk = async () => {
+      const t = await surveyTenant();
+      const secret = `whsec-${crypto.randomUUID()}`;
+      const from = `acme-${crypto.randomUUID().slice(0, 8)}`;
+      const res = await admin("PUT", `/tenants/${t.tenantId}`, { surveys: surveysConfig(t, { provider: { type: "webhook", url: "https://sms.acme.example/send", secret, from } }) });
+      expect(res.status).toBe(200);
+      return { ...t, secret, from };
+    };
+    const a = await mk();
+    const b = await mk();
+    const post = async (payload: object, key: string) => {
+      const body = JSON.stringify(payload);
+      return exports.default.fetch(`${BASE}/sms/inbound/webhook`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-connector-signature": `sha256=${await hmacSha256Hex(key, body)}` },
+        body,
+      });
+    };
+    const phoneB = mobile();
+    const sent = (await (await send(b.key, sendBody(phoneB))).json()) as { sessionId: string };
+    const before = await env.DB.prepare(`SELECT current_element FROM survey_sessions WHERE id = ?1`).bind(sent.sessionId).first("current_element");
+    const id = `msg-${crypto.randomUUID()}`;
+    expect((await post({ id, from: mobile(), to: a.from, text: "hi" }, a.secret)).status).toBe(200);
+    const rb = await post({ id, from: phoneB, to: b.from, text: "7", sessionId: sent.sessionId }, b.secret);
+    expect(rb.status).toBe(200);
+    expect(await rb.text()).not.toContain("duplicate");
+    const after = await env.DB.prepare(`SELECT current_element FROM survey_sessions WHERE id = ?1`).bind(sent.sessionId).first("current_element");
+    expect(after).not.toBe(before);
+    expect(await env.DB.prepare(`SELECT COUNT(*) AS n FROM survey_inbound WHERE message_id = ?1`).bind(id).first("n")).toBe(2);
+  });
+});

@@ -83,6 +83,16 @@ describe("POST /surveys/send", () => {
     expect(await second.json()).toEqual({ status: "not_sent", reason: "rate_limited" });
   });
 
+  it("holds perNumberPerDay under 8 concurrent sends to one number: exactly one session", async () => {
+    const t = await surveyTenant({ perNumberPerDay: 1 });
+    const phone = mobile();
+    const answers = await Promise.all(Array.from({ length: 8 }, async () => (await (await send(t.key, sendBody(phone))).json()) as { status: string; reason?: string }));
+    expect(answers.filter((a) => a.status === "sending")).toHaveLength(1);
+    expect(answers.filter((a) => a.reason === "rate_limited")).toHaveLength(7);
+    expect(await env.DB.prepare(`SELECT COUNT(*) AS n FROM survey_sessions WHERE tenant_id = ?1`).bind(t.tenantId).first("n")).toBe(1);
+    expect(await env.DB.prepare(`SELECT COUNT(*) AS n FROM survey_outbox WHERE tenant_id = ?1`).bind(t.tenantId).first("n")).toBeGreaterThan(0);
+  });
+
   it("a new survey to the same number replaces the one still open: replies go to the newest", async () => {
     const t = await surveyTenant();
     const phone = mobile();
