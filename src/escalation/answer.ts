@@ -1,23 +1,13 @@
 // What the bot is told about an escalation, from its status and reason: one mapping,
 // used for the answer and for the admin audit, so both say the same.
+import { PHONE_PROBLEMS } from "../outreach/phone.ts";
 import type { MessageKey } from "./messages.ts";
 import type { EscalationStatus } from "./store.ts";
 
 export type AnswerStatus = "scheduled" | "invalid_phone" | "rejected" | "pending";
 
 /** Reasons the visitor can fix by giving another number. */
-const ABOUT_THE_NUMBER = new Set<string>([
-  "empty",
-  "not_a_number",
-  "too_short",
-  "too_long",
-  "invalid",
-  "ambiguous_country",
-  "extension_not_supported",
-  "country_not_served",
-  "number_type_not_allowed",
-  "number_refused",
-] satisfies MessageKey[]);
+const ABOUT_THE_NUMBER = new Set<string>([...PHONE_PROBLEMS, "extension_not_supported", "number_refused"] satisfies MessageKey[]);
 
 export function outcomeOf(status: EscalationStatus, reason: string | null): { status: AnswerStatus; key: MessageKey } {
   switch (status) {

@@ -2,6 +2,7 @@
 // number and name sealed (needed to retry), a keyed hash of the number for the limits.
 import * as z from "zod";
 import { insertWithinLimits } from "../outreach/limits.ts";
+import { PHONE_PROBLEMS } from "../outreach/phone.ts";
 import { outcomeOf } from "./answer.ts";
 import type { AnswerStatus } from "./answer.ts";
 import { decrypt, encrypt } from "../secrets/cipher.ts";
@@ -48,19 +49,7 @@ export async function get(db: D1Database, id: string): Promise<EscalationRow | n
 }
 
 /** Refusals made before any call: recorded for the audit, not counted by the limits or the repeat window. */
-const EARLY_REFUSALS = [
-  "rate_limited",
-  "consent_required",
-  "empty",
-  "not_a_number",
-  "too_short",
-  "too_long",
-  "invalid",
-  "ambiguous_country",
-  "extension_not_supported",
-  "country_not_served",
-  "number_type_not_allowed",
-] as const;
+const EARLY_REFUSALS = ["rate_limited", "consent_required", ...PHONE_PROBLEMS, "extension_not_supported"] as const;
 const NOT_EARLY = `NOT (status = 'rejected' AND reason IN (${EARLY_REFUSALS.map((r) => `'${r}'`).join(", ")}))`;
 
 export interface NewEscalation {

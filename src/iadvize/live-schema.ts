@@ -1,6 +1,7 @@
 // The tenant's live iAdvize schema: introspected with the shared token, kept in D1 so
 // that the sync may reuse it for a day, and checked against the connector's operations.
-import { buildClientSchema, getIntrospectionQuery, TypeInfo, validate, visit, visitWithTypeInfo } from "graphql";
+import { buildClientSchema, getIntrospectionQuery, validate } from "graphql";
+import { mismatchPaths } from "./schema-mismatch.ts";
 import type { DocumentNode, GraphQLSchema, IntrospectionQuery } from "graphql";
 import * as z from "zod";
 import { UpstreamError } from "../lib/upstream-error.ts";
@@ -76,28 +77,6 @@ export async function cachedSchema(db: D1Database, tenantId: string, now: Date):
 export function invalidPaths(schema: GraphQLSchema, document: DocumentNode): { paths: string[]; otherErrors: string[] } {
   const errors = validate(schema, document);
   if (errors.length === 0) return { paths: [], otherErrors: [] };
-  const paths = new Set<string>();
-  const typeInfo = new TypeInfo(schema);
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Field(node) {
-        const parent = typeInfo.getParentType();
-        const name = node.name.value;
-        if (!parent || name.startsWith("__")) return;
-        const def = typeInfo.getFieldDef();
-        if (!def) {
-          paths.add(`${parent.name}.${name}`);
-          return;
-        }
-        for (const arg of node.arguments ?? []) {
-          if (!def.args.some((a) => a.name === arg.name.value)) paths.add(`${parent.name}.${name}(${arg.name.value})`);
-        }
-      },
-      NamedType(node) {
-        if (!schema.getType(node.name.value)) paths.add(node.name.value);
-      },
-    }),
-  );
-  return { paths: [...paths].sort(), otherErrors: paths.size === 0 ? errors.map((e) => e.message) : [] };
+  const paths = mismatchPaths(schema, document);
+  return { paths, otherErrors: paths.length === 0 ? errors.map((e) => e.message) : [] };
 }

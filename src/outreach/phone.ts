@@ -6,15 +6,18 @@
 import { getCountries, parsePhoneNumberFromString, parsePhoneNumberWithError, ParseError, validatePhoneNumberLength } from "libphonenumber-js/max";
 import type { CountryCode, PhoneNumber } from "libphonenumber-js/max";
 
-export type PhoneProblem =
-  | "empty"
-  | "not_a_number"
-  | "too_short"
-  | "too_long"
-  | "invalid"
-  | "ambiguous_country"
-  | "country_not_served"
-  | "number_type_not_allowed";
+/** What can be wrong with a number as typed, each one the visitor can fix by typing it again. */
+export const PHONE_PROBLEMS = [
+  "empty",
+  "not_a_number",
+  "too_short",
+  "too_long",
+  "invalid",
+  "ambiguous_country",
+  "country_not_served",
+  "number_type_not_allowed",
+] as const;
+export type PhoneProblem = (typeof PHONE_PROBLEMS)[number];
 
 export type PhoneCheck =
   | { ok: true; e164: string; country: string; display: string; extension?: string }
