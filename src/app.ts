@@ -11,6 +11,7 @@ import { errorFields, log } from "./log.ts";
 import { tenantRoutes } from "./admin/tenants.ts";
 import { webhookRoutes } from "./webhooks/route.ts";
 import { escalationRoutes } from "./escalation/route.ts";
+import { deflectionRoutes } from "./deflection/route.ts";
 import { consoleRoutes } from "./console/routes.tsx";
 import adminOpenApi from "./openapi/generated/admin.json";
 import { preflightRoutes } from "./preflight/route.ts";
@@ -36,6 +37,7 @@ app.use("*", async (c, next) => {
 
 app.route("/webhooks", webhookRoutes);
 app.route("/escalations", escalationRoutes);
+app.route("/deflections", deflectionRoutes);
 app.get("/admin/openapi.json", (c) => c.json(adminOpenApi));
 app.route("/surveys", surveySendRoutes);
 app.route("/sms", smsInboundRoutes);

@@ -11,6 +11,8 @@ import { readJsonBody } from "../http/json-body.ts";
 import { log } from "../log.ts";
 import { setKeyStatements } from "../escalation/keys.ts";
 import { audit, countsByStatus } from "../escalation/store.ts";
+import { setKeyStatements as setDeflectionKeyStatements } from "../deflection/keys.ts";
+import { audit as deflectionAudit, countsByStatus as deflectionCounts } from "../deflection/store.ts";
 import { redriveTenant } from "../tenants/redrive.ts";
 import { saveTenantInput } from "../tenants/save.ts";
 import { TenantId } from "../tenants/schema.ts";
@@ -62,6 +64,7 @@ export const tenantRoutes = new Hono<AppEnv>()
       needsAttention: await attentionCounts(c.env.DB, id),
       salesforceUsage: await usageOf(c.env.DB, id),
       escalationsLast30Days: await countsByStatus(c.env.DB, id, new Date(Date.now() - 30 * 86_400_000)),
+      deflectionsLast30Days: await deflectionCounts(c.env.DB, id, new Date(Date.now() - 30 * 86_400_000)),
     });
   })
   .get("/:tenantId/escalations", async (c) => {
@@ -71,6 +74,14 @@ export const tenantRoutes = new Hono<AppEnv>()
     if (Number.isNaN(since.getTime())) throw new AppError("invalid_request", "since must be an ISO 8601 date.");
     const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 100) || 100, 1), 1000);
     return c.json({ escalations: await audit(c.env.DB, id, since, limit) });
+  })
+  .get("/:tenantId/deflections", async (c) => {
+    const id = tenantIdParam(c.req.param("tenantId"));
+    const sinceParam = c.req.query("since");
+    const since = sinceParam ? new Date(sinceParam) : new Date(Date.now() - 30 * 86_400_000);
+    if (Number.isNaN(since.getTime())) throw new AppError("invalid_request", "since must be an ISO 8601 date.");
+    const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 100) || 100, 1), 1000);
+    return c.json({ deflections: await deflectionAudit(c.env.DB, id, since, limit) });
   })
   .put("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
@@ -85,7 +96,7 @@ export const tenantRoutes = new Hono<AppEnv>()
   .delete("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
     if (!(await deleteTenant(c.env.DB, id))) throw new AppError("not_found", `Tenant ${id} is not configured.`);
-    await c.env.DB.batch([...(await setKeyStatements(c.env.DB, id, undefined)), ...(await surveyRoutingStatements(c.env.DB, id, undefined))]);
+    await c.env.DB.batch([...(await setKeyStatements(c.env.DB, id, undefined)), ...(await setDeflectionKeyStatements(c.env.DB, id, undefined)), ...(await surveyRoutingStatements(c.env.DB, id, undefined))]);
     log.info("tenant.deleted", { tenantId: id });
     return c.body(null, 204);
   });

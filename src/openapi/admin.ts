@@ -71,7 +71,7 @@ registry.registerPath({
   request: { params },
   responses: {
     200: json(
-      z.object({ tenant: View, events: Counts, conversations: Counts, needsAttention: Counts, salesforceUsage: z.array(Usage), escalationsLast30Days: Counts }),
+      z.object({ tenant: View, events: Counts, conversations: Counts, needsAttention: Counts, salesforceUsage: z.array(Usage), escalationsLast30Days: Counts, deflectionsLast30Days: Counts }),
       "The tenant and its figures.",
     ),
     ...errors,
@@ -127,6 +127,14 @@ registry.registerPath({
   security,
   request: { params, query: z.object({ since: z.iso.datetime().optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }) },
   responses: { 200: json(z.object({ escalations: z.array(z.record(z.string(), z.unknown())) }), "The audit rows."), ...errors },
+});
+registry.registerPath({
+  method: "get",
+  path: "/admin/api/tenants/{tenantId}/deflections",
+  summary: "The tenant's call-to-messaging requests (no phone numbers, no texts)",
+  security,
+  request: { params, query: z.object({ since: z.iso.datetime().optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }) },
+  responses: { 200: json(z.object({ deflections: z.array(z.record(z.string(), z.unknown())) }), "The audit rows."), ...errors },
 });
 
 const surveyParams = z.object({ tenantId: TenantId, surveyId: z.string() });
