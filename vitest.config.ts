@@ -17,8 +17,9 @@ export default defineConfig({
           TEST_SALESFORCE_URL: inject("salesforceUrl"),
           TEST_CALLCENTRE_URL: inject("callcentreUrl"),
           // Tenants in tests use the emulators, which are plain http on 127.0.0.1.
-          ALLOW_TEST_ORIGINS: `${inject("salesforceUrl")},${inject("callcentreUrl")},${inject("smsUrl")}`,
+          ALLOW_TEST_ORIGINS: `${inject("salesforceUrl")},${inject("callcentreUrl")},${inject("smsUrl")},${inject("messagingUrl")}`,
           TEST_SMS_URL: inject("smsUrl"),
+          TEST_MESSAGING_URL: inject("messagingUrl"),
         },
       },
     })),

@@ -6,6 +6,7 @@ import { CAR_DEALER, DEMO_USER } from "./iadvize/seed.ts";
 import { startSalesforceEmulator } from "./salesforce/server.ts";
 import { startCallCentreEmulator } from "./callcentre/server.ts";
 import { startSmsEmulator } from "./sms/server.ts";
+import { startMessagingEmulator } from "./messaging/server.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -13,6 +14,7 @@ declare module "vitest" {
     salesforceUrl: string;
     callcentreUrl: string;
     smsUrl: string;
+    messagingUrl: string;
   }
 }
 
@@ -27,9 +29,12 @@ export default async function setup(project: TestProject) {
   project.provide("callcentreUrl", callcentre.url);
   const sms = await startSmsEmulator();
   project.provide("smsUrl", sms.url);
+  const messaging = await startMessagingEmulator();
+  project.provide("messagingUrl", messaging.url);
   return async () => {
     await callcentre.close();
     await sms.close();
+    await messaging.close();
     await iadvize.close();
     await salesforce.close();
   };
