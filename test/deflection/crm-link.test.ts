@@ -2,7 +2,7 @@
 // caller's messaging conversation arrives as signed webhooks (v2.conversation.pushed on
 // SMS or WhatsApp, then closed); the Conversation record in the emulated Salesforce shows
 // that it started from the IVR, when, why and on which channel. A chat, another number,
-// or a conversation outside the window shows nothing of it.
+// or a conversation outside the window (too late, or begun before the call) shows nothing of it.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEMO_MAPPING } from "../emulators/salesforce/seed.ts";
@@ -74,14 +74,15 @@ describe("deflection → Conversation record", () => {
     expect(JSON.stringify(audit)).not.toContain(phone.slice(4));
   });
 
-  it("a chat from the same number, another number's SMS, or an SMS after the window shows nothing of the IVR", async () => {
+  it("a chat from the same number, another number's WhatsApp, an SMS after the window or one begun before the call shows nothing of the IVR", async () => {
     const t = await tenantWithDeflection({ linkHours: 2 });
     const phone = mobile();
     expect(await ask(t.key, { phone, optIn: true, reason: "billing" })).toMatchObject({ status: "sent" });
     const chat = await messagingConversation(t, "CHAT", phone, new Date());
     const other = await messagingConversation(t, "WHATSAPP", mobile(), new Date());
     const late = await messagingConversation(t, "SMS", phone, new Date(Date.now() + 3 * 3_600_000));
-    for (const id of [chat, other, late]) {
+    const before = await messagingConversation(t, "SMS", phone, new Date(Date.now() - 3_600_000));
+    for (const id of [chat, other, late, before]) {
       await synced(t.tenantId, id);
       const record = await recordOf(t.org, id);
       expect(record, id).toBeDefined();
