@@ -16,7 +16,8 @@ const Fields = z
   .refine((r) => Object.keys(r).length <= 30, "at most 30 fields")
   .default({});
 
-export const DeflectionInput = z.object({
+/** Strict: a misspelt input (optin, phoneNumber) is named in a 400, never silently dropped. */
+export const DeflectionInput = z.strictObject({
   phone: z.string({ error: "phone is required" }).max(200),
   optIn: OptIn,
   reason: Text(500),

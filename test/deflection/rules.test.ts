@@ -1,8 +1,9 @@
 // The endpoint's rules, driven as an IVR calls it: the number (refused forms, a fixed line),
 // consent, channel precedence, notify vs start, one callId one message, the limits under
 // concurrency, and the wire (methods, keys, content types).
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { BASE } from "../helpers/webhook.ts";
 import { ask, deflect, deflectionTenant, LANDLINE, mobile, PREMIUM, received, row } from "../helpers/deflection.ts";
 
 describe("deflection: the number", () => {
@@ -164,6 +165,11 @@ describe("deflection: the wire", () => {
     expect(await bad.json()).toMatchObject({ error: { code: "invalid_request", details: expect.arrayContaining([expect.objectContaining({ path: "phone" }), expect.objectContaining({ path: "mode" })]) } });
     const text = await deflect(t.key, "phone=0612345678", { form: false });
     expect(text.status).toBe(400);
+    const typo = await deflect(t.key, { phone: mobile(), optin: true });
+    expect(typo.status).toBe(400);
+    expect(await typo.json()).toMatchObject({ error: { details: [expect.objectContaining({ message: expect.stringContaining("optin") })] } });
+    const plain = await exports.default.fetch(`${BASE}/deflections/${t.key}`, { method: "POST", headers: { "content-type": "text/plain" }, body: "0612345678" });
+    expect(plain.status).toBe(415);
     const xml = await env.DB.prepare("SELECT COUNT(*) AS n FROM deflections WHERE tenant_id = ?").bind(t.tenantId).first<number>("n");
     expect(xml).toBe(2);
   });

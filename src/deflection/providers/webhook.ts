@@ -12,7 +12,7 @@ import type { MessageRequest, MessagingProvider, ProviderConfig, ProviderDeps, P
 
 type Config = Extract<ProviderConfig, { type: "webhook" }>;
 
-export const isPlatform = (v: unknown): v is Platform => typeof v === "string" && (PLATFORMS as readonly string[]).includes(v);
+const isPlatform = (v: unknown): v is Platform => typeof v === "string" && (PLATFORMS as readonly string[]).includes(v);
 
 export function webhookProvider(config: Config): MessagingProvider {
   return {
