@@ -10,7 +10,7 @@ import type { DeflectionConfig } from "./config.ts";
 import { openDetails } from "./store.ts";
 
 /** iAdvize's names of the messaging channels a deflection leads to (closedConversations' channel filter). */
-export const MESSAGING_CHANNELS: ReadonlySet<string> = new Set(["SMS", "WHATSAPP", "APPLE_BUSINESS_CHAT", "GOOGLE_BUSINESS_MESSAGES"]);
+const MESSAGING_CHANNELS: ReadonlySet<string> = new Set(["SMS", "WHATSAPP", "APPLE_BUSINESS_CHAT", "GOOGLE_BUSINESS_MESSAGES"]);
 
 /** The conversation may be stamped a little before the deflection by another clock. */
 const CLOCK_SKEW_MS = 5 * 60_000;

@@ -42,14 +42,14 @@ const CALL_ID_WINDOW_MS = 86_400_000;
 const asPlatform = (c: string | null): Platform | undefined => (PLATFORMS as readonly string[]).includes(c ?? "") ? (c as Platform) : undefined;
 
 /** The answer for a deflection as recorded: a new one, or the first of a repeated callId. */
-export function answerFor(id: string, status: DeflectionStatus, reason: string | null, channel: string | null, language: Language, settings: DeflectionConfig): DeflectionAnswer {
+function answerFor(id: string, status: DeflectionStatus, reason: string | null, channel: string | null, language: Language, settings: DeflectionConfig): DeflectionAnswer {
   const o = outcomeOf(status, reason);
   const used = o.status === "sent" ? asPlatform(channel) : undefined;
   return { status: o.status, ...(o.reason ? { reason: o.reason } : {}), ...(used ? { channel: used } : {}), deflectionId: id, prompt: prompt(language, o.status, settings.prompts, used) };
 }
 
 /** Consent is needed unless every channel of the precedence is one the customer opened themselves (Apple, Google). */
-export const needsOptIn = (settings: Pick<DeflectionConfig, "channels">) => settings.channels.some((c) => OPT_IN_CHANNELS.has(c.platform));
+const needsOptIn = (settings: Pick<DeflectionConfig, "channels">) => settings.channels.some((c) => OPT_IN_CHANNELS.has(c.platform));
 
 /** The platform request for a deflection, from its sealed details and the tenant's settings. */
 export function messageRequest(id: string, tenantId: string, mode: Mode, language: Language, details: Details, settings: DeflectionConfig): MessageRequest {
