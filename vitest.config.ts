@@ -25,8 +25,8 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
-    // The browser tests run in Node, with their own config (vitest.browser.config.ts).
-    exclude: ["test/browser/**", "node_modules/**"],
+    // The browser and Node tests run in Node, with their own config (vitest.browser.config.ts).
+    exclude: ["test/browser/**", "test/node/**", "node_modules/**"],
     globalSetup: ["./test/emulators/global-setup.ts"],
     setupFiles: ["./test/helpers/apply-migrations.ts"],
     testTimeout: 20_000,

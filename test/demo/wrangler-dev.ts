@@ -29,6 +29,8 @@ export interface WranglerDevOptions {
   vars: Record<string, string>;
   /** Secrets from this file instead of the repository's .dev.vars (for tests). */
   envFile?: string;
+  /** More environment for wrangler (for tests). */
+  env?: Record<string, string>;
   stdio: StdioOptions;
 }
 
@@ -36,5 +38,5 @@ export function wranglerDev(opts: WranglerDevOptions): ChildProcess {
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(opts.port), "--persist-to", opts.persist];
   for (const [name, value] of Object.entries(opts.vars)) args.push("--var", `${name}:${value}`);
   if (opts.envFile) args.push("--env-file", opts.envFile);
-  return spawn(WRANGLER, args, { cwd: ROOT, stdio: opts.stdio, env: devEnv() });
+  return spawn(WRANGLER, args, { cwd: ROOT, stdio: opts.stdio, env: { ...devEnv(), ...opts.env } });
 }
