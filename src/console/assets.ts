@@ -25,6 +25,8 @@ th { font-size:.85rem; color:var(--muted); font-weight:600; }
 .notice { padding:.6rem .8rem; border-radius:4px; margin-bottom:1rem; border:1px solid; }
 .notice.ok { color:var(--ok); border-color:var(--ok); background:#eef8f0; }
 .notice.error { color:var(--bad); border-color:var(--bad); background:#fdf0ef; }
+.notice.warning { color:var(--warn); border-color:var(--warn); background:#fdf6e8; }
+.notice ul { margin:.3rem 0; padding-left:1.2rem; }
 .status { font-weight:600; } .status-ok { color:var(--ok); } .status-warning { color:var(--warn); } .status-failed { color:var(--bad); } .status-skipped { color:var(--muted); }
 .hint, .muted { color:var(--muted); font-size:.9rem; }
 code, pre { font-family: ui-monospace, monospace; font-size:13px; background:#f0f2f5; padding:.1rem .3rem; border-radius:3px; }

@@ -113,6 +113,19 @@ const EN = {
   copy: "Copy",
   callMe: "Call me to test",
   phone: "Phone number",
+  holdBlocked: "Syncing is blocked:",
+  holdPaused: "Syncing is paused:",
+  holdIadvizeSchema: "the live iAdvize API lacks fields the connector reads.",
+  holdSalesforcePackage: "your Salesforce org lacks the connector's package object or fields.",
+  holdIadvizeDown: "iAdvize does not answer.",
+  holdSalesforceDown: "Salesforce does not answer.",
+  holdRequestLimit: "the org's daily Salesforce API allowance is used up.",
+  holdIadvizeSchemaFix: "The connector's operator must update its queries to the live schema. Nothing is lost: the conversations wait. Once fixed,",
+  holdSalesforcePackageFix: "Deploy the connector's package and give the integration user its permission set iAdvize_Connector. Nothing is lost: the conversations wait. Once fixed,",
+  holdRecheck: "run the checks again to resume.",
+  holdUntil: "It resumes by itself after",
+  holdSince: "Since",
+  hold: "Hold",
 } as const;
 
 type Texts = Record<keyof typeof EN, string>;
@@ -226,6 +239,19 @@ const FR: Texts = {
   copy: "Copier",
   callMe: "Appelez-moi pour tester",
   phone: "Numéro de téléphone",
+  holdBlocked: "La synchronisation est bloquée :",
+  holdPaused: "La synchronisation est en pause :",
+  holdIadvizeSchema: "l'API iAdvize en service n'a plus des champs que le connecteur lit.",
+  holdSalesforcePackage: "votre organisation Salesforce n'a pas l'objet ou des champs du package du connecteur.",
+  holdIadvizeDown: "iAdvize ne répond pas.",
+  holdSalesforceDown: "Salesforce ne répond pas.",
+  holdRequestLimit: "le quota quotidien d'API Salesforce de l'organisation est épuisé.",
+  holdIadvizeSchemaFix: "L'opérateur du connecteur doit adapter ses requêtes au schéma en service. Rien n'est perdu : les conversations attendent. Une fois corrigé,",
+  holdSalesforcePackageFix: "Déployez le package du connecteur et donnez à l'utilisateur d'intégration son ensemble d'autorisations iAdvize_Connector. Rien n'est perdu : les conversations attendent. Une fois corrigé,",
+  holdRecheck: "relancez les vérifications pour reprendre.",
+  holdUntil: "Reprise automatique après le",
+  holdSince: "Depuis le",
+  hold: "Suspension",
 };
 
 export type Dictionary = Texts;
