@@ -1,5 +1,14 @@
 // The console's only stylesheet and script, served by the Worker itself (no CDN, no
 // inline code, so the CSP can forbid everything else). The script only adds copy buttons.
+import { PROVIDER_TYPES } from "./provider-fields.ts";
+
+// The Chat-to-call form shows the chosen provider's settings only, in CSS (:has); a
+// browser without :has shows every provider's, and the form still works.
+const PROVIDER_CSS = `@supports selector(:has(*)) {
+.provider-form fieldset[data-provider] { display:none; }
+${PROVIDER_TYPES.map((type) => `.provider-form:has(option[value="${type}"]:checked) fieldset[data-provider="${type}"] { display:block; }`).join("\n")}
+}`;
+
 export const CONSOLE_CSS = `
 :root { --fg:#1d2430; --muted:#5b6472; --line:#d8dde4; --bg:#f6f7f9; --card:#fff; --accent:#1f5fbf; --ok:#1d7a3a; --warn:#9a6200; --bad:#b3261e; }
 * { box-sizing: border-box; }
@@ -37,6 +46,9 @@ details summary { cursor:pointer; font-weight:600; }
 .checks li { margin:.3rem 0; } .checks { list-style:none; padding:0; }
 .pager { display:flex; gap:1rem; margin-top:.8rem; }
 .lang a { margin-left:.4rem; }
+fieldset { border:1px solid var(--line); border-radius:4px; margin:.8rem 0; padding:.2rem 1rem .8rem; }
+legend { font-weight:600; padding:0 .3rem; }
+${PROVIDER_CSS}
 `;
 
 export const CONSOLE_JS = `

@@ -100,8 +100,6 @@ const EN = {
   updated: "Updated",
   escIntro: "Let a bot turn a chat into a phone callback.",
   provider: "Provider",
-  webhookUrl: "Webhook URL",
-  secret: "Secret",
   defaultCountry: "Default country",
   allowedCountries: "Allowed countries",
   newKey: "Generate a new key",
@@ -126,6 +124,9 @@ const EN = {
   holdUntil: "It resumes by itself after",
   holdSince: "Since",
   hold: "Hold",
+  secretSet: "Set: leave empty to keep it.",
+  secretNotSet: "Not set.",
+  saveWarnings: "Saved, with what the quick checks found (run the checks for the full list):",
 } as const;
 
 type Texts = Record<keyof typeof EN, string>;
@@ -226,8 +227,6 @@ const FR: Texts = {
   updated: "Mis à jour",
   escIntro: "Permettez à un bot de transformer un chat en rappel téléphonique.",
   provider: "Fournisseur",
-  webhookUrl: "URL du webhook",
-  secret: "Secret",
   defaultCountry: "Pays par défaut",
   allowedCountries: "Pays acceptés",
   newKey: "Générer une nouvelle clé",
@@ -252,6 +251,9 @@ const FR: Texts = {
   holdUntil: "Reprise automatique après le",
   holdSince: "Depuis le",
   hold: "Suspension",
+  secretSet: "Défini : laissez vide pour le conserver.",
+  secretNotSet: "Non défini.",
+  saveWarnings: "Enregistré, avec ce que les vérifications rapides ont trouvé (lancez les vérifications pour la liste complète) :",
 };
 
 export type Dictionary = Texts;

@@ -15,6 +15,8 @@ import type { ConsoleEnv } from "../env.ts";
 import type { TargetField } from "../fields.ts";
 import { targetFields } from "../fields.ts";
 import { Layout, Notice } from "../layout.tsx";
+import type { CheckResult } from "../../preflight/types.ts";
+import { SaveWarnings } from "../save-warnings.tsx";
 import { saveSection, tenantOf } from "../tenant.ts";
 
 type Mapping = TenantConfig["mapping"];
@@ -52,7 +54,7 @@ function previewRows(extraction: Extraction, mapping: Mapping, fields: TargetFie
   });
 }
 
-async function page(c: Context<ConsoleEnv>, extra: { notice?: { kind: "ok" | "error"; text: string }; exportText?: string; preview?: { rows: PreviewRow[]; unanswered: string[] } } = {}) {
+async function page(c: Context<ConsoleEnv>, extra: { notice?: { kind: "ok" | "error"; text: string }; exportText?: string; preview?: { rows: PreviewRow[]; unanswered: string[] }; warnings?: CheckResult[] } = {}) {
   const { t, lang, session, config } = c.var;
   const id = tenantOf(c);
   const tenant = await getTenantConfig(c.env.DB, config.ENCRYPTION_KEY, id);
@@ -71,6 +73,7 @@ async function page(c: Context<ConsoleEnv>, extra: { notice?: { kind: "ok" | "er
   return c.html(
     <Layout t={t} lang={lang} title={t.navMapping} session={session} tenantId={id} page="mapping">
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      <SaveWarnings t={t} warnings={extra.warnings} />
       {!tenant?.salesforce || unreachable ? <Notice kind="error">{t.mappingNeedsSalesforce}</Notice> : null}
       <section>
         <p>{t.mappingIntro}</p>
@@ -189,8 +192,8 @@ export const mappingPage = new Hono<ConsoleEnv>()
       c.status(400);
       return page(c, { notice: { kind: "error", text: `${c.var.t.fieldNotChoosable}: ${refused.join(", ")}` } });
     }
-    await saveSection(c, id, (input) => ({ ...input, mapping }));
-    return page(c, { notice: { kind: "ok", text: c.var.t.saved } });
+    const saved = await saveSection(c, id, (input) => ({ ...input, mapping }));
+    return page(c, { notice: { kind: "ok", text: c.var.t.saved }, warnings: saved.warnings });
   })
   .post("/t/:tenantId/mapping/preview", async (c) => {
     const id = tenantOf(c);

@@ -11,6 +11,8 @@ import { authorizeUrl, connectionInfo, exchangeCode, pkcePair, randomToken } fro
 import { TenantId } from "../../tenants/schema.ts";
 import type { ConsoleEnv } from "../env.ts";
 import { Layout, Notice } from "../layout.tsx";
+import type { CheckResult } from "../../preflight/types.ts";
+import { SaveWarnings } from "../save-warnings.tsx";
 import { connectionOf, saveConnection } from "../salesforce-connection.ts";
 import { cookieSecret, mayManage } from "../session.ts";
 import type { Input } from "../tenant.ts";
@@ -35,7 +37,7 @@ function withSalesforce(input: Input, loginUrl: string, auth: Record<string, unk
   return { ...input, salesforce: { ...current, loginUrl, auth } };
 }
 
-async function page(c: Context<ConsoleEnv>, notice?: { kind: "ok" | "error"; text: string }) {
+async function page(c: Context<ConsoleEnv>, notice?: { kind: "ok" | "error"; text: string }, warnings?: CheckResult[]) {
   const { t, lang, session, config } = c.var;
   const id = tenantOf(c);
   const [record, connection, usage] = await Promise.all([recordOf(c, id), connectionOf(c.env.DB, id), usageOf(c.env.DB, id, 1)]);
@@ -44,6 +46,7 @@ async function page(c: Context<ConsoleEnv>, notice?: { kind: "ok" | "error"; tex
   return c.html(
     <Layout t={t} lang={lang} title={t.navSalesforce} session={session} tenantId={id} page="salesforce">
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      <SaveWarnings t={t} warnings={warnings} />
       <section>
         <p>{t.sfIntro}</p>
         {connection && sf?.auth?.type === "refresh_token" ? (
@@ -123,8 +126,8 @@ export const salesforcePage = new Hono<ConsoleEnv>()
       return page(c, { kind: "error", text: c.var.t.invalidForm });
     }
     const { loginUrl, ...auth } = parsed.data;
-    await saveSection(c, tenantOf(c), (input) => withSalesforce(input, loginUrl.replace(/\/+$/, ""), auth));
-    return page(c, { kind: "ok", text: c.var.t.saved });
+    const saved = await saveSection(c, tenantOf(c), (input) => withSalesforce(input, loginUrl.replace(/\/+$/, ""), auth));
+    return page(c, { kind: "ok", text: c.var.t.saved }, saved.warnings);
   })
   .get("/t/:tenantId/salesforce/connect", async (c) => {
     const clientId = c.var.config.SALESFORCE_CLIENT_ID;
