@@ -66,7 +66,7 @@ const EN = {
   mappingNeedsSalesforce: "Connect Salesforce first: the fields are read from your org.",
   fieldNotChoosable: "This field cannot be chosen",
   preview: "Preview",
-  previewIntro: "Give the id of a recent conversation, or paste a conversation export (a JSON array of {role, text, createdAt}), to see the answers and the values that would be written. Nothing is written.",
+  previewIntro: "Give the id of a recent conversation, or paste a conversation export (a JSON array of {role, text, createdAt}), to see the answers and exactly the Lead and Conversation record the sync would write, each value fitted to its field. Your org is read (its Leads and Contacts, to match the visitor); nothing is written.",
   conversationExport: "Conversation export",
   recentConversation: "Or the id of a recent conversation",
   conversationNotFound: "iAdvize does not know this conversation for this project.",
@@ -126,6 +126,11 @@ const EN = {
   hold: "Hold",
   secretSet: "Set: leave empty to keep it.",
   secretNotSet: "Not set.",
+  previewNoRecords: "The records could not be planned",
+  previewLeadNew: "Lead: created",
+  previewLeadUpdate: "Lead: update of",
+  previewNoLead: "No Lead written",
+  previewConversation: "Conversation record",
   saveWarnings: "Saved, with what the quick checks found (run the checks for the full list):",
 } as const;
 
@@ -193,7 +198,7 @@ const FR: Texts = {
   mappingNeedsSalesforce: "Connectez d'abord Salesforce : les champs sont lus dans votre organisation.",
   fieldNotChoosable: "Ce champ ne peut pas être choisi",
   preview: "Aperçu",
-  previewIntro: "Donnez l'identifiant d'une conversation récente, ou collez l'export d'une conversation (un tableau JSON de {role, text, createdAt}), pour voir les réponses et les valeurs qui seraient écrites. Rien n'est écrit.",
+  previewIntro: "Donnez l'identifiant d'une conversation récente, ou collez l'export d'une conversation (un tableau JSON de {role, text, createdAt}), pour voir les réponses et exactement la piste et l'enregistrement de conversation que la synchronisation écrirait, chaque valeur ajustée à son champ. Votre organisation est lue (ses pistes et contacts, pour reconnaître le visiteur) ; rien n'est écrit.",
   conversationExport: "Export de conversation",
   recentConversation: "Ou l'identifiant d'une conversation récente",
   conversationNotFound: "iAdvize ne connaît pas cette conversation pour ce projet.",
@@ -253,6 +258,11 @@ const FR: Texts = {
   hold: "Suspension",
   secretSet: "Défini : laissez vide pour le conserver.",
   secretNotSet: "Non défini.",
+  previewNoRecords: "Les enregistrements n'ont pas pu être préparés",
+  previewLeadNew: "Piste : créée",
+  previewLeadUpdate: "Piste : mise à jour de",
+  previewNoLead: "Aucune piste écrite",
+  previewConversation: "Enregistrement de conversation",
   saveWarnings: "Enregistré, avec ce que les vérifications rapides ont trouvé (lancez les vérifications pour la liste complète) :",
 };
 
