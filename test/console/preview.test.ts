@@ -71,7 +71,7 @@ describe("console mapping preview", { timeout: 60_000 }, () => {
       Budget__c: 25000,
     });
     const conversation = recordOf(html, "preview-conversation");
-    expect(conversation).toMatchObject({ iAdvize_Conversation_Id__c: "(export)", Project__c: t.tenantId, Lead__r: { iAdvize_Visitor_Id__c: "(export)" } });
+    expect(conversation).toMatchObject({ Conversation_Id__c: "(export)", Project__c: t.tenantId, Lead__r: { iAdvize_Visitor_Id__c: "(export)" } });
     expect(JSON.parse(String(conversation.Answers__c))).toMatchObject({ Q1: { answer: "The new Zoe in blue" } });
     // Each answer with the value its field gets.
     expect(html).toMatch(/<tr data-tag="Q4">.*?<td>Lead\.Budget__c<\/td><td><code>25000<\/code>/s);
