@@ -130,6 +130,8 @@ const EN = {
   previewLeadNew: "Lead: created",
   previewLeadUpdate: "Lead: update of",
   previewNoLead: "No Lead written",
+  previewLeadUnchanged: "Lead unchanged (its fields already hold these values):",
+  previewToContact: "No Lead: the conversation goes to Contact",
   previewConversation: "Conversation record",
   saveWarnings: "Saved, with what the quick checks found (run the checks for the full list):",
 } as const;
@@ -262,6 +264,8 @@ const FR: Texts = {
   previewLeadNew: "Piste : créée",
   previewLeadUpdate: "Piste : mise à jour de",
   previewNoLead: "Aucune piste écrite",
+  previewLeadUnchanged: "Piste inchangée (ses champs ont déjà ces valeurs) :",
+  previewToContact: "Pas de piste : la conversation va au contact",
   previewConversation: "Enregistrement de conversation",
   saveWarnings: "Enregistré, avec ce que les vérifications rapides ont trouvé (lancez les vérifications pour la liste complète) :",
 };

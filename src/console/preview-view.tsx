@@ -42,6 +42,15 @@ function plannedValue(records: PlannedRecords, object: "Lead" | "Conversation", 
   return record[field];
 }
 
+function leadHeading(t: Dictionary, records: PlannedRecords): string {
+  const { lead, link } = records;
+  if (lead.kind === "new") return t.previewLeadNew;
+  if (lead.kind === "update") return `${t.previewLeadUpdate} ${lead.id}`;
+  if (link.kind === "lead") return `${t.previewLeadUnchanged} ${link.id}`;
+  if (link.kind === "contact") return `${t.previewToContact} ${link.id}`;
+  return `${t.previewNoLead} (${records.match})`;
+}
+
 export function PreviewView({ t, preview }: { t: Dictionary; preview: Preview }) {
   const { extraction, mapping, records } = preview;
   return (
@@ -85,9 +94,7 @@ export function PreviewView({ t, preview }: { t: Dictionary; preview: Preview })
       </p>
       {records ? (
         <>
-          <h3 data-lead={records.lead.kind}>
-            {records.lead.kind === "new" ? t.previewLeadNew : records.lead.kind === "update" ? `${t.previewLeadUpdate} ${records.lead.id}` : `${t.previewNoLead} (${records.match})`}
-          </h3>
+          <h3 data-lead={records.lead.kind}>{leadHeading(t, records)}</h3>
           {records.lead.kind === "none" ? null : <RecordTable id="preview-lead" record={records.lead.record} />}
           <h3>{`${t.previewConversation} (${CONVERSATION.object})`}</h3>
           <RecordTable id="preview-conversation" record={records.conversation} />

@@ -13,7 +13,7 @@ import type { ChatMessage } from "../qualification/messages.ts";
 import { DEFAULT_TRANSCRIPT_LIMIT, buildTranscript } from "../qualification/transcript.ts";
 import { salesforceApiFor } from "../salesforce/for-tenant.ts";
 import { buildPlan } from "../salesforce/plan.ts";
-import type { Match, Warning } from "../salesforce/plan.ts";
+import type { Link, Match, Warning } from "../salesforce/plan.ts";
 import { recordUsage } from "../salesforce/usage.ts";
 import type { ConversationForCrm, SyncItem } from "../sync/item.ts";
 import { readConversation } from "../sync/read-conversation.ts";
@@ -29,6 +29,8 @@ export interface PlannedRecords {
   /** The Lead created, the Lead updated (only the fields that change), or none (the conversation goes to a Contact). */
   lead: { kind: "new"; record: Record<string, unknown> } | { kind: "update"; id: string; record: Record<string, unknown> } | { kind: "none" };
   conversation: Record<string, unknown>;
+  /** What the Conversation record points to: a Contact, an existing Lead, the new Lead, or nothing. */
+  link: Link;
   match: Match;
   warnings: Warning[];
 }
@@ -110,6 +112,7 @@ export async function planForPreview(db: D1Database, config: Pick<Config, "ENCRY
     return {
       lead: created ? { kind: "new", record: created.record } : updated ? { kind: "update", id: updated.id, record: updated.record } : { kind: "none" },
       conversation: plan.conversations[0]?.record ?? {},
+      link: plan.conversations[0]?.link ?? { kind: "none" },
       match: outcome?.match ?? "no_contact_details",
       warnings: [...(outcome?.warnings ?? []), ...sf.mapping.problems.map((p) => ({ code: `mapping_${p.problem}`, tag: p.tag, field: p.field }))],
     };
