@@ -4,7 +4,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { syncTenant } from "../../src/sync/crm-sync.ts";
+import { admin } from "../helpers/admin.ts";
 import { consoleGet, consolePost, dataOf, operatorCookie } from "../helpers/console.ts";
+import { callback, escalationTenant } from "../helpers/escalation.ts";
 import { setFaults, setSchemaVariant } from "../helpers/iadvize.ts";
 import { Sim, testConfig } from "../helpers/sim.ts";
 import { newSyncTenant, pendingConversation } from "../helpers/tenant.ts";
@@ -110,5 +112,29 @@ describe("console Activity page", { timeout: 60_000 }, () => {
     expect(rows(second).map(([id]) => id)).toEqual(ids.slice(0, 5).reverse());
     expect(second).toContain('rel="prev"');
     expect(second).not.toContain('rel="next"');
+  });
+
+  it("draws the Salesforce API calls of each of the last 30 days as an SVG, with the admin API's figures, and counts chat-to-call requests by outcome", async () => {
+    const sim = new Sim();
+    const t = await newSyncTenant();
+    await pendingConversation(t, {}, sim.now);
+    expect(await syncTenant(env.DB, testConfig(), t.tenantId, sim.deps)).toMatchObject({ kind: "done", synced: 1 });
+    const usage = (await (await admin("GET", `/tenants/${t.tenantId}`)).json<{ salesforceUsage: { day: string; calls: number }[] }>()).salesforceUsage;
+    expect(usage.length).toBe(1);
+    const html = await activity(t, await operatorCookie());
+    const svg = html.slice(html.indexOf("<svg"), html.indexOf("</svg>"));
+    const bars = [...svg.matchAll(/<rect [^>]*height="(\d+)"[^>]*><title>([\d-]+): (\d+)<\/title>/g)].map((m) => ({ height: Number(m[1]), day: m[2], calls: Number(m[3]) }));
+    expect(bars).toHaveLength(30);
+    expect(bars.at(-1)).toMatchObject({ day: usage[0]?.day, calls: usage[0]?.calls });
+    expect(bars.at(-1)?.height).toBeGreaterThan(0);
+    expect(bars.slice(0, 29).every((b) => b.calls === 0 && b.height === 0)).toBe(true);
+
+    // Chat-to-call requests of the last 30 days, by what the bot was told.
+    const e = await escalationTenant();
+    expect((await callback(e.key, { phone: "06 12 34 56 78", consent: "oui" })).status).toBe(200);
+    expect((await callback(e.key, { phone: "06 12", consent: "oui" })).status).toBe(200);
+    const page = await (await consoleGet(`/t/${e.tenantId}/activity`, await operatorCookie())).text();
+    const outcomes = Object.fromEntries([...page.matchAll(/data-escalation-status="([^"]+)">[^<]*<strong>(\d+)<\/strong>/g)].map((m) => [m[1], Number(m[2])]));
+    expect(outcomes).toEqual({ scheduled: 1, invalid_phone: 1 });
   });
 });

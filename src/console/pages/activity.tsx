@@ -129,7 +129,7 @@ async function page(c: Context<ConsoleEnv>, notice?: string) {
         ) : (
           <div class="counts">
             {Object.entries(escalations).map(([status, n]) => (
-              <div>
+              <div data-escalation-status={status}>
                 {status}
                 <strong>{n}</strong>
               </div>
