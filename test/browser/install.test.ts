@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CAR_DEALER } from "../emulators/iadvize/seed.ts";
-import { WEBHOOK_SECRET } from "../helpers/secrets.ts";
+import { ADMIN_TOKEN, WEBHOOK_SECRET } from "../helpers/secrets.ts";
 import type { Page } from "playwright-core";
 import type { World } from "./harness.ts";
 import { newCustomer, shot, signIn, startWorld, visible } from "./harness.ts";
@@ -76,7 +76,8 @@ describe("setup console: the whole install", () => {
     await visible(page.getByRole("heading", { name: "Allow Access?" }));
     await shot(page, "3-salesforce-consent");
     await page.getByRole("button", { name: "Allow" }).click();
-    await page.waitForURL(`**/setup/t/${customer.tenantId}/salesforce`);
+    await page.waitForURL(`**/setup/t/${customer.tenantId}/salesforce?saved=1`);
+    expect(await page.locator("#save-warnings").count()).toBe(0);
     await visible(page.getByText("Salesforce is connected."));
     await visible(page.getByRole("cell", { name: `00D${customer.orgId}` }));
     await visible(page.getByRole("cell", { name: customer.sfUser.username }));
@@ -247,6 +248,30 @@ describe("setup console: the whole install", () => {
     await visible(page.getByRole("status").getByText(/^scheduled:/));
     const received = (await (await fetch(`${world.callcentre.url}/__emulator/callbacks?account=${apiId}`)).json()) as { provider: string }[];
     expect(received.map((r) => r.provider)).toEqual(["aircall"]);
+    await page.close();
+  });
+
+  it("shows what the save's checks found on the way back from Connect Salesforce", async () => {
+    const customer = newCustomer(world);
+    // The operator mapped two questions to one field before the admin connects the org.
+    const put = await fetch(`${world.base}/admin/api/tenants/${customer.tenantId}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ iadvize: customer.iadvizeUser, mapping: { Q1: { object: "Lead", field: "Vehicle__c" }, Q2: { object: "Lead", field: "Vehicle__c" } } }),
+    });
+    expect(put.status).toBe(201);
+    const page = await world.browser.newPage();
+    await signIn(page, world.base, customer);
+    await page.getByRole("link", { name: "Salesforce" }).click();
+    await page.getByRole("link", { name: "Connect Salesforce" }).click();
+    await page.getByLabel("Username").fill(customer.sfUser.username);
+    await page.getByLabel("Password").fill(customer.sfUser.password);
+    await page.getByRole("button", { name: "Log In" }).click();
+    await page.getByRole("button", { name: "Allow" }).click();
+    await page.waitForURL(`**/setup/t/${customer.tenantId}/salesforce?saved=1`);
+    await visible(page.getByText("Salesforce is connected."));
+    await visible(page.locator('#save-warnings [data-warning="config.mapping"]'));
+    expect(await page.locator("#save-warnings [data-warning]").evaluateAll((els) => els.map((el) => el.getAttribute("data-warning")))).toEqual(["config.mapping"]);
     await page.close();
   });
 });

@@ -8,7 +8,9 @@ import { AppError } from "../../errors.ts";
 import { log, errorFields } from "../../log.ts";
 import { usageOf } from "../../salesforce/usage.ts";
 import { authorizeUrl, connectionInfo, exchangeCode, pkcePair, randomToken } from "../../salesforce/web-server-flow.ts";
+import { freeChecks } from "../../preflight/free.ts";
 import { TenantId } from "../../tenants/schema.ts";
+import { getTenantConfig } from "../../tenants/store.ts";
 import type { ConsoleEnv } from "../env.ts";
 import { Layout, Notice } from "../layout.tsx";
 import type { CheckResult } from "../../preflight/types.ts";
@@ -111,7 +113,13 @@ async function page(c: Context<ConsoleEnv>, notice?: { kind: "ok" | "error"; tex
 }
 
 export const salesforcePage = new Hono<ConsoleEnv>()
-  .get("/t/:tenantId/salesforce", (c) => page(c))
+  .get("/t/:tenantId/salesforce", async (c) => {
+    // Back from "Connect Salesforce": what the save's free checks find now (the callback could not show them).
+    if (c.req.query("saved") !== "1") return page(c);
+    const id = tenantOf(c);
+    const tenant = await getTenantConfig(c.env.DB, c.var.config.ENCRYPTION_KEY, id);
+    return page(c, undefined, tenant ? await freeChecks(c.env.DB, id, tenant, new Date()) : undefined);
+  })
   .post("/t/:tenantId/salesforce", async (c) => {
     const form = await c.req.parseBody();
     const type = formString(form, "type");
@@ -187,7 +195,7 @@ export const salesforceCallback = new Hono<ConsoleEnv>().get(CALLBACK_PATH.repla
     return fail(t.sfDenied, 502);
   }
   // A page of ours moves on, so that the next request is same-site and carries the session.
-  const next = `/setup/t/${tenantId}/salesforce`;
+  const next = `/setup/t/${tenantId}/salesforce?saved=1`;
   return c.html(
     <html lang={lang}>
       <head>
