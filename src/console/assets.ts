@@ -48,6 +48,7 @@ details summary { cursor:pointer; font-weight:600; }
 .lang a { margin-left:.4rem; }
 fieldset { border:1px solid var(--line); border-radius:4px; margin:.8rem 0; padding:.2rem 1rem .8rem; }
 legend { font-weight:600; padding:0 .3rem; }
+small.muted { display:block; margin-top:.2rem; }
 ${PROVIDER_CSS}
 `;
 
