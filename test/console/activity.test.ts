@@ -52,6 +52,10 @@ describe("console Activity page", { timeout: 60_000 }, () => {
     // The filters: blocked lists them, pending none.
     expect(rows(await activity(t, cookie, "?state=blocked"))).toHaveLength(3);
     expect(rows(await activity(t, cookie, "?state=pending"))).toHaveLength(0);
+    // The operator's list of tenants names the hold.
+    const tenants = await (await consoleGet("/tenants", cookie)).text();
+    const line = tenants.slice(tenants.indexOf(`<tr data-tenant="${t.tenantId}">`));
+    expect(line.slice(0, line.indexOf("</tr>"))).toContain("<td>iadvize_schema_mismatch</td>");
   });
 
   it("shows an outage as paused: which service, until when; its conversations stay pending", async () => {
