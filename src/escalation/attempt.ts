@@ -8,6 +8,9 @@ import type { ProviderDeps, CallbackProvider, CallbackRequest, ProviderResult } 
 import { updateStatement } from "./store.ts";
 import type { EscalationStatus } from "./store.ts";
 
+/** Shared with every capability that retries from a queue (outreach/attempts.ts). */
+export { MAX_ATTEMPTS, PROVIDER_TIMEOUT_MS, RETRY_BACKOFF } from "../outreach/attempts.ts";
+
 export interface AttemptDeps {
   db: D1Database;
   now: () => Date;

@@ -3,6 +3,7 @@
 // last one, never repeat one of unknown outcome on a platform that cannot recognise a
 // repeat, and name credential or account problems for the admin instead of retrying.
 import { backoffMs } from "../lib/backoff.ts";
+import type { Backoff } from "../lib/backoff.ts";
 import { AUTH_FAILED, MISCONFIGURED } from "./http.ts";
 import type { Failure } from "./http.ts";
 
@@ -10,6 +11,8 @@ import type { Failure } from "./http.ts";
 export const MAX_ATTEMPTS = 5;
 /** How long a platform may take to answer; the caller's answer does not wait that long. */
 export const PROVIDER_TIMEOUT_MS = 20_000;
+/** The wait before each call from the queue: 30 s, doubling, at most an hour. */
+export const RETRY_BACKOFF: Backoff = { baseMs: 30_000, capMs: 3_600_000 };
 
 const ADMIN_PROBLEMS = new Set([AUTH_FAILED.code, MISCONFIGURED.code]);
 
@@ -32,5 +35,5 @@ export function afterFailure(failure: Failure, idempotent: boolean, attempts: nu
 
 /** The delay before queued attempt number `attempt + 1`: 30 s, 60 s, 120 s … up to an hour. */
 export function retryDelaySecondsAfter(attempt: number): number {
-  return backoffMs(attempt, { baseMs: 30_000, capMs: 3_600_000 }) / 1000;
+  return backoffMs(attempt, RETRY_BACKOFF) / 1000;
 }
