@@ -29,6 +29,9 @@ const Claimed = z.object({
   closed_at: z.string().nullable(),
   operator_ids: z.string(),
   satisfaction: z.string().nullable(),
+  transactions: z.string().nullable(),
+  status: z.string(),
+  origin: z.string(),
   synced_hash: z.string().nullable(),
   sync_attempts: z.number(),
   sync_failing_since: z.string().nullable(),
@@ -46,7 +49,7 @@ export async function claimPending(db: D1Database, tenantId: string, limit: numb
          UNION ALL
          SELECT rowid FROM conversations WHERE tenant_id = ?1 AND sync_status = 'syncing' AND sync_lease_until < ?4
          LIMIT ?2)
-       RETURNING conversation_id, visitor_id, channel, started_at, closed_at, operator_ids, satisfaction, synced_hash, sync_attempts, sync_failing_since`,
+       RETURNING conversation_id, visitor_id, channel, started_at, closed_at, operator_ids, satisfaction, transactions, status, origin, synced_hash, sync_attempts, sync_failing_since`,
     )
     .bind(tenantId, limit, new Date(now.getTime() + leaseMs).toISOString(), at)
     .all();

@@ -42,6 +42,9 @@ export interface IadvizeRead {
 
 const OperatorIds = z.array(z.number());
 const Satisfaction = z.record(z.string(), z.unknown());
+const Transactions = z.array(
+  z.looseObject({ transactionId: z.string(), externalId: z.string(), amount: z.number(), source: z.string(), receivedAt: z.string() }),
+);
 
 class StoredStateError extends Error {
   override name = "StoredStateError";
@@ -63,7 +66,7 @@ function column<T>(schema: z.ZodType<T>, text: string | null): T | undefined {
 
 async function contentHash(item: SyncItem, tenant: TenantConfig): Promise<string> {
   const { conversation, extraction } = item.read;
-  const material = JSON.stringify([conversation, extraction, item.operatorIds, item.satisfaction, item.escalation, item.channel, item.closedAt, tenant.mapping, tenant.salesforce?.leadSource]);
+  const material = JSON.stringify([conversation, extraction, item.operatorIds, item.satisfaction, item.transactions, item.escalation, item.channel, item.closedAt, tenant.mapping, tenant.salesforce?.leadSource]);
   return toHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(material)));
 }
 
@@ -107,6 +110,7 @@ export async function readFromIadvize(run: IadvizeRun, claimed: readonly Claimed
         closedAt: c.closed_at,
         operatorIds: column(OperatorIds, c.operator_ids) ?? [],
         satisfaction: column(Satisfaction, c.satisfaction) ?? null,
+        transactions: (column(Transactions, c.transactions) ?? []).map(({ transactionId, externalId, amount, source, receivedAt }) => ({ transactionId, externalId, amount, source, receivedAt })),
         escalation: await escalationOf(db, tenantId, id),
         read,
       };
