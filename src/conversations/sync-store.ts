@@ -131,6 +131,19 @@ export function releaseStatement(
     .bind(tenantId, conversationId, JSON.stringify(error), retry ? 1 : 0, (retry?.dueAt ?? now).toISOString(), now.toISOString());
 }
 
+/**
+ * Paused by the Salesforce API budget: pending again, due when the allowance allows, no
+ * attempt spent and no failure clock started (the budget is the tenant's, not the conversation's).
+ */
+export function deferStatement(db: D1Database, tenantId: string, conversationId: string, error: unknown, dueAt: Date): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE conversations SET sync_status = 'pending', sync_lease_until = NULL, sync_error = ?3, sync_due_at = ?4
+       WHERE tenant_id = ?1 AND conversation_id = ?2 AND sync_status = 'syncing'`,
+    )
+    .bind(tenantId, conversationId, JSON.stringify(error), dueAt.toISOString());
+}
+
 export async function hasPending(db: D1Database, tenantId: string): Promise<boolean> {
   const row = await db.prepare(`SELECT 1 AS x FROM conversations WHERE tenant_id = ?1 AND sync_status = 'pending' LIMIT 1`).bind(tenantId).first();
   return row !== null;
