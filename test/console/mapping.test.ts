@@ -35,6 +35,9 @@ describe("console Mapping page", () => {
       redirect: "manual",
     });
     expect(res.status).toBe(200);
+    // The tags are still offered: Q1 to Q5 when none is mapped.
+    const html = await res.text();
+    expect([...html.matchAll(/name="target-(Q\d+)"/g)].map((m) => m[1])).toEqual(["Q1", "Q2", "Q3", "Q4", "Q5"]);
     const after = await (await admin("GET", `/tenants/${tenantId}`)).json<{ tenant: { config: { mapping: Record<string, unknown> } } }>();
     expect(after.tenant.config.mapping).toEqual({ "transaction.latestAmount": amount });
   });
