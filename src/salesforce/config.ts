@@ -79,7 +79,7 @@ export const TRANSACTION_LATEST_AMOUNT = "transaction.latestAmount";
 /** Each tagged question's answer (or the latest transaction's amount), sent to a field of the Lead or of the Conversation record. */
 export function mappingConfig() {
   return z.record(
-    z.union([z.string().regex(/^Q[1-9]\d{0,2}$/), z.literal(TRANSACTION_LATEST_AMOUNT)], { error: `keys are question tags (Q1, Q2, …) or ${TRANSACTION_LATEST_AMOUNT}` }),
+    z.string().regex(/^(Q[1-9]\d{0,2}|transaction\.latestAmount)$/, `keys are question tags (Q1, Q2, …) or ${TRANSACTION_LATEST_AMOUNT}`),
     z
       .object({
         object: z.enum(["Lead", "Conversation"]),
