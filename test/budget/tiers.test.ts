@@ -4,6 +4,8 @@
 // paused work resumes by itself with nothing lost and no attempt spent.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { syncTenant } from "../../src/sync/crm-sync.ts";
+import { holdTenant, tenantHoldOf } from "../../src/sync/holds.ts";
 import { admin } from "../helpers/admin.ts";
 import { apiUsed, records, sfFaults } from "../helpers/salesforce.ts";
 import { Sim } from "../helpers/sim.ts";
@@ -132,6 +134,20 @@ describe("the API budget tiers", { timeout: 90_000 }, () => {
     }
     for (const id of [...first, ...Object.values(later)]) expect(await state(t, id)).toMatchObject({ status: "synced", attempts: 0 });
     expect(await conversationRecords(t, [...first, ...Object.values(later)])).toEqual([1, 1, 1, 1, 1]);
+  });
+});
+
+describe("a held tenant's probe", { timeout: 60_000 }, () => {
+  it("whose one conversation is paused by the budget keeps the hold: nothing was tried", async () => {
+    const sim = new Sim();
+    const t = await newSyncTenant({ org: { apiLimit: LIMIT } });
+    await orgAt(t, sim, 60);
+    const backfill = await waiting(t, sim, "backfill");
+    await holdTenant(env.DB, t.tenantId, { reason: "iadvize_unavailable" }, new Date(sim.t - 60 * MINUTE));
+    const result = await syncTenant(env.DB, sim.config, t.tenantId, sim.deps);
+    expect(result).toMatchObject({ kind: "held", hold: { reason: "iadvize_unavailable" } });
+    expect((await tenantHoldOf(env.DB, t.tenantId))?.reason).toBe("iadvize_unavailable");
+    expect(await state(t, backfill)).toMatchObject({ status: "pending", attempts: 0, error: { code: "budget_paused", tier: "backfill" } });
   });
 });
 
