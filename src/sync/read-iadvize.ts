@@ -4,6 +4,7 @@
 import * as z from "zod";
 import { attentionStatement } from "../conversations/attention.ts";
 import type { Claimed } from "../conversations/sync-store.ts";
+import { StoredTransactions } from "../conversations/transactions.ts";
 import { latestForConversation } from "../escalation/store.ts";
 import { iadvizeClientFor } from "../iadvize/for-tenant.ts";
 import type { Config } from "../env.ts";
@@ -42,9 +43,6 @@ export interface IadvizeRead {
 
 const OperatorIds = z.array(z.number());
 const Satisfaction = z.record(z.string(), z.unknown());
-const Transactions = z.array(
-  z.looseObject({ transactionId: z.string(), externalId: z.string(), amount: z.number(), source: z.string(), receivedAt: z.string() }),
-);
 
 class StoredStateError extends Error {
   override name = "StoredStateError";
@@ -110,7 +108,7 @@ export async function readFromIadvize(run: IadvizeRun, claimed: readonly Claimed
         closedAt: c.closed_at,
         operatorIds: column(OperatorIds, c.operator_ids) ?? [],
         satisfaction: column(Satisfaction, c.satisfaction) ?? null,
-        transactions: (column(Transactions, c.transactions) ?? []).map(({ transactionId, externalId, amount, source, receivedAt }) => ({ transactionId, externalId, amount, source, receivedAt })),
+        transactions: column(StoredTransactions, c.transactions) ?? [],
         escalation: await escalationOf(db, tenantId, id),
         read,
       };
