@@ -3,6 +3,7 @@
 // the stored one) and as the app uses it.
 import * as z from "zod";
 import { DEFLECTION_SECRET_PATHS, deflectionConfig } from "../deflection/config.ts";
+import { budgetConfig } from "../budget/config.ts";
 import { ESCALATION_SECRET_PATHS, escalationConfig } from "../escalation/config.ts";
 import { IADVIZE_SECRET_PATHS, iadvizeConfig } from "../iadvize/config.ts";
 import { SALESFORCE_SECRET_PATHS, mappingConfig, salesforceConfig } from "../salesforce/config.ts";
@@ -27,6 +28,7 @@ function sections<S extends z.ZodType>(secret: S, rules: ConfigRules) {
       escalation: escalationConfig(secret, rules).optional(),
       surveys: surveysConfig(secret, rules).optional(),
       deflection: deflectionConfig(secret, rules).optional(),
+      budget: budgetConfig().optional(),
     })
     .strict();
 }
