@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { admin } from "../helpers/admin.ts";
 import { ask, deflect, deflectionTenant, LANDLINE, mobile } from "../helpers/deflection.ts";
 import { BASE } from "../helpers/webhook.ts";
+import { uniqueTenantId } from "../helpers/ids.ts";
 
 describe("deflection: admin", () => {
   it("counts the last 30 days by outcome, like escalations, and lists them without a number or a reason's text", async () => {
@@ -28,7 +29,7 @@ describe("deflection: admin", () => {
     const t = await deflectionTenant();
     const shown = await (await admin("GET", `/tenants/${t.tenantId}`)).json<{ tenant: { config: { deflection: { key: unknown } } } }>();
     expect(shown.tenant.config.deflection.key).toEqual({ set: true });
-    const other = await admin("PUT", `/tenants/ha-${Math.floor(Math.random() * 1e8) + 1}`, { deflection: { key: t.key, provider: { type: "webhook", url: "https://ivr.acme.example/hook", secret: "s" }, defaultCountry: "FR", allowedCountries: ["FR"] } });
+    const other = await admin("PUT", `/tenants/${uniqueTenantId()}`, { deflection: { key: t.key, provider: { type: "webhook", url: "https://ivr.acme.example/hook", secret: "s" }, defaultCountry: "FR", allowedCountries: ["FR"] } });
     expect(other.status).toBe(400);
     expect(await other.text()).toContain("deflection key is already used");
     expect((await admin("DELETE", `/tenants/${t.tenantId}`)).status).toBe(204);
@@ -36,7 +37,7 @@ describe("deflection: admin", () => {
   });
 
   it("refuses a short key, a template SID that is not one, and a precedence naming a platform twice, with their paths", async () => {
-    const res = await admin("PUT", `/tenants/ha-${Math.floor(Math.random() * 1e8) + 1}`, {
+    const res = await admin("PUT", `/tenants/${uniqueTenantId()}`, {
       deflection: {
         key: "short",
         provider: { type: "twilio", accountSid: `AC${"0".repeat(32)}`, authToken: "t", from: "+33757000000", whatsapp: { from: "+33757000001", contentSid: "template-1" } },

@@ -11,12 +11,13 @@ import { fixtures } from "../fixtures/webhooks/index.ts";
 import { admin } from "../helpers/admin.ts";
 import { ask, messagingAccount, messaging, mobile, row } from "../helpers/deflection.ts";
 import { newUser, seedConversation } from "../helpers/iadvize.ts";
+import { uniqueProjectId } from "../helpers/ids.ts";
 import { newOrg, records, salesforceSettings } from "../helpers/salesforce.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { fresh, sendEvent } from "../helpers/webhook.ts";
 
 async function tenantWithDeflection(extra: Record<string, unknown> = {}) {
-  const projectId = 1_000_000 + Math.floor(Math.random() * 8_999_999);
+  const projectId = uniqueProjectId();
   const tenantId = `ha-${projectId}`;
   const org = await newOrg();
   const account = `link-${crypto.randomUUID().slice(0, 8)}`;

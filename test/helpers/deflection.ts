@@ -6,6 +6,7 @@ import { env, exports } from "cloudflare:workers";
 import worker from "../../src/index.ts";
 import type { RequestDeps } from "../../src/deflection/request.ts";
 import { admin } from "./admin.ts";
+import { uniqueTenantId } from "./ids.ts";
 import { BASE } from "./webhook.ts";
 
 export const messaging = () => env.TEST_MESSAGING_URL;
@@ -79,7 +80,7 @@ async function providerOf(kind: ProviderKind, name: string, account: Record<stri
 }
 
 export async function deflectionTenant(kind: ProviderKind = "webhook", overrides: Record<string, unknown> = {}, account: Record<string, unknown> = {}): Promise<DeflectionTenant> {
-  const tenantId = `ha-${2_000_000 + Math.floor(Math.random() * 7_000_000)}`;
+  const tenantId = uniqueTenantId();
   const key = `dfl_${hex(16)}`;
   const name = kind === "twilio" ? `AC${hex(16)}` : `acct-${hex(4)}`;
   const provider = await providerOf(kind, name, account);
