@@ -86,7 +86,11 @@ try {
   const put = await fetch(new URL("/admin/api/tenants/ha-3291", origin), {
     method: "PUT",
     headers: { host: "connector.bench", authorization: `Bearer ${SECRETS.ADMIN_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({ name: "Bench" }),
+    body: JSON.stringify({
+      name: "Bench",
+      iadvize: { username: "bench@acme.example", password: "pw" },
+      salesforce: { loginUrl: "https://login.salesforce.com", auth: { type: "client_credentials", clientId: "bench", clientSecret: "s" } },
+    }),
   });
   if (put.status !== 201) throw new Error(`tenant setup answered ${put.status}`);
 

@@ -10,8 +10,8 @@ import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wran
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 /** Bundles the Worker exactly as `wrangler deploy` would, into `outdir`; returns the entry file. */
-export function bundleWorker(outdir: string): string {
-  execFileSync(join(ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", outdir], {
+export function bundleWorker(outdir: string, minify = true): string {
+  execFileSync(join(ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", outdir, ...(minify ? [] : ["--minify=false"])], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
@@ -26,10 +26,12 @@ export interface RuntimeOptions {
   others?: V4WorkerOptions[];
   /** Attach the queue consumers of wrangler.toml (default true). */
   consumers?: boolean;
+  /** Open workerd's inspector on this port and keep the bundle's names (for a CPU profile). */
+  inspectorPort?: number;
 }
 
 export async function startConnector(opts: RuntimeOptions): Promise<{ mf: Miniflare; url: URL }> {
-  const scriptPath = bundleWorker(opts.outdir);
+  const scriptPath = bundleWorker(opts.outdir, opts.inspectorPort === undefined);
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
   // The bundle is a single module, so wrangler's module rules do not apply.
   const { modulesRules: _, queueConsumers, ...fromConfig } = workerOptions;
@@ -47,6 +49,7 @@ export async function startConnector(opts: RuntimeOptions): Promise<{ mf: Minifl
     ...convertV4MiniflareOptions({ workers: [app, ...(opts.others ?? [])] }),
     // The Worker's own logs would make the load generator print thousands of lines.
     handleStructuredLogs: () => undefined,
+    ...(opts.inspectorPort === undefined ? {} : { inspectorPort: opts.inspectorPort }),
   });
   const url = await mf.ready;
   await applyMigrations(mf);
