@@ -19,7 +19,7 @@ interface JsonReport {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
-  testResults: { name: string; startTime: number; endTime: number; assertionResults: unknown[] }[];
+  testResults: { name: string; startTime: number; endTime: number; assertionResults: { fullName: string; status: string; failureMessages: string[] }[] }[];
 }
 
 interface Timing {
@@ -68,6 +68,11 @@ function print(t: Timing): void {
   const folders = [...perFolder(r)].sort((a, b) => b[1].seconds - a[1].seconds);
   for (const [name, f] of folders) {
     lines.push(`  ${name.padEnd(26)} ${String(f.files).padStart(6)} ${String(f.tests).padStart(6)} ${f.seconds.toFixed(1).padStart(14)}`);
+  }
+  for (const file of r.testResults) {
+    for (const a of file.assertionResults) {
+      if (a.status === "failed") lines.push(`  FAILED ${relative(ROOT, file.name)} > ${a.fullName}: ${(a.failureMessages[0] ?? "").split("\n")[0]}`);
+    }
   }
   process.stdout.write(lines.join("\n") + "\n");
 }
