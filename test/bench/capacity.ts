@@ -61,6 +61,7 @@ interface Tenant {
   projectId: number;
   orgId: string;
   key: string;
+  username: string;
   next: number;
 }
 
@@ -91,7 +92,7 @@ async function setupTenant(index: number): Promise<Tenant> {
     }),
   });
   if (res.status !== 201) throw new Error(`tenant ${tenantId}: ${res.status} ${await res.text()}`);
-  return { tenantId, projectId, orgId, key, next: 0 };
+  return { tenantId, projectId, orgId, key, username, next: 0 };
 }
 
 type Job = { method: "POST" | "GET"; path: string; headers: Record<string, string>; body?: string; kind: string };
@@ -140,6 +141,11 @@ const counts = async () => ({
 /** Rows written since the D1 connection opened (SQLite's total_changes): what D1 bills as rows written. */
 const rowsWritten = () => scalar(`SELECT total_changes() AS n`);
 const dbBytes = async () => (await db.prepare(`SELECT 1`).run()).meta.size_after ?? 0;
+async function iadvizeCalls(tenants: Tenant[]): Promise<number> {
+  let n = 0;
+  for (const t of tenants) n += ((await (await fetch(`${iadvize.url}/__emulator/stats?username=${encodeURIComponent(t.username)}`)).json()) as { graphql: number }).graphql;
+  return n;
+}
 const sfCalls = (tenants: Tenant[]) => tenants.reduce((n, t) => n + (salesforce.orgs.get(t.orgId)?.apiUsed ?? 0), 0);
 
 try {
@@ -229,7 +235,8 @@ try {
   const bytes = (await dbBytes()) - startBytes;
   say(`kept per conversation (${conversationsSoFar} conversations): rows ${(totalRows / Math.max(1, conversationsSoFar)).toFixed(2)} (${rows.join(", ")}); D1 size +${(bytes / Math.max(1, conversationsSoFar)).toFixed(0)} bytes per conversation`);
   say(`escalations: call-centre requests received ${callcentre.received.length}`);
-  say(`Salesforce calls in all: ${sfCalls(tenants)} for ${conversationsSoFar} conversations`);
+  const synced = await scalar(`SELECT count(*) AS n FROM conversations WHERE sync_status = 'synced'`);
+  say(`calls to the outside in all: Salesforce ${sfCalls(tenants)}, iAdvize GraphQL ${await iadvizeCalls(tenants)}, for ${synced} conversations synced of ${conversationsSoFar}`);
 } finally {
   await pool.close();
   await mf.dispose();
