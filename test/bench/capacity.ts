@@ -230,7 +230,11 @@ try {
   for (const { name } of tables) {
     const n = await scalar(`SELECT count(*) AS n FROM "${name}"`);
     totalRows += n;
-    if (n > 0) rows.push(`${name} ${(n / Math.max(1, conversationsSoFar)).toFixed(2)}`);
+    if (n === 0) continue;
+    // The bytes of the values in the table's rows (indexes and page overhead come on top).
+    const { results: columns } = await db.prepare(`PRAGMA table_info("${name}")`).all<{ name: string }>();
+    const bytes = await scalar(`SELECT sum(${columns.map((c) => `coalesce(length("${c.name}"), 0)`).join(" + ")}) AS n FROM "${name}"`);
+    rows.push(`${name} ${(n / Math.max(1, conversationsSoFar)).toFixed(2)} rows ${(bytes / Math.max(1, conversationsSoFar)).toFixed(0)} B`);
   }
   const bytes = (await dbBytes()) - startBytes;
   say(`kept per conversation (${conversationsSoFar} conversations): rows ${(totalRows / Math.max(1, conversationsSoFar)).toFixed(2)} (${rows.join(", ")}); D1 size +${(bytes / Math.max(1, conversationsSoFar)).toFixed(0)} bytes per conversation`);
