@@ -15,9 +15,11 @@ import { consumeSyncBatch, consumeSyncDeadLetters } from "./sync/sync-consumer.t
 import { consumeSurveyBatch, consumeSurveyDeadLetters } from "./surveys/consumer.ts";
 import { SURVEY_DEAD_LETTER_QUEUE, SURVEY_QUEUE } from "./surveys/queue.ts";
 import { surveyUpkeep } from "./surveys/redrive.ts";
+import { intakeApp, isIntake } from "./webhooks/intake-app.ts";
 
 export default {
-  fetch: app.fetch,
+  // The webhook intake, the busiest route by far, skips the main app's router.
+  fetch: (request: Request, env: Bindings, ctx: ExecutionContext) => (isIntake(request) ? intakeApp : app).fetch(request, env, ctx),
 
   async queue(batch, env) {
     const config = configOf(env);
