@@ -6,12 +6,15 @@
 // of wrangler.toml (TEST_QUEUE_WINDOWS=production keeps them, for comparison).
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { TEST_SECRETS } from "./test/helpers/secrets.ts";
+import { wranglerTomlOptions } from "./test/helpers/wrangler-options.ts";
+
+// wrangler.toml's Worker, but not a developer's .dev.vars: the env is its [vars] and the bindings below.
+const { main, workerOptions, vars } = wranglerTomlOptions("./wrangler.toml");
 
 /** The queue consumers of wrangler.toml, with a 50 ms batch window in tests (messages sent together still share a batch). */
 function testQueueConsumers() {
-  const consumers = unstable_getMiniflareWorkerOptions("./wrangler.toml").workerOptions.queueConsumers ?? {};
+  const consumers = workerOptions.queueConsumers ?? {};
   const entries = Array.isArray(consumers) ? consumers.map((name: string) => [name, {}] as const) : Object.entries(consumers);
   return Object.fromEntries(entries.map(([name, consumer]) => [name, { ...consumer, maxBatchTimeout: 0.05 }]));
 }
@@ -20,10 +23,12 @@ const productionWindows = process.env.TEST_QUEUE_WINDOWS === "production";
 export default defineConfig({
   plugins: [
     cloudflareTest(async ({ inject }) => ({
-      wrangler: { configPath: "./wrangler.toml" },
+      main,
       miniflare: {
+        ...workerOptions,
         ...(productionWindows ? {} : { queueConsumers: testQueueConsumers() }),
         bindings: {
+          ...vars,
           ...TEST_SECRETS,
           IADVIZE_API_URL: inject("iadvizeUrl"),
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
@@ -38,8 +43,8 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
-    // The browser tests run in Node, with their own config (vitest.browser.config.ts).
-    exclude: ["test/browser/**", "node_modules/**"],
+    // The browser and Node tests run in Node, with their own config (vitest.browser.config.ts).
+    exclude: ["test/browser/**", "test/node/**", "node_modules/**"],
     globalSetup: ["./test/emulators/global-setup.ts"],
     // Files share one workerd and its D1 (every test makes its own tenant, org and ids);
     // a fresh workerd per file cost most of the suite's time.
