@@ -1,7 +1,5 @@
 // The HTTP surface: routes mounted from their folders, one error envelope for all.
 import { Hono } from "hono";
-import type { ErrorHandler, NotFoundHandler } from "hono";
-import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./app-env.ts";
 import { adminAuth } from "./admin/auth.ts";
 import { configOf } from "./env.ts";
@@ -26,7 +24,7 @@ app.use("*", requestId);
 app.route("/health", healthRoutes);
 
 // Everything else needs the checked configuration.
-export const checkedConfig = createMiddleware<AppEnv>(async (c, next) => {
+app.use("*", async (c, next) => {
   const result = configOf(c.env);
   if (!result.ok) {
     log.error("config.invalid", { problems: result.problems.join("; ") });
@@ -35,7 +33,6 @@ export const checkedConfig = createMiddleware<AppEnv>(async (c, next) => {
   c.set("config", result.config);
   await next();
 });
-app.use("*", checkedConfig);
 
 app.route("/webhooks", webhookRoutes);
 app.route("/escalations", escalationRoutes);
@@ -48,17 +45,15 @@ app.route("/setup", consoleRoutes);
 app.route("/admin/api/tenants", preflightRoutes);
 app.route("/admin/api/tenants", surveyAdminRoutes);
 
-export const answerNotFound: NotFoundHandler<AppEnv> = (c) => {
+app.notFound((c) => {
   return c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`, c.var.requestId), 404);
-};
-app.notFound(answerNotFound);
+});
 
-export const answerError: ErrorHandler<AppEnv> = (err, c) => {
+app.onError((err, c) => {
   if (err instanceof AppError) {
     if (err.status >= 500) log.error("request.failed", { path: loggablePath(c.req.path), ...errorFields(err) });
     return c.json(err.toBody(c.var.requestId), err.status);
   }
   log.error("request.crashed", { path: loggablePath(c.req.path), ...errorFields(err) });
   return c.json(errorBody("internal", "An unexpected error occurred; it has been logged.", c.var.requestId), 500);
-};
-app.onError(answerError);
+});

@@ -15,11 +15,9 @@ import { consumeSyncBatch, consumeSyncDeadLetters } from "./sync/sync-consumer.t
 import { consumeSurveyBatch, consumeSurveyDeadLetters } from "./surveys/consumer.ts";
 import { SURVEY_DEAD_LETTER_QUEUE, SURVEY_QUEUE } from "./surveys/queue.ts";
 import { surveyUpkeep } from "./surveys/redrive.ts";
-import { intakeApp, isIntake } from "./webhooks/intake-app.ts";
 
 export default {
-  // The webhook intake, the busiest route by far, skips the main app's router.
-  fetch: (request: Request, env: Bindings, ctx: ExecutionContext) => (isIntake(request) ? intakeApp : app).fetch(request, env, ctx),
+  fetch: app.fetch,
 
   async queue(batch, env) {
     const config = configOf(env);

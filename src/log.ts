@@ -11,21 +11,11 @@ const SENSITIVE = /(email|phone|mail|text|message_text|body|password|secret|toke
 // Names that match the pattern above but carry no personal data.
 const ALLOWED = new Set(["eventId", "tenantId", "conversationId", "eventType"]);
 
-// The verdict per field name, decided once: the same few names are logged on every request.
-const redacted = new Map<string, boolean>();
-
-function isRedacted(key: string): boolean {
-  let verdict = redacted.get(key);
-  if (verdict === undefined) {
-    verdict = SENSITIVE.test(key) && !ALLOWED.has(key);
-    if (redacted.size < 1000) redacted.set(key, verdict);
-  }
-  return verdict;
-}
-
 function clean(fields: LogFields): LogFields {
   const out: LogFields = {};
-  for (const k in fields) out[k] = isRedacted(k) ? "[redacted]" : fields[k];
+  for (const [k, v] of Object.entries(fields)) {
+    out[k] = SENSITIVE.test(k) && !ALLOWED.has(k) ? "[redacted]" : v;
+  }
   return out;
 }
 
