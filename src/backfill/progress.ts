@@ -77,3 +77,12 @@ export function progressOf(row: BackfillRow, counts: Record<string, number>, now
     finishedAt: row.finished_at,
   };
 }
+
+/** A time left, briefly: 59s, 1m01s, 3h02m; -- when unknown. */
+export function duration(seconds: number | null): string {
+  if (seconds === null) return "--";
+  if (seconds < 60) return `${seconds}s`;
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return `${m}m${String(seconds % 60).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}

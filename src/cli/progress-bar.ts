@@ -1,5 +1,6 @@
 // The backfill's progress as one terminal line: a bar over the range read, then the
 // conversations read, written and failed, and the time left; pure.
+import { duration } from "../backfill/progress.ts";
 
 export interface ProgressLine {
   status: string;
@@ -13,14 +14,6 @@ export interface ProgressLine {
   etaSeconds: number | null;
   hold: { reason: string; paths: string[]; retryAt: string } | null;
   estimate: { conversations: number; wouldCreateLead: number; salesforceCalls: number; unreadable: number } | null;
-}
-
-export function duration(seconds: number | null): string {
-  if (seconds === null) return "--";
-  if (seconds < 60) return `${seconds}s`;
-  const m = Math.floor(seconds / 60);
-  if (m < 60) return `${m}m${String(seconds % 60).padStart(2, "0")}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
 export function progressLine(p: ProgressLine, width = 24): string {

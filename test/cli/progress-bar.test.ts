@@ -1,7 +1,8 @@
 // The terminal line of `npm run backfill`: the bar follows the range read, and the counts
 // and time left are the admin API's.
 import { describe, expect, it } from "vitest";
-import { duration, progressLine, summary } from "../../src/cli/progress-bar.ts";
+import { duration } from "../../src/backfill/progress.ts";
+import { progressLine, summary } from "../../src/cli/progress-bar.ts";
 
 const base = { status: "running", dryRun: false, rangeRead: 0.5, read: 1200, known: 100, written: 1000, failed: 2, waiting: 98, etaSeconds: 200, hold: null, estimate: null };
 

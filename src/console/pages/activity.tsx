@@ -14,6 +14,7 @@ import { BarChart } from "../chart.tsx";
 import type { ConsoleEnv } from "../env.ts";
 import { Layout, Notice } from "../layout.tsx";
 import { tenantOf } from "../tenant.ts";
+import { BackfillPanel } from "../backfill-panel.tsx";
 
 const DAY = 86_400_000;
 
@@ -100,6 +101,7 @@ async function page(c: Context<ConsoleEnv>, notice?: string) {
           {list.more ? <a href={link(state, pageNo + 1)} rel="next">{t.next}</a> : null}
         </div>
       </section>
+      <BackfillPanel db={c.env.DB} tenantId={id} lang={lang} />
       <section>
         <h2>{t.events}</h2>
         <div class="counts">
