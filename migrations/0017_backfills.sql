@@ -15,7 +15,8 @@ CREATE TABLE backfills (
   queued_count INTEGER NOT NULL DEFAULT 0,    -- new ones handed to the sync (a real run)
   failed_reads INTEGER NOT NULL DEFAULT 0,    -- dry run: conversations iAdvize would not read
   lead_count INTEGER NOT NULL DEFAULT 0,      -- dry run: conversations that would create a Lead
-  calls_estimate INTEGER NOT NULL DEFAULT 0,  -- dry run: Salesforce API calls the real run would cost
+  calls_estimate INTEGER NOT NULL DEFAULT 0,  -- dry run: Salesforce API calls the real run would cost, none of its visitors in Salesforce yet
+  calls_at_most INTEGER NOT NULL DEFAULT 0,   -- dry run: the same when some already are (each page's second write)
   hold_reason TEXT,
   hold_paths TEXT NOT NULL DEFAULT '[]',
   hold_step INTEGER NOT NULL DEFAULT 0,

@@ -2,8 +2,9 @@
 // the page is one sync batch (the backfill hands the sync a page at a time), its read is
 // the subrequests readRequests builds, packed as readAll packs them, and its writes the
 // composites writePlan sends for the plan buildPlan makes. Reads iAdvize only: it assumes
-// Salesforce holds none of the page's visitors yet (a visitor already there costs the same
-// calls or fewer), and cannot foresee lookups after a duplicate-rule refusal.
+// Salesforce holds none of the page's visitors yet, and says what the page costs at most
+// when some are (their conversations need the second write); it cannot foresee lookups
+// after a duplicate-rule refusal.
 import { CONVERSATION, LEAD } from "../salesforce/model.ts";
 import { buildPlan } from "../salesforce/plan.ts";
 import { readRequests } from "../salesforce/read.ts";
@@ -12,9 +13,12 @@ import type { SyncItem } from "../sync/item.ts";
 import type { TenantConfig } from "../tenants/schema.ts";
 
 export interface PageEstimate {
-  /** Conversations whose sync would create a Lead (one per person in the page). */
+  /** Leads the sync would create (one per person in the page). */
   leads: number;
+  /** Calls when none of the page's visitors is in Salesforce yet. */
   calls: number;
+  /** Calls when some are: their conversations join the second write, which the page may not have needed. */
+  callsAtMost: number;
 }
 
 /**
@@ -23,7 +27,7 @@ export interface PageEstimate {
  */
 export function estimatePage(items: readonly SyncItem[], tenant: TenantConfig, describe: readonly ("Lead" | "Conversation")[]): PageEstimate {
   const settings = tenant.salesforce;
-  if (items.length === 0 || !settings) return { leads: 0, calls: 0 };
+  if (items.length === 0 || !settings) return { leads: 0, calls: 0, callsAtMost: 0 };
   const mappedLeadFields = Object.values(tenant.mapping).filter((m) => m.object === "Lead").map((m) => m.field);
   const checked = describe.length === 0;
   const reads = packComposites(
@@ -52,7 +56,8 @@ export function estimatePage(items: readonly SyncItem[], tenant: TenantConfig, d
   // writePlan: new Leads with their conversations in one composite, the rest in a second.
   const first = plan.newLeads.length > 0 ? 1 : 0;
   const second = plan.leadUpdates.length > 0 || plan.conversations.some((c) => c.link.kind !== "new_lead") ? 1 : 0;
-  return { leads: plan.newLeads.length, calls: reads + first + second };
+  // A visitor found in Salesforce moves from the first write to the second: both may be needed.
+  return { leads: plan.newLeads.length, calls: reads + first + second, callsAtMost: reads + (first === 1 ? 2 : second) };
 }
 
 /** The objects whose describe is cached, by the names the read asks them by. */

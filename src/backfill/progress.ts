@@ -24,7 +24,7 @@ export interface BackfillProgress {
   etaSeconds: number | null;
   hold: { reason: string; paths: string[]; retryAt: string } | null;
   /** A dry run's findings: what the real run would read and cost. */
-  estimate: { conversations: number; wouldCreateLead: number; salesforceCalls: number; unreadable: number } | null;
+  estimate: { conversations: number; wouldCreateLead: number; salesforceCalls: number; salesforceCallsAtMost: number; unreadable: number } | null;
   createdAt: string;
   updatedAt: string;
   finishedAt: string | null;
@@ -49,10 +49,12 @@ export function progressOf(row: BackfillRow, counts: Record<string, number>, now
   const queued = row.queued_count;
   const waiting = dryRun ? 0 : Math.max(0, queued - written - failed);
   const finished = row.status === "done" || row.status === "cancelled";
-  const elapsed = (now.getTime() - Date.parse(row.created_at)) / 1000;
+  // The pace of reading is the range read by the last step; the sync's, what it settled by now.
+  const readFor = Math.max(0, Date.parse(row.updated_at) - Date.parse(row.created_at)) / 1000;
+  const elapsed = Math.max(0, now.getTime() - Date.parse(row.created_at)) / 1000;
   let etaSeconds: number | null = null;
   if (finished && waiting === 0) etaSeconds = 0;
-  else if (rangeRead < 1) etaSeconds = rangeRead > 0 ? Math.round((elapsed * (1 - rangeRead)) / rangeRead) : null;
+  else if (rangeRead < 1) etaSeconds = rangeRead > 0 && readFor > 0 ? Math.round((readFor * (1 - rangeRead)) / rangeRead) : null;
   else if (written + failed > 0) etaSeconds = Math.round((waiting * elapsed) / (written + failed));
   else if (waiting === 0) etaSeconds = 0;
   return {
@@ -71,7 +73,7 @@ export function progressOf(row: BackfillRow, counts: Record<string, number>, now
     waiting,
     etaSeconds,
     hold: row.hold_reason ? { reason: row.hold_reason, paths: paths(row.hold_paths), retryAt: row.next_at } : null,
-    estimate: dryRun ? { conversations: row.queued_count, wouldCreateLead: row.lead_count, salesforceCalls: row.calls_estimate, unreadable: row.failed_reads } : null,
+    estimate: dryRun ? { conversations: row.queued_count, wouldCreateLead: row.lead_count, salesforceCalls: row.calls_estimate, salesforceCallsAtMost: row.calls_at_most, unreadable: row.failed_reads } : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     finishedAt: row.finished_at,

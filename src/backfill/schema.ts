@@ -30,7 +30,7 @@ export const BackfillView = z.object({
   waiting: z.number().int(),
   etaSeconds: z.number().int().nullable(),
   hold: z.object({ reason: z.string(), paths: z.array(z.string()), retryAt: z.iso.datetime() }).nullable(),
-  estimate: z.object({ conversations: z.number().int(), wouldCreateLead: z.number().int(), salesforceCalls: z.number().int(), unreadable: z.number().int() }).nullable(),
+  estimate: z.object({ conversations: z.number().int(), wouldCreateLead: z.number().int(), salesforceCalls: z.number().int().describe("When none of the visitors is in Salesforce yet."), salesforceCallsAtMost: z.number().int().describe("When some are."), unreadable: z.number().int() }).nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime().nullable(),

@@ -186,7 +186,7 @@ async function dryStep(s: Step): Promise<StepResult> {
       advanceStatement(
         env.DB,
         row.id,
-        { windowFrom: read.next.windowFrom, pageAfter: read.next.after, read: read.page.length, fresh: fresh.length, failedReads: unreadable, leads: estimate.leads, calls: estimate.calls, done: false, nextAt: at, release: last },
+        { windowFrom: read.next.windowFrom, pageAfter: read.next.after, read: read.page.length, fresh: fresh.length, failedReads: unreadable, leads: estimate.leads, calls: estimate.calls, callsAtMost: estimate.callsAtMost, done: false, nextAt: at, release: last },
         at,
       ),
     ]);

@@ -19,6 +19,7 @@ const Row = z.object({
   failed_reads: z.number(),
   lead_count: z.number(),
   calls_estimate: z.number(),
+  calls_at_most: z.number(),
   hold_reason: z.string().nullable(),
   hold_paths: z.string(),
   hold_step: z.number(),
@@ -89,6 +90,7 @@ export interface Advance {
   failedReads?: number;
   leads?: number;
   calls?: number;
+  callsAtMost?: number;
   done: boolean;
   nextAt: Date;
   /** The step ends here: its claim is released. */
@@ -104,14 +106,14 @@ export function advanceStatement(db: D1Database, id: string, a: Advance, now: Da
   return db
     .prepare(
       `UPDATE backfills SET window_from = ?2, page_after = ?3, read_count = read_count + ?4, failed_reads = failed_reads + ?5,
-         lead_count = lead_count + ?6, calls_estimate = calls_estimate + ?7,
+         lead_count = lead_count + ?6, calls_estimate = calls_estimate + ?7, calls_at_most = calls_at_most + ?13,
          queued_count = CASE WHEN dry_run = 1 THEN queued_count + ?11 ELSE (SELECT count(*) FROM conversations WHERE backfill_id = ?1) END,
          status = CASE WHEN ?8 = 1 THEN 'done' ELSE 'running' END, finished_at = CASE WHEN ?8 = 1 THEN ?9 ELSE NULL END,
          hold_reason = NULL, hold_paths = '[]', hold_step = 0, next_at = ?10,
          lease_until = CASE WHEN ?12 = 1 THEN NULL ELSE lease_until END, updated_at = ?9
        WHERE id = ?1 AND status IN ('running', 'held')`,
     )
-    .bind(id, a.windowFrom.toISOString(), a.pageAfter, a.read, a.failedReads ?? 0, a.leads ?? 0, a.calls ?? 0, a.done ? 1 : 0, at, a.nextAt.toISOString(), a.fresh ?? 0, a.release ? 1 : 0);
+    .bind(id, a.windowFrom.toISOString(), a.pageAfter, a.read, a.failedReads ?? 0, a.leads ?? 0, a.calls ?? 0, a.done ? 1 : 0, at, a.nextAt.toISOString(), a.fresh ?? 0, a.release ? 1 : 0, a.callsAtMost ?? 0);
 }
 
 /** Nothing read this time (the sync has not caught up): the step is due again at `nextAt`; `updated_at` keeps the last progress. */

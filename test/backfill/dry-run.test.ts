@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BACKFILL_MAPPING, BackfillSim, closedConversation } from "../helpers/backfill.ts";
 import { setSchemaVariant } from "../helpers/iadvize.ts";
-import { apiUsed, records } from "../helpers/salesforce.ts";
+import { apiUsed, records, seedRecord } from "../helpers/salesforce.ts";
 import { newSyncTenant } from "../helpers/tenant.ts";
 
 const conversationsOf = (tenantId: string) => env.DB.prepare(`SELECT count(*) AS n FROM conversations WHERE tenant_id = ?1`).bind(tenantId).first<number>("n");
@@ -24,7 +24,7 @@ describe("backfill dry run", { timeout: 180_000 }, () => {
     expect(dry).toMatchObject({ status: "done", dryRun: true, read: 116, written: 0 });
     // Three pages, three sync batches of three calls: the read (with the describes, the first
     // time), the new Leads with their conversations, the conversations without a Lead.
-    expect(dry.estimate).toEqual({ conversations: 116, wouldCreateLead: 116 - 28 - 1, salesforceCalls: 9, unreadable: 0 });
+    expect(dry.estimate).toEqual({ conversations: 116, wouldCreateLead: 116 - 28 - 1, salesforceCalls: 9, salesforceCallsAtMost: 9, unreadable: 0 });
     // Nothing written anywhere: no conversation in D1, no Salesforce call.
     expect(await conversationsOf(t.tenantId)).toBe(0);
     expect(await apiUsed(t.org)).toBe(0);
@@ -34,6 +34,25 @@ describe("backfill dry run", { timeout: 180_000 }, () => {
     expect(await sim.progress(t.tenantId)).toMatchObject({ status: "done", read: 116, written: 116, failed: 0 });
     expect(await apiUsed(t.org)).toBe(dry.estimate?.salesforceCalls);
     expect(await records(t.org, "Lead")).toHaveLength(dry.estimate?.wouldCreateLead ?? -1);
+  });
+
+  it("says what the calls may grow to when some visitors are in Salesforce already, and the real run stays within it", async () => {
+    const t = await newSyncTenant({ mapping: BACKFILL_MAPPING });
+    const seeded = [];
+    for (let i = 0; i < 5; i++) seeded.push(await closedConversation(t, new Date(Date.parse("2026-04-06T00:00:00Z") + i * 60_000).toISOString()));
+    const known = seeded[2]?.visitor.email ?? "";
+    await seedRecord(t.org, "Lead", { LastName: "Known", Company: "Acme", Email: known });
+    const sim = new BackfillSim();
+    await sim.start(t.tenantId, { from: "2026-04-06", to: "2026-04-13", dryRun: true });
+    await sim.drain();
+    const dry = await sim.progress(t.tenantId);
+    // If all five were new: the read and one write; with one of them known, the second write too.
+    expect(dry.estimate).toEqual({ conversations: 5, wouldCreateLead: 5, salesforceCalls: 2, salesforceCallsAtMost: 3, unreadable: 0 });
+    const before = await apiUsed(t.org);
+    await sim.start(t.tenantId, { from: "2026-04-06", to: "2026-04-13" });
+    await sim.drain();
+    expect(await apiUsed(t.org)).toBe(before + 3);
+    expect(await records(t.org, "Lead")).toHaveLength(5);
   });
 
   it("holds, not fails, when the live schema refuses the closedConversations arguments, and resumes once it accepts them", async () => {

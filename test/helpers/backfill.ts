@@ -135,7 +135,7 @@ export interface BackfillView {
   waiting: number;
   etaSeconds: number | null;
   hold: { reason: string; paths: string[]; retryAt: string } | null;
-  estimate: { conversations: number; wouldCreateLead: number; salesforceCalls: number; unreadable: number } | null;
+  estimate: { conversations: number; wouldCreateLead: number; salesforceCalls: number; salesforceCallsAtMost: number; unreadable: number } | null;
 }
 
 /** A closed conversation of the tenant's project on the emulator, closed at `closedAt`, with or without an email. */
