@@ -24,14 +24,16 @@ import { DESCRIBED, estimatePage } from "./estimate.ts";
 import type { BackfillRow } from "./store.ts";
 import { advanceStatement, claimStep, holdBackfill, insertConversationStatement, knownIds, postpone, untried } from "./store.ts";
 import { windowAt } from "./windows.ts";
+import { CLOSED_CONVERSATIONS_PAGE } from "../iadvize/assumptions.ts";
+import { SYNC_BATCH } from "../sync/crm-sync.ts";
 
 /** A step's claim: a crashed step is taken back by the cron after this. */
 export const STEP_LEASE_MS = 120_000;
-/** Pages read in one step when they bring nothing new (empty windows, known conversations). */
-const PAGES_PER_STEP = 10;
+/** Pages read in one step at most (empty weeks, known conversations cost a request each). */
+const PAGES_PER_STEP = 20;
 /** How soon to look whether the sync has tried the page handed to it, then how often while it has not. */
-export const FEED_CHECK_MS = 10_000;
-const WAIT_SHORT_MS = 15_000;
+export const FEED_CHECK_MS = 6_000;
+const WAIT_SHORT_MS = 3_000;
 const WAIT_LONG_MS = 120_000;
 /** After this long without progress (the sync paused: a budget, a hold), look less often. */
 const WAIT_LONG_AFTER_MS = 120_000;
@@ -90,6 +92,40 @@ async function readPage(s: Step, place: Place, rangeTo: Date): Promise<{ page: C
   return { page: page.conversations, next };
 }
 
+/** What one step read: up to a sync batch of new conversations, from consecutive pages. */
+interface Gathered {
+  read: number;
+  fresh: ClosedConversation[];
+  /** The place after the last page read; null once the range is read. */
+  next: Place | null;
+}
+
+/**
+ * Pages from the backfill's place until the new conversations would no longer fit one
+ * more page in a sync batch, the range is read, or PAGES_PER_STEP pages were read: a real
+ * run and a dry run cut the same steps, so each step is one sync batch in both.
+ */
+async function gather(s: Step): Promise<Gathered> {
+  const rangeTo = new Date(s.row.range_to);
+  let place: Place | null = { windowFrom: new Date(s.row.window_from), after: s.row.page_after };
+  const out: Gathered = { read: 0, fresh: [], next: place };
+  for (let pages = 0; place && pages < PAGES_PER_STEP && out.fresh.length <= SYNC_BATCH - CLOSED_CONVERSATIONS_PAGE; pages++) {
+    const page = await readPage(s, place, rangeTo);
+    if (!page) {
+      place = null;
+      break;
+    }
+    const known = await knownIds(s.env.DB, s.row.tenant_id, page.page.map((c) => c.id));
+    const taken = new Set(out.fresh.map((c) => c.id));
+    out.read += page.page.length;
+    out.fresh.push(...page.page.filter((c) => !known.has(c.id) && !taken.has(c.id)));
+    place = page.next;
+  }
+  // A place at the range's end is the range read.
+  out.next = place && windowAt(place.windowFrom, rangeTo) ? place : null;
+  return out;
+}
+
 async function realStep(s: Step): Promise<StepResult> {
   const { env, row, deps } = s;
   const now = deps.now();
@@ -99,36 +135,26 @@ async function realStep(s: Step): Promise<StepResult> {
     await postpone(env.DB, row.id, at);
     return { kind: "next", at };
   }
+  const g = await gather(s);
+  const at = deps.now();
   const rangeTo = new Date(row.range_to);
-  let place: Place = { windowFrom: new Date(row.window_from), after: row.page_after };
-  for (let pages = 0; ; pages++) {
-    const read = await readPage(s, place, rangeTo);
-    const at = deps.now();
-    if (!read) {
-      await env.DB.batch([advanceStatement(env.DB, row.id, { windowFrom: rangeTo, pageAfter: null, read: 0, done: true, nextAt: at, release: true }, at)]);
-      log.info("backfill.done", { tenantId: row.tenant_id, backfillId: row.id });
-      return { kind: "done" };
+  // Done once the range is read and the sync has tried all it was handed (checked above).
+  const done = g.next === null && g.fresh.length === 0;
+  const nextAt = new Date(at.getTime() + (g.fresh.length > 0 ? FEED_CHECK_MS : 0));
+  await env.DB.batch([
+    ...g.fresh.map((c) => insertConversationStatement(env.DB, row.tenant_id, row.id, c, at)),
+    advanceStatement(env.DB, row.id, { windowFrom: g.next?.windowFrom ?? rangeTo, pageAfter: g.next?.after ?? null, read: g.read, done, nextAt, release: true }, at),
+  ]);
+  log.info("backfill.step", { tenantId: row.tenant_id, backfillId: row.id, read: g.read, fresh: g.fresh.length, done });
+  if (g.fresh.length > 0) {
+    try {
+      await env.SYNC_QUEUE.send({ tenantId: row.tenant_id });
+    } catch (err) {
+      // The conversations are pending in D1: the cron's sync re-drive finds them.
+      log.warn("backfill.sync_enqueue_failed", { tenantId: row.tenant_id, ...errorFields(err) });
     }
-    const known = await knownIds(env.DB, row.tenant_id, read.page.map((c) => c.id));
-    const fresh = read.page.filter((c) => !known.has(c.id));
-    const last = fresh.length > 0 || pages + 1 >= PAGES_PER_STEP;
-    const nextAt = new Date(at.getTime() + (fresh.length > 0 ? FEED_CHECK_MS : 0));
-    await env.DB.batch([
-      ...fresh.map((c) => insertConversationStatement(env.DB, row.tenant_id, row.id, c, at)),
-      advanceStatement(env.DB, row.id, { windowFrom: read.next.windowFrom, pageAfter: read.next.after, read: read.page.length, done: false, nextAt, release: last }, at),
-    ]);
-    log.info("backfill.page", { tenantId: row.tenant_id, backfillId: row.id, read: read.page.length, fresh: fresh.length });
-    place = read.next;
-    if (fresh.length > 0) {
-      try {
-        await env.SYNC_QUEUE.send({ tenantId: row.tenant_id });
-      } catch (err) {
-        // The conversations are pending in D1: the cron's sync re-drive finds them.
-        log.warn("backfill.sync_enqueue_failed", { tenantId: row.tenant_id, ...errorFields(err) });
-      }
-    }
-    if (last) return { kind: "next", at: nextAt };
   }
+  return done ? { kind: "done" } : { kind: "next", at: nextAt };
 }
 
 async function inPool<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
@@ -163,34 +189,21 @@ async function readItems(s: Step, fresh: readonly ClosedConversation[]): Promise
 
 async function dryStep(s: Step): Promise<StepResult> {
   const { env, row, deps, tenant } = s;
-  const rangeTo = new Date(row.range_to);
-  let place: Place = { windowFrom: new Date(row.window_from), after: row.page_after };
-  let callsSoFar = row.calls_estimate;
-  for (let pages = 0; ; pages++) {
-    const read = await readPage(s, place, rangeTo);
-    const at = deps.now();
-    if (!read) {
-      await env.DB.batch([advanceStatement(env.DB, row.id, { windowFrom: rangeTo, pageAfter: null, read: 0, done: true, nextAt: at, release: true }, at)]);
-      return { kind: "done" };
-    }
-    const known = await knownIds(env.DB, row.tenant_id, read.page.map((c) => c.id));
-    const fresh = read.page.filter((c) => !known.has(c.id));
-    const { items, unreadable } = await readItems(s, fresh);
-    // The sync reads the describes it has not cached with its first batch, then caches them.
-    const cached = callsSoFar === 0 ? await cachedDescribes(env.DB, row.tenant_id, DESCRIBED.map((d) => d.object), at.getTime()) : undefined;
-    const describe = cached ? DESCRIBED.filter((d) => !cached.has(d.object)).map((d) => d.name) : [];
-    const estimate = estimatePage(items, tenant, describe);
-    callsSoFar += estimate.calls;
-    const last = fresh.length > 0 || pages + 1 >= PAGES_PER_STEP;
-    await env.DB.batch([
-      advanceStatement(
-        env.DB,
-        row.id,
-        { windowFrom: read.next.windowFrom, pageAfter: read.next.after, read: read.page.length, fresh: fresh.length, failedReads: unreadable, leads: estimate.leads, calls: estimate.calls, callsAtMost: estimate.callsAtMost, done: false, nextAt: at, release: last },
-        at,
-      ),
-    ]);
-    place = read.next;
-    if (last) return { kind: "next", at };
-  }
+  const g = await gather(s);
+  const { items, unreadable } = await readItems(s, g.fresh);
+  const at = deps.now();
+  // The sync reads the describes it has not cached with its first batch, then caches them.
+  const cached = row.calls_estimate === 0 ? await cachedDescribes(env.DB, row.tenant_id, DESCRIBED.map((d) => d.object), at.getTime()) : undefined;
+  const describe = cached ? DESCRIBED.filter((d) => !cached.has(d.object)).map((d) => d.name) : [];
+  const estimate = estimatePage(items, tenant, describe);
+  const done = g.next === null;
+  await env.DB.batch([
+    advanceStatement(
+      env.DB,
+      row.id,
+      { windowFrom: g.next?.windowFrom ?? new Date(row.range_to), pageAfter: g.next?.after ?? null, read: g.read, fresh: g.fresh.length, failedReads: unreadable, leads: estimate.leads, calls: estimate.calls, callsAtMost: estimate.callsAtMost, done, nextAt: at, release: true },
+      at,
+    ),
+  ]);
+  return done ? { kind: "done" } : { kind: "next", at };
 }

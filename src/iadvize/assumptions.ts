@@ -36,8 +36,8 @@ export function messageAuthor(typename: string): Role | undefined {
  * a known conversation).
  */
 export const CLOSED_CONVERSATIONS_WINDOW_MS = 7 * 24 * 3_600_000;
-/** Conversations per page of `closedConversations` (the Relay `first`). */
-export const CLOSED_CONVERSATIONS_PAGE = 100;
+/** Conversations per page of `closedConversations` (the Relay `first`): half a sync batch, so the backfill can gather pages into one. */
+export const CLOSED_CONVERSATIONS_PAGE = 50;
 
 /** The variables of ClosedConversationsPage for one window and page: the guessed shape lives in the document. */
 export function closedConversationsVariables(projectId: number, window: { from: Date; to: Date }, after: string | null) {

@@ -55,30 +55,31 @@ describe("backfill", { timeout: 120_000 }, () => {
     await sim.start(t.tenantId, { from: "2026-02-01", to: "2026-02-08" });
     await sim.drain();
     expect((await conversationRecords(t)).sort()).toEqual(seeded.map((c) => c.id).sort());
-    // One window, two pages.
-    expect((await stats(t.iadvizeUser.username)).closedConversations).toBe(2);
+    // One window, three pages of 50.
+    expect((await stats(t.iadvizeUser.username)).closedConversations).toBe(3);
     expect(await sim.progress(t.tenantId)).toMatchObject({ status: "done", read: 130, queued: 130, written: 130 });
   });
 
   it("shows its progress in the admin API while it runs: read, written, failed, waiting, time left", async () => {
     const t = await newSyncTenant({ mapping: BACKFILL_MAPPING });
-    await closedConversation(t, "2026-01-02T00:00:00.000Z");
+    // More than a page in the first week: the first step stops after it (a sync batch's worth).
+    for (let i = 0; i < 60; i++) await closedConversation(t, new Date(Date.parse("2026-01-02T00:00:00Z") + i * 60_000).toISOString(), { email: null });
     await closedConversation(t, "2026-01-20T00:00:00.000Z");
     await closedConversation(t, "2026-02-25T00:00:00.000Z");
     const sim = new BackfillSim();
     const started = await sim.start(t.tenantId, { from: FROM, to: TO });
     expect(started).toMatchObject({ status: "running", read: 0, written: 0, rangeRead: 0, etaSeconds: null, dryRun: false });
-    // The first step reads the first window and hands its conversation to the sync.
+    // The first step reads the first window and hands its conversations to the sync.
     sim.t += 1000;
     await sim.deliverDue();
     const first = await sim.progress(t.tenantId);
-    expect(first).toMatchObject({ status: "running", read: 1, queued: 1, waiting: 1, written: 0, failed: 0 });
+    expect(first).toMatchObject({ status: "running", read: 60, queued: 60, waiting: 60, written: 0, failed: 0 });
     expect(first.rangeRead).toBeCloseTo(7 / 59, 5);
     // A second to read 7 of 59 days: about 52/7 seconds left.
     expect(first.etaSeconds).toBeGreaterThanOrEqual(7);
     expect(first.etaSeconds).toBeLessThanOrEqual(8);
     await sim.drain();
-    expect(await sim.progress(t.tenantId)).toMatchObject({ status: "done", read: 3, written: 3, failed: 0, waiting: 0, etaSeconds: 0 });
+    expect(await sim.progress(t.tenantId)).toMatchObject({ status: "done", read: 62, written: 62, failed: 0, waiting: 0, etaSeconds: 0 });
   });
 
   it("refuses a second backfill while one is under way, and cancels it on DELETE", async () => {

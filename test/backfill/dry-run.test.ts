@@ -13,7 +13,7 @@ const conversationsOf = (tenantId: string) => env.DB.prepare(`SELECT count(*) AS
 describe("backfill dry run", { timeout: 180_000 }, () => {
   it("estimates the conversations, the Leads and the Salesforce calls, and the real run costs exactly those calls", async () => {
     const t = await newSyncTenant({ mapping: BACKFILL_MAPPING });
-    // 110 in one week (two pages, so two sync batches), 6 in another; one in four without an email.
+    // 110 in one week (three pages), 6 in another; one in four without an email.
     const start = Date.parse("2026-02-02T00:00:00Z");
     for (let i = 0; i < 110; i++) await closedConversation(t, new Date(start + i * 60_000).toISOString(), i % 4 === 0 ? { email: null } : {});
     for (let i = 0; i < 6; i++) await closedConversation(t, new Date(Date.parse("2026-02-20T00:00:00Z") + i * 60_000).toISOString(), i === 0 ? { email: null } : {});
@@ -22,9 +22,10 @@ describe("backfill dry run", { timeout: 180_000 }, () => {
     await sim.drain();
     const dry = await sim.progress(t.tenantId);
     expect(dry).toMatchObject({ status: "done", dryRun: true, read: 116, written: 0 });
-    // Three pages, three sync batches of three calls: the read (with the describes, the first
-    // time), the new Leads with their conversations, the conversations without a Lead.
-    expect(dry.estimate).toEqual({ conversations: 116, wouldCreateLead: 116 - 28 - 1, salesforceCalls: 9, salesforceCallsAtMost: 9, unreadable: 0 });
+    // Two steps (100 conversations, then 16), two sync batches of three calls: the read (with
+    // the describes, the first time), the new Leads with their conversations, the
+    // conversations without a Lead.
+    expect(dry.estimate).toEqual({ conversations: 116, wouldCreateLead: 116 - 28 - 1, salesforceCalls: 6, salesforceCallsAtMost: 6, unreadable: 0 });
     // Nothing written anywhere: no conversation in D1, no Salesforce call.
     expect(await conversationsOf(t.tenantId)).toBe(0);
     expect(await apiUsed(t.org)).toBe(0);

@@ -13,10 +13,12 @@ import { apiUsed, records } from "../helpers/salesforce.ts";
 import { newSyncTenant } from "../helpers/tenant.ts";
 import type { SyncTenant } from "../helpers/tenant.ts";
 
-async function seedHistory(t: SyncTenant, n: number) {
+/** `n` conversations a week in the given weeks of 2026 (0 = the first), one in four without an email. */
+async function seedHistory(t: SyncTenant, n: number, weeks: number[] = [0, 3, 6]) {
   const out = [];
-  // Spread over ten weeks, a few without an email.
-  for (let i = 0; i < n; i++) out.push(await closedConversation(t, new Date(Date.parse("2026-01-01T00:00:00Z") + i * 5 * 86_400_000 + i * 1000).toISOString(), i % 4 === 3 ? { email: null } : {}));
+  for (const week of weeks) {
+    for (let i = 0; i < n; i++) out.push(await closedConversation(t, new Date(Date.parse("2026-01-01T00:00:00Z") + week * 7 * 86_400_000 + i * 60_000).toISOString(), i % 4 === 3 ? { email: null } : {}));
+  }
   return out;
 }
 
@@ -28,14 +30,14 @@ async function written(t: SyncTenant) {
 describe("backfill resumes", { timeout: 120_000 }, () => {
   it("continues from its last page after a crash that lost every message, with nothing doubled", async () => {
     const t = await newSyncTenant({ mapping: BACKFILL_MAPPING });
-    const seeded = await seedHistory(t, 14);
+    // Two steps' worth: the first step reads weeks 1 to 4 (60 conversations), the second the rest.
+    const seeded = [...(await seedHistory(t, 30, [0, 3])), ...(await seedHistory(t, 10, [6]))];
     const sim = new BackfillSim();
     const { id } = await sim.start(t.tenantId, { from: "2026-01-01", to: "2026-03-15" });
-    await sim.drain(4);
+    await sim.drain(1);
     const before = await sim.progress(t.tenantId);
     expect(before.status).toBe("running");
-    expect(before.read).toBeGreaterThan(0);
-    expect(before.read).toBeLessThan(seeded.length);
+    expect(before).toMatchObject({ read: 60, written: 60 });
     // The Worker dies in the middle of its next step (its claim taken, nothing saved) and the queues lose their messages.
     sim.t = Math.max(sim.t, ...sim.steps.map((m) => m.at));
     expect(await claimStep(env.DB, id, sim.deps.now(), STEP_LEASE_MS)).not.toBeNull();
@@ -56,7 +58,7 @@ describe("backfill resumes", { timeout: 120_000 }, () => {
 
   it("run twice, creates nothing twice and costs no Salesforce call the second time", async () => {
     const t = await newSyncTenant({ mapping: BACKFILL_MAPPING });
-    const seeded = await seedHistory(t, 6);
+    const seeded = await seedHistory(t, 2);
     const sim = new BackfillSim();
     await sim.start(t.tenantId, { from: "2026-01-01", to: "2026-03-15" });
     await sim.drain();
@@ -72,7 +74,7 @@ describe("backfill resumes", { timeout: 120_000 }, () => {
 
   it("leaves a conversation already synced live as it is: one Conversation record, origin live", async () => {
     const t = await newSyncTenant({ mapping: BACKFILL_MAPPING });
-    const seeded = await seedHistory(t, 3);
+    const seeded = await seedHistory(t, 1);
     const live = seeded[1];
     if (!live) throw new Error("no conversation");
     const sim = new BackfillSim();
