@@ -67,6 +67,11 @@ describe("backfill dry run", { timeout: 180_000 }, () => {
     expect(held).toMatchObject({ status: "held", read: 0, failed: 0 });
     expect(held.hold?.reason).toBe("iadvize_schema_mismatch");
     expect(held.hold?.paths).toContain("Query.closedConversations(interval)");
+    // The preflight names the same path, as it does for every operation.
+    const check = (await (await sim.admin("POST", `/tenants/${t.tenantId}/check`)).json()) as { checks: { id: string; status: string; message: string }[] };
+    const schema = check.checks.find((c) => c.id === "iadvize.schema");
+    expect(schema?.status).toBe("failed");
+    expect(schema?.message).toContain("Query.closedConversations(interval)");
     // Still held on the next try; nothing lost, nothing failed.
     sim.t = Date.parse(held.hold?.retryAt ?? "") + 1;
     await sim.deliverDue();
