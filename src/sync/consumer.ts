@@ -99,8 +99,8 @@ async function processEvent(db: D1Database, event: StoredEvent, tenantConfigured
   }
   const e = event.event;
   if (!e) throw new AppError("internal", "The stored event does not parse.", { detail: "stored_event_invalid" });
-  // A close syncs the conversation; a later survey answer updates what was synced.
-  const syncs = e.eventType === "v2.conversation.closed" || e.eventType === "satisfaction.answered";
+  // A close syncs the conversation; a later survey answer or transaction updates what was synced.
+  const syncs = e.eventType === "v2.conversation.closed" || e.eventType === "satisfaction.answered" || e.eventType === "transaction.attributed";
   await db.batch([
     ...conversationStatements(db, event.tenantId, e, now),
     ...(syncs ? [markPendingStatement(db, event.tenantId, e.conversationId, now)] : []),

@@ -2,6 +2,7 @@
 // both directions: as an admin sends it (a secret is its value, or {"set": true} to keep
 // the stored one) and as the app uses it.
 import * as z from "zod";
+import { budgetConfig } from "../budget/config.ts";
 import { ESCALATION_SECRET_PATHS, escalationConfig } from "../escalation/config.ts";
 import { IADVIZE_SECRET_PATHS, iadvizeConfig } from "../iadvize/config.ts";
 import { SALESFORCE_SECRET_PATHS, mappingConfig, salesforceConfig } from "../salesforce/config.ts";
@@ -25,6 +26,7 @@ function sections<S extends z.ZodType>(secret: S, rules: ConfigRules) {
       mapping: mappingConfig().default({}),
       escalation: escalationConfig(secret, rules).optional(),
       surveys: surveysConfig(secret, rules).optional(),
+      budget: budgetConfig().optional(),
     })
     .strict();
 }
