@@ -101,6 +101,20 @@ export class BackfillSim {
     throw new Error("the backfill did not settle in 500 rounds");
   }
 
+  /** Delivers what falls due over `ms` of virtual time, `stepMs` at a time, the cron every 5 minutes. */
+  async runFor(ms: number, stepMs = 1000): Promise<void> {
+    const end = this.t + ms;
+    let cronAt = this.t + 300_000;
+    while (this.t < end) {
+      while (await this.deliverDue()) {}
+      this.t += stepMs;
+      if (this.t >= cronAt) {
+        cronAt += 300_000;
+        await this.cron();
+      }
+    }
+  }
+
   /** A crash or a redeploy: every message in flight is lost. */
   loseMessages(): void {
     this.steps.length = 0;
