@@ -5,6 +5,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BACKFILL_MAPPING, BackfillSim, closedConversation } from "../helpers/backfill.ts";
 import { stats } from "../helpers/iadvize.ts";
+import { uniqueTenantId } from "../helpers/ids.ts";
 import { records } from "../helpers/salesforce.ts";
 import { newSyncTenant } from "../helpers/tenant.ts";
 
@@ -28,6 +29,7 @@ describe("backfill", { timeout: 120_000 }, () => {
     const outside = [
       await closedConversation(t, "2025-12-31T23:59:59.999Z"),
       await closedConversation(t, "2026-03-01T00:00:00.000Z"),
+      // The neighbouring project id: the one a filter off by one, or missing, would let through.
       await closedConversation(t, "2026-01-10T00:00:00.000Z", { projectId: t.projectId + 1 }),
     ];
     const sim = new BackfillSim();
@@ -111,7 +113,7 @@ describe("backfill", { timeout: 120_000 }, () => {
       expect(res.status).toBe(status);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_request");
     }
-    expect((await sim.admin("POST", "/tenants/ha-999999991/backfill", { from: FROM, to: TO })).status).toBe(404);
+    expect((await sim.admin("POST", `/tenants/${uniqueTenantId()}/backfill`, { from: FROM, to: TO })).status).toBe(404);
     expect((await sim.admin("GET", `/tenants/${t.tenantId}/backfill`)).status).toBe(404);
   });
 });

@@ -2,6 +2,7 @@
 // required interval, the project, channel, conversation and visitor filters, Relay pages.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { uniqueProjectId } from "../helpers/ids.ts";
 import { newUser } from "../helpers/iadvize.ts";
 import { seedConversation } from "../helpers/iadvize.ts";
 import { CAR_DEALER } from "./iadvize/seed.ts";
@@ -33,13 +34,13 @@ async function client() {
 
 describe("iAdvize emulator: closedConversations", () => {
   it("keeps to the interval [from, to) and the filters, oldest closed first, in pages", async () => {
-    const project = 3_000_000 + Math.floor(Math.random() * 6_000_000);
+    const project = uniqueProjectId();
     const at = (iso: string, over: Record<string, unknown> = {}) => seedConversation({ projectId: project, closedAt: iso, visitor: { ...CAR_DEALER.visitor, id: crypto.randomUUID() }, ...over });
     const a = await at("2026-05-01T00:00:00.000Z");
     const b = await at("2026-05-02T00:00:00.000Z", { channel: "SMS" });
     const c = await at("2026-05-01T12:00:00.000Z");
     await at("2026-05-03T00:00:00.000Z");
-    await seedConversation({ projectId: project + 1, closedAt: "2026-05-01T06:00:00.000Z" });
+    await seedConversation({ projectId: uniqueProjectId(), closedAt: "2026-05-01T06:00:00.000Z" });
     const q = await client();
     const range = { from: "2026-05-01T00:00:00.000Z", to: "2026-05-03T00:00:00.000Z", filters: { projectIds: [project] } };
     const ids = (r: Awaited<ReturnType<typeof q>>) => r.data?.closedConversations.edges.map((e) => e.node.id);
