@@ -11,6 +11,7 @@ import { apiUsed, records, sfFaults } from "../helpers/salesforce.ts";
 import { Sim } from "../helpers/sim.ts";
 import { newSyncTenant, pendingConversation } from "../helpers/tenant.ts";
 import type { SyncTenant } from "../helpers/tenant.ts";
+import { uniqueProjectId } from "../helpers/ids.ts";
 
 const LIMIT = 1000;
 const MINUTE = 60_000;
@@ -153,7 +154,7 @@ describe("a held tenant's probe", { timeout: 60_000 }, () => {
 
 describe("the budget setting", () => {
   it("refuses thresholds that would pause the sync on close before the backfill", async () => {
-    const res = await admin("PUT", `/tenants/ha-${1_000_000 + Math.floor(Math.random() * 8_999_999)}`, {
+    const res = await admin("PUT", `/tenants/ha-${uniqueProjectId()}`, {
       iadvize: { username: "api@example.com", password: "x" },
       budget: { pauseAt: { backfill: 95, followUp: 75, onClose: 90 } },
     });

@@ -1,7 +1,15 @@
-// Project ids for test tenants: every test file shares one D1, so ids are drawn from ten
-// digits (a collision among a run's thousand tenants: about one run in two thousand),
-// never from the small ranges where two files' tenants could meet. Below 2^31: iAdvize's
-// GraphQL takes a project id as an Int.
+// Tenant and project ids for tests: random over the whole 31-bit range a GraphQL Int
+// holds, so tests that share one D1 never pick the same tenant by chance.
+const LOW = 1_000_000_000;
+const SPAN = 2_147_483_647 - LOW;
+
+/** A project id no other test is likely to hold (one chance in about a million per pair). */
 export function uniqueProjectId(): number {
-  return 1_000_000_000 + Math.floor(Math.random() * 1_147_483_647);
+  const [n] = crypto.getRandomValues(new Uint32Array(1));
+  return LOW + ((n ?? 0) % SPAN);
+}
+
+/** `ha-<uniqueProjectId()>`. */
+export function uniqueTenantId(): string {
+  return `ha-${uniqueProjectId()}`;
 }
