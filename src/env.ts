@@ -4,6 +4,7 @@ import type { DeflectionMessage } from "./deflection/queue.ts";
 import type { EscalationMessage } from "./escalation/queue.ts";
 import type { QueueMessage, SyncMessage } from "./queues.ts";
 import type { SurveyMessage } from "./surveys/queue.ts";
+import type { BackfillMessage } from "./backfill/queue.ts";
 
 /** Bindings as wrangler.toml declares them; vars and secrets are checked by EnvSchema. */
 export interface Bindings {
@@ -13,6 +14,7 @@ export interface Bindings {
   ESCALATION_QUEUE: Queue<EscalationMessage>;
   SURVEY_QUEUE: Queue<SurveyMessage>;
   DEFLECTION_QUEUE: Queue<DeflectionMessage>;
+  BACKFILL_QUEUE: Queue<BackfillMessage>;
   IADVIZE_WEBHOOK_SECRET?: string;
   ADMIN_TOKEN?: string;
   ENCRYPTION_KEY?: string;

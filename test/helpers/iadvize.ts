@@ -28,7 +28,7 @@ export const setFaults = (username: string, faults: Faults) => control("/faults"
 export const setSchemaVariant = (username: string, variant: SchemaVariant | null) => control("/schema-variant", { username, variant });
 export const expireTokens = (username: string) => control("/expire-tokens", { username });
 export const stats = (username: string) =>
-  control(`/stats?username=${encodeURIComponent(username)}`) as Promise<{ logins: number; graphql: number; rejectedLogins: number }>;
+  control(`/stats?username=${encodeURIComponent(username)}`) as Promise<{ logins: number; graphql: number; rejectedLogins: number; closedConversations: number }>;
 
 /** A copy of the car dealer conversation with its own id, and `extra` more visitor/operator messages. */
 export async function seedConversation(overrides: Partial<SeedConversation> = {}, extra = 0): Promise<SeedConversation> {
