@@ -4,6 +4,7 @@ import type { AppEnv } from "./app-env.ts";
 import { adminAuth } from "./admin/auth.ts";
 import { configOf } from "./env.ts";
 import { AppError, errorBody } from "./errors.ts";
+import { DecryptionError } from "./secrets/cipher.ts";
 import { loggablePath } from "./http/log-path.ts";
 import { healthRoutes } from "./health.ts";
 import { requestId } from "./http/request-id.ts";
@@ -57,6 +58,11 @@ app.onError((err, c) => {
   if (err instanceof AppError) {
     if (err.status >= 500) log.error("request.failed", { path: loggablePath(c.req.path), ...errorFields(err) });
     return c.json(err.toBody(c.var.requestId), err.status);
+  }
+  if (err instanceof DecryptionError) {
+    log.error("request.failed", { path: loggablePath(c.req.path), code: "misconfigured", detail: "tenant secrets unreadable" });
+    const message = "This tenant's secrets cannot be opened with the ENCRYPTION_KEY values set: put back the key they were sealed with.";
+    return c.json(errorBody("misconfigured", message, c.var.requestId), 503);
   }
   log.error("request.crashed", { path: loggablePath(c.req.path), ...errorFields(err) });
   return c.json(errorBody("internal", "An unexpected error occurred; it has been logged.", c.var.requestId), 500);

@@ -22,6 +22,7 @@ import { redact } from "../tenants/secrets.ts";
 import { tenantHoldOf, tenantHolds } from "../sync/holds.ts";
 import type { TenantHold } from "../sync/holds.ts";
 import type { TenantRecord } from "../tenants/store.ts";
+import type { TenantListing } from "../tenants/store.ts";
 import { deleteTenant, getTenant, listTenants } from "../tenants/store.ts";
 import { surveyRoutingStatements } from "../surveys/routing.ts";
 
@@ -43,6 +44,13 @@ export function view(record: TenantRecord) {
   };
 }
 
+/** A tenant in the list: one whose secrets no key opens says so, with its settings only. */
+function listingView(listing: TenantListing) {
+  if (!listing.secretsUnreadable) return view(listing);
+  const { id, settings, createdAt, updatedAt } = listing;
+  return { id, config: redact(settings, {}), createdAt, updatedAt, secretsUnreadable: true as const };
+}
+
 /** Why the tenant's syncs wait, if they do: names only, never values. */
 function holdView(hold: TenantHold | null) {
   return hold ? { reason: hold.reason, paths: hold.paths, since: hold.since, until: hold.until } : null;
@@ -52,7 +60,7 @@ export const tenantRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const tenants = await listTenants(c.env.DB, c.var.config.ENCRYPTION_KEY);
     const holds = await tenantHolds(c.env.DB);
-    return c.json({ tenants: tenants.map((t) => ({ ...view(t), hold: holdView(holds.get(t.id) ?? null) })) });
+    return c.json({ tenants: tenants.map((t) => ({ ...listingView(t), hold: holdView(holds.get(t.id) ?? null) })) });
   })
   .get("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));

@@ -64,7 +64,19 @@ registry.registerPath({
   path: "/admin/api/tenants",
   summary: "Every tenant",
   security,
-  responses: { 200: json(z.object({ tenants: z.array(View) }), "The tenants."), 401: errors[401] },
+  responses: {
+    200: json(
+      z.object({
+        tenants: z.array(
+          View.extend({
+            secretsUnreadable: z.literal(true).optional().describe("Present when no ENCRYPTION_KEY opens this tenant's secrets; its settings are shown, its secrets as not set."),
+          }),
+        ),
+      }),
+      "The tenants.",
+    ),
+    401: errors[401],
+  },
 });
 registry.registerPath({
   method: "get",
