@@ -26,9 +26,16 @@ export const QueueMessage = z.discriminatedUnion("kind", [
 ]);
 export type QueueMessage = z.infer<typeof QueueMessage>;
 
-/** What the CRM sync queue carries: a tenant with conversations waiting to be synced. */
-export const SyncMessage = z.object({ tenantId: z.string().min(1) });
+/**
+ * What the CRM sync queue carries: a tenant with conversations waiting to be synced.
+ * `busy`: sent while the conversation queue delivers full batches (a burst under way):
+ * the run waits for a full collection, or for the burst to end, rather than go at once.
+ */
+export const SyncMessage = z.object({ tenantId: z.string().min(1), busy: z.boolean().optional() });
 export type SyncMessage = z.infer<typeof SyncMessage>;
+
+/** The conversation queue's `max_batch_size` in wrangler.toml: a batch this full means more is coming. */
+export const CONVERSATION_BATCH_MAX = 100;
 
 /** Cloudflare Queues take at most 100 messages per sendBatch. */
 export const SEND_BATCH_MAX = 100;

@@ -7,7 +7,6 @@ import type { IadvizeClient } from "../iadvize/client.ts";
 import type { ClosedConversation } from "../iadvize/closed-conversations.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";
 import type { SyncDeps } from "../sync/clock.ts";
-import { SYNC_BATCH } from "../sync/crm-sync.ts";
 import type { TenantConfig } from "../tenants/schema.ts";
 import type { BackfillRow } from "./store.ts";
 import { knownIds } from "./store.ts";
@@ -15,6 +14,8 @@ import { windowAt } from "./windows.ts";
 
 /** Pages read in one step at most (empty weeks, known conversations cost a request each). */
 const PAGES_PER_STEP = 20;
+/** New conversations a step hands to the sync at most: half a sync run (SYNC_BATCH 200), so live work due meanwhile shares its run. */
+const STEP_CONVERSATIONS = 100;
 
 /** What a step works with: the claimed backfill, its tenant, the tenant's iAdvize client. */
 export interface Step {
@@ -60,7 +61,7 @@ export async function gather(s: Step): Promise<Gathered> {
   const rangeTo = new Date(s.row.range_to);
   let place: Place | null = { windowFrom: new Date(s.row.window_from), after: s.row.page_after };
   const out: Gathered = { read: 0, fresh: [], next: place };
-  for (let pages = 0; place && pages < PAGES_PER_STEP && out.fresh.length <= SYNC_BATCH - CLOSED_CONVERSATIONS_PAGE; pages++) {
+  for (let pages = 0; place && pages < PAGES_PER_STEP && out.fresh.length <= STEP_CONVERSATIONS - CLOSED_CONVERSATIONS_PAGE; pages++) {
     const page = await readPage(s, place, rangeTo);
     if (!page) {
       place = null;

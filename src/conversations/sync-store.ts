@@ -38,6 +38,15 @@ const Claimed = z.object({
 });
 export type Claimed = z.infer<typeof Claimed>;
 
+/** How many of a tenant's pending conversations are due now, and since when the oldest waits. */
+export async function dueBacklog(db: D1Database, tenantId: string, now: Date): Promise<{ count: number; oldest: string | null }> {
+  const row = await db
+    .prepare("SELECT COUNT(*) AS count, MIN(sync_due_at) AS oldest FROM conversations WHERE tenant_id = ?1 AND sync_status = 'pending' AND sync_due_at <= ?2")
+    .bind(tenantId, now.toISOString())
+    .first<{ count: number; oldest: string | null }>();
+  return { count: row?.count ?? 0, oldest: row?.oldest ?? null };
+}
+
 /** Claims up to `limit` due pending conversations of a tenant (or syncing ones whose lease ran out). */
 export async function claimPending(db: D1Database, tenantId: string, limit: number, leaseMs: number, now: Date): Promise<Claimed[]> {
   const at = now.toISOString();

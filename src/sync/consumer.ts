@@ -8,7 +8,7 @@ import { AppError } from "../errors.ts";
 import { insertEventStatement, loadEvents, newEventOf, recordFailure, setStatus } from "../events/store.ts";
 import type { NewEvent, StoredEvent } from "../events/store.ts";
 import { errorFields, log } from "../log.ts";
-import { enqueueAll, retryDelaySeconds } from "../queues.ts";
+import { CONVERSATION_BATCH_MAX, enqueueAll, retryDelaySeconds } from "../queues.ts";
 import { markPendingStatement } from "../conversations/sync-store.ts";
 import { configuredTenants } from "../tenants/store.ts";
 import { surveysAfterClose } from "../surveys/triggers.ts";
@@ -78,7 +78,9 @@ export async function consumeConversationBatch(
   await surveysAfterClose(env.DB, env.SURVEY_QUEUE, closed);
   if (toSync.size > 0) {
     try {
-      await enqueueAll(env.SYNC_QUEUE, [...toSync].map((tenantId) => ({ tenantId })));
+      // A full batch means the queue is busy: the sync waits for a full collection or the burst's end.
+      const busy = batch.messages.length >= CONVERSATION_BATCH_MAX;
+      await enqueueAll(env.SYNC_QUEUE, [...toSync].map((tenantId) => (busy ? { tenantId, busy } : { tenantId })));
     } catch (err) {
       // The conversations are pending in D1: the scheduled re-drive sends the message later.
       log.warn("queue.sync_enqueue_failed", { tenants: toSync.size, ...errorFields(err) });

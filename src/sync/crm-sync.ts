@@ -26,8 +26,8 @@ import { readFromSalesforce } from "./read-salesforce.ts";
 import { Settlement } from "./settle.ts";
 import { withinBudget } from "./budget.ts";
 
-/** Conversations per run: one Salesforce collection holds 200, and each costs one iAdvize read. */
-export const SYNC_BATCH = 100;
+/** Conversations per run: one Salesforce collection (200 records), each costing one iAdvize read. */
+export const SYNC_BATCH = 200;
 /** A claim lasts this long unless the run renews it: a crashed run's work is taken back within a minute. */
 export const LEASE_MS = 60_000;
 /** A probe of a held tenant has this long before another run may probe. */

@@ -3,17 +3,35 @@
 // A run that holds the tenant asks to be woken when its re-check is due; one that
 // leaves work for later asks to be woken when it falls due. Only a failure of the run
 // itself (D1, a bug) retries the message with backoff.
+// One invocation runs at most TENANTS_PER_INVOCATION tenants (a few at a time), so its
+// subrequests stay within the Workers limit; the other tenants are sent again at once.
+// A message sent during a burst (`busy`) waits for a full collection or the burst's end.
 import type { Bindings, Config } from "../env.ts";
 import { SyncMessage } from "../queues.ts";
 import { errorFields, log } from "../log.ts";
-import { retryDelaySeconds } from "../queues.ts";
+import { enqueueAll, retryDelaySeconds } from "../queues.ts";
+import { dueBacklog } from "../conversations/sync-store.ts";
 import { realDeps } from "./clock.ts";
 import type { SyncDeps } from "./clock.ts";
-import { syncTenant } from "./crm-sync.ts";
+import { SYNC_BATCH, syncTenant } from "./crm-sync.ts";
 import type { RunResult } from "./crm-sync.ts";
 
 /** Cloudflare Queues delay a message by at most 12 hours; the cron covers longer waits. */
 const MAX_DELAY_SECONDS = 43_200;
+/** Workers Paid: 10,000 subrequests per invocation (fetches to iAdvize and Salesforce). */
+export const SUBREQUESTS_PER_INVOCATION = 10_000;
+/**
+ * What one tenant's run may fetch at most, with room to spare: one iAdvize read per
+ * conversation, and for the rest (iAdvize and Salesforce logins, describes, the read
+ * composites and their further pages, the two writes, duplicate look-ups) 50.
+ */
+export const RUN_SUBREQUESTS_MAX = SYNC_BATCH + 50;
+/** Tenants one invocation runs: their runs together stay within the subrequest limit. */
+export const TENANTS_PER_INVOCATION = Math.floor(SUBREQUESTS_PER_INVOCATION / RUN_SUBREQUESTS_MAX);
+/** Runs under way at once in an invocation: a tenant's wait for iAdvize overlaps another's. */
+const CONCURRENT_RUNS = 4;
+/** During a burst, a tenant's oldest due conversation waits at most this long for a full collection. */
+export const BURST_WAIT_MS = 3_000;
 
 /** When the tenant's next run should happen, in seconds from now; undefined when nothing waits. */
 export function wakeUpIn(result: RunResult, now: Date): number | undefined {
@@ -25,7 +43,7 @@ export function wakeUpIn(result: RunResult, now: Date): number | undefined {
 }
 
 export async function consumeSyncBatch(batch: MessageBatch<unknown>, env: Bindings, config: Config, deps: SyncDeps = realDeps()): Promise<void> {
-  const byTenant = new Map<string, Message<unknown>[]>();
+  const byTenant = new Map<string, { messages: Message<unknown>[]; busy: boolean }>();
   for (const message of batch.messages) {
     const body = SyncMessage.safeParse(message.body);
     if (!body.success) {
@@ -33,20 +51,61 @@ export async function consumeSyncBatch(batch: MessageBatch<unknown>, env: Bindin
       message.ack();
       continue;
     }
-    byTenant.set(body.data.tenantId, [...(byTenant.get(body.data.tenantId) ?? []), message]);
+    const seen = byTenant.get(body.data.tenantId);
+    const busy = body.data.busy === true && (seen?.busy ?? true);
+    byTenant.set(body.data.tenantId, { messages: [...(seen?.messages ?? []), message], busy });
   }
-  for (const [tenantId, messages] of byTenant) {
-    const attempts = Math.max(...messages.map((m) => m.attempts));
+  const tenants = [...byTenant];
+  const now = tenants.slice(0, TENANTS_PER_INVOCATION);
+  const later = tenants.slice(TENANTS_PER_INVOCATION);
+  if (later.length > 0) {
     try {
-      const result = await syncTenant(env.DB, config, tenantId, deps);
-      const delay = wakeUpIn(result, deps.now());
-      if (delay !== undefined) await env.SYNC_QUEUE.send({ tenantId }, delay > 0 ? { delaySeconds: delay } : {});
-      for (const m of messages) m.ack();
+      await enqueueAll(env.SYNC_QUEUE, later.map(([tenantId]) => ({ tenantId })));
+      for (const [, { messages }] of later) for (const m of messages) m.ack();
+      log.info("sync.tenants_deferred", { tenants: later.length });
     } catch (err) {
-      log.error("sync.run_failed", { tenantId, ...errorFields(err) });
-      for (const m of messages) m.retry({ delaySeconds: retryDelaySeconds(attempts) });
+      log.warn("sync.defer_failed", { tenants: later.length, ...errorFields(err) });
+      for (const [, { messages }] of later) for (const m of messages) m.retry({ delaySeconds: 1 });
     }
   }
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < now.length; i = next++) {
+      const entry = now[i];
+      if (entry) await runTenant(entry[0], entry[1].messages, entry[1].busy, env, config, deps);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENT_RUNS, now.length) }, worker));
+}
+
+async function runTenant(tenantId: string, messages: Message<unknown>[], busy: boolean, env: Bindings, config: Config, deps: SyncDeps): Promise<void> {
+  const attempts = Math.max(...messages.map((m) => m.attempts));
+  try {
+    if (busy && (await waitsForBurst(env, tenantId, deps.now()))) {
+      for (const m of messages) m.ack();
+      return;
+    }
+    const result = await syncTenant(env.DB, config, tenantId, deps);
+    const delay = wakeUpIn(result, deps.now());
+    if (delay !== undefined) await env.SYNC_QUEUE.send({ tenantId }, delay > 0 ? { delaySeconds: delay } : {});
+    for (const m of messages) m.ack();
+  } catch (err) {
+    log.error("sync.run_failed", { tenantId, ...errorFields(err) });
+    for (const m of messages) m.retry({ delaySeconds: retryDelaySeconds(attempts) });
+  }
+}
+
+/**
+ * During a burst a run waits, unless a full collection is due or the oldest due conversation
+ * waited BURST_WAIT_MS: true when it waits (asked again in a second, or not at all when
+ * nothing is due). The burst's last, partial batch sends a message that runs at once.
+ */
+async function waitsForBurst(env: Bindings, tenantId: string, now: Date): Promise<boolean> {
+  const { count, oldest } = await dueBacklog(env.DB, tenantId, now);
+  if (count === 0) return true;
+  if (count >= SYNC_BATCH || oldest === null || now.getTime() - Date.parse(oldest) >= BURST_WAIT_MS) return false;
+  await env.SYNC_QUEUE.send({ tenantId, busy: true }, { delaySeconds: 1 });
+  return true;
 }
 
 /**
