@@ -23,6 +23,8 @@ export function markPendingStatement(db: D1Database, tenantId: string, conversat
 
 const Claimed = z.object({
   conversation_id: z.string(),
+  status: z.enum(["open", "closed"]),
+  last_pushed_at: z.string().nullable(),
   visitor_id: z.string().nullable(),
   channel: z.string().nullable(),
   started_at: z.string().nullable(),
@@ -46,7 +48,7 @@ export async function claimPending(db: D1Database, tenantId: string, limit: numb
          UNION ALL
          SELECT rowid FROM conversations WHERE tenant_id = ?1 AND sync_status = 'syncing' AND sync_lease_until < ?4
          LIMIT ?2)
-       RETURNING conversation_id, visitor_id, channel, started_at, closed_at, operator_ids, satisfaction, synced_hash, sync_attempts, sync_failing_since`,
+       RETURNING conversation_id, status, last_pushed_at, visitor_id, channel, started_at, closed_at, operator_ids, satisfaction, synced_hash, sync_attempts, sync_failing_since`,
     )
     .bind(tenantId, limit, new Date(now.getTime() + leaseMs).toISOString(), at)
     .all();

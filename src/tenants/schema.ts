@@ -3,6 +3,7 @@
 // the stored one) and as the app uses it.
 import * as z from "zod";
 import { ESCALATION_SECRET_PATHS, escalationConfig } from "../escalation/config.ts";
+import { followUpConfig } from "../follow/config.ts";
 import { IADVIZE_SECRET_PATHS, iadvizeConfig } from "../iadvize/config.ts";
 import { SALESFORCE_SECRET_PATHS, mappingConfig, salesforceConfig } from "../salesforce/config.ts";
 import { STORED_RULES } from "../lib/config-fields.ts";
@@ -25,6 +26,7 @@ function sections<S extends z.ZodType>(secret: S, rules: ConfigRules) {
       mapping: mappingConfig().default({}),
       escalation: escalationConfig(secret, rules).optional(),
       surveys: surveysConfig(secret, rules).optional(),
+      followUp: followUpConfig().optional(),
     })
     .strict();
 }
