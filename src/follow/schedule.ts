@@ -13,9 +13,10 @@ export const POLL_STEPS: readonly { idleUnder: number; every: number }[] = [
   { idleUnder: 15 * MINUTE, every: 2 * MINUTE },
   { idleUnder: HOUR, every: 5 * MINUTE },
   { idleUnder: 6 * HOUR, every: 15 * MINUTE },
+  { idleUnder: 24 * HOUR, every: HOUR },
 ];
-/** The interval once idle for 6 hours or more. */
-export const POLL_CAP_MS = HOUR;
+/** The interval once idle for a day or more (offsite conversations may wait days for the visitor). */
+export const POLL_CAP_MS = 3 * HOUR;
 /** iAdvize closes an offsite conversation after 7 idle days: nothing is read after that. */
 export const IDLE_STOP_MS = 7 * 24 * HOUR;
 /** The first read after a push. */
@@ -31,7 +32,7 @@ export function nextPoll(lastActivity: number, now: number): PollDecision {
   return { kind: "poll", at: Math.min(now + every, lastActivity + IDLE_STOP_MS) };
 }
 
-/** How many reads a conversation idle from `start` costs until `until` (for the README's cost table). */
+/** How many reads a conversation costs when it stays idle for `durationMs` after its push. */
 export function readsWhileIdle(durationMs: number): number {
   let reads = 0;
   let t = 0;

@@ -15,7 +15,9 @@ export interface SyncTenant {
   iadvizeUser: { username: string; password: string };
 }
 
-export async function newSyncTenant(opts: { org?: Record<string, unknown>; salesforce?: Record<string, unknown>; mapping?: Record<string, unknown> } = {}): Promise<SyncTenant> {
+export async function newSyncTenant(
+  opts: { org?: Record<string, unknown>; salesforce?: Record<string, unknown>; mapping?: Record<string, unknown>; followUp?: Record<string, unknown> } = {},
+): Promise<SyncTenant> {
   const projectId = 1_000_000 + Math.floor(Math.random() * 8_999_999);
   const tenantId = `ha-${projectId}`;
   const user = await newUser();
@@ -25,6 +27,7 @@ export async function newSyncTenant(opts: { org?: Record<string, unknown>; sales
     iadvize: user,
     salesforce: salesforceSettings(org, opts.salesforce),
     mapping: opts.mapping ?? DEMO_MAPPING,
+    ...(opts.followUp ? { followUp: opts.followUp } : {}),
   });
   if (res.status !== 201) throw new Error(`tenant setup: ${res.status} ${await res.text()}`);
   return { tenantId, projectId, org, iadvizeUser: user };

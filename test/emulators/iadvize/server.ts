@@ -48,7 +48,8 @@ interface UserState {
   /** Projects the user may read; every project when absent (closedConversations answers FORBIDDEN otherwise). */
   projects?: number[];
   logins: number[];
-  stats: { logins: number; graphql: number; rejectedLogins: number };
+  /** `messages`: message edges served, to show what a reader asks again. */
+  stats: { logins: number; graphql: number; rejectedLogins: number; messages: number };
   faults: Faults;
   variant?: SchemaVariant | undefined;
 }
@@ -78,7 +79,7 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
   let defaultVariant: SchemaVariant | undefined;
 
   const addUser = (username: string, password: string, projects?: number[]) => {
-    users.set(username, { password, ...(projects ? { projects } : {}), logins: [], stats: { logins: 0, graphql: 0, rejectedLogins: 0 }, faults: {} });
+    users.set(username, { password, ...(projects ? { projects } : {}), logins: [], stats: { logins: 0, graphql: 0, rejectedLogins: 0, messages: 0 }, faults: {} });
   };
   const addConversation = (c: SeedConversation) => conversations.set(c.id, c);
 
@@ -159,7 +160,7 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
     });
   }
 
-  function conversationValue(c: SeedConversation) {
+  function conversationValue(c: SeedConversation, user?: UserState) {
     return {
       id: c.id,
       legacyId: null,
@@ -196,6 +197,7 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
         const start = after ? offsetOf(after) + 1 : 0;
         if (!Number.isInteger(start) || start < 0) throw new GraphQLError("invalid cursor", { extensions: { code: "BAD_USER_INPUT" } });
         const slice = c.messages.slice(start, start + size);
+        if (user) user.stats.messages += slice.length;
         return {
           edges: slice.map((m, k) => ({ cursor: cursorOf(start + k), node: messageValue(c, m, start + k) })),
           pageInfo: {
@@ -232,7 +234,7 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
     const rootValue = {
       conversation: ({ id }: { id: string }) => {
         const c = visible(id);
-        return c ? conversationValue(c) : null;
+        return c ? conversationValue(c, auth.user) : null;
       },
       visitorConversationCustomData: ({ conversationId }: { conversationId: string }) => {
         const c = visible(conversationId);
@@ -294,6 +296,15 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
     if (path === "/conversations" && req.method === "POST") {
       addConversation(body as unknown as SeedConversation);
       return sendJson(res, 201, { ok: true });
+    }
+    // A conversation going on: messages written after the seed, then its close (or a reopening, closedAt null).
+    const live = /^\/conversations\/([^/]+)\/(messages|closed)$/.exec(path);
+    if (live && req.method === "POST") {
+      const c = conversations.get(decodeURIComponent(live[1] ?? ""));
+      if (!c) return sendJson(res, 404, { error: "unknown conversation" });
+      if (live[2] === "messages") c.messages.push(...(body.messages as SeedMessage[]));
+      else c.closedAt = (body.closedAt as string | null) ?? null;
+      return sendJson(res, 200, { messages: c.messages.length, closedAt: c.closedAt });
     }
     const user = users.get(url.searchParams.get("username") ?? String(body.username ?? ""));
     if (path === "/faults" && req.method === "POST") {
