@@ -68,6 +68,12 @@ export interface IadvizeEmulator {
   close(): Promise<void>;
   addUser(username: string, password: string, projects?: number[]): void;
   addConversation(c: SeedConversation): void;
+  /** Messages written in a conversation after it was seeded, as a chat goes on. */
+  addMessages(id: string, messages: SeedMessage[]): void;
+  /** The conversation closed at `closedAt` (null: open again). */
+  setClosed(id: string, closedAt: string | null): void;
+  /** What a user's requests cost: logins, GraphQL requests, message edges served. */
+  statsOf(username: string): { logins: number; graphql: number; rejectedLogins: number; messages: number } | undefined;
 }
 
 export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): Promise<IadvizeEmulator> {
@@ -365,5 +371,11 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
     close: server.close,
     addUser,
     addConversation,
+    addMessages: (id, messages) => void conversations.get(id)?.messages.push(...messages),
+    setClosed: (id, closedAt) => {
+      const c = conversations.get(id);
+      if (c) c.closedAt = closedAt;
+    },
+    statsOf: (username) => users.get(username)?.stats,
   };
 }
