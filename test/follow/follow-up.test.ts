@@ -149,6 +149,8 @@ describe("follow-up of an open conversation", { timeout: 60_000 }, () => {
     const t = await newSyncTenant();
     const c = await openConversation(t, sim, said(0, 4, t0));
     await sim.webhook(pushed(t, c, sim.now));
+    expect(await conversationRow(t, c.id)).toMatchObject({ status: "open", sync_status: "none" });
+    expect(sim.pending).toHaveLength(0); // nothing is scheduled
     await runUntil(sim, t0 + 30 * MINUTE);
     expect((await stats(t.iadvizeUser.username)).graphql).toBe(0);
     expect(await followRow(t, c.id)).toBeNull();
@@ -158,6 +160,24 @@ describe("follow-up of an open conversation", { timeout: 60_000 }, () => {
     await closeAt(sim, t, c, t0 + 31 * MINUTE);
     expect((await stats(t.iadvizeUser.username)).graphql).toBe(1);
     expect(await records(t.org, "iAdvize_Conversation__c")).toHaveLength(1);
+  });
+
+  it("turned off while a conversation is followed: no read after, and the follow-up's state is dropped", async () => {
+    const sim = new Sim();
+    const t0 = sim.t;
+    const t = await newSyncTenant({ followUp: { enabled: true } });
+    const c = await openConversation(t, sim, said(0, 1, t0));
+    await sim.webhook(pushed(t, c, sim.now));
+    await runUntil(sim, t0 + 40 * SECOND);
+    expect((await stats(t.iadvizeUser.username)).graphql).toBe(1);
+    expect(await followRow(t, c.id)).toMatchObject({ polls: 1 });
+
+    const current = await (await admin("GET", `/tenants/${t.tenantId}`)).json<{ tenant: { config: Record<string, unknown> } }>();
+    expect((await admin("PUT", `/tenants/${t.tenantId}`, { ...current.tenant.config, followUp: { enabled: false } })).status).toBe(200);
+    await runUntil(sim, t0 + 30 * MINUTE);
+    expect((await stats(t.iadvizeUser.username)).graphql).toBe(1);
+    expect(await followRow(t, c.id)).toBeNull();
+    expect(await conversationRow(t, c.id)).toMatchObject({ status: "open", sync_status: "none" });
   });
 
   it("a conversation transferred, closed, then reopened and closed again updates the same Lead and Conversation record", async () => {
