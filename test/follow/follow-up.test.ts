@@ -235,6 +235,8 @@ describe("the follow-up setting", () => {
     expect(JSON.stringify(await bad.json())).toContain("followUp.enabled");
     const unknown = await admin("PUT", `/tenants/${id}`, tenantBody({ followUp: { enabled: true, everySeconds: 5 } }));
     expect(unknown.status).toBe(400);
+    expect((await admin("PUT", `/tenants/${id}`, tenantBody({ followUp: {} }))).status).toBe(200);
+    expect(await (await admin("GET", `/tenants/${id}`)).text()).toContain('"followUp":{"enabled":false}');
 
     expect((await admin("PUT", `/tenants/${id}`, tenantBody({ followUp: { enabled: true } }))).status).toBe(200);
     const on = await (await admin("GET", `/tenants/${id}`)).text();
