@@ -210,7 +210,8 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
             hasNextPage: start + size < c.messages.length,
             hasPreviousPage: start > 0,
             startCursor: slice.length > 0 ? cursorOf(start) : null,
-            endCursor: slice.length > 0 ? cursorOf(start + slice.length - 1) : after ?? null,
+            // Relay: the cursors of the first and last edges, null when there are none (nothing after `after` yet).
+            endCursor: slice.length > 0 ? cursorOf(start + slice.length - 1) : null,
           },
         };
       },
