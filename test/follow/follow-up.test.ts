@@ -162,6 +162,28 @@ describe("follow-up of an open conversation", { timeout: 60_000 }, () => {
     expect(await records(t.org, "iAdvize_Conversation__c")).toHaveLength(1);
   });
 
+  it("with the setting off, a conversation reopened after its close updates the same records at its second close", async () => {
+    const sim = new Sim();
+    const t0 = sim.t;
+    const t = await newSyncTenant();
+    const c = await openConversation(t, sim, said(0, 8, t0));
+    await sim.webhook(pushed(t, c, sim.now));
+    await closeAt(sim, t, c, t0 + 5 * MINUTE);
+    await runUntil(sim, t0 + 30 * MINUTE);
+    await setClosed(c.id, null);
+    await addMessages(c.id, [{ role: "visitor", text: "Back again: is the Zoe still available?", createdAt: sim.now.toISOString() }]);
+    await sim.webhook(pushed(t, c, sim.now, 45014));
+    expect(await conversationRow(t, c.id)).toMatchObject({ status: "open" });
+    expect(sim.pending).toHaveLength(0);
+    await closeAt(sim, t, c, t0 + 40 * MINUTE, [45014]);
+    expect((await stats(t.iadvizeUser.username)).graphql).toBe(2); // one read per close
+    expect(await records(t.org, "Lead")).toHaveLength(1);
+    const conversations = await records(t.org, "iAdvize_Conversation__c");
+    expect(conversations).toHaveLength(1);
+    expect(String(conversations[0]?.Transcript__c)).toContain("is the Zoe still available?");
+    expect(Date.parse(String(conversations[0]?.Closed_At__c))).toBe(t0 + 40 * MINUTE);
+  });
+
   it("turned off while a conversation is followed: no read after, and the follow-up's state is dropped", async () => {
     const sim = new Sim();
     const t0 = sim.t;
