@@ -15,7 +15,7 @@ export interface FollowState {
 }
 
 /** Beyond this, the messages are not kept between reads (D1 rows are bounded): the next read starts over. */
-const MAX_CACHE_CHARS = 900_000;
+const MAX_CACHE_CHARS = 600_000;
 
 const Cache = z.object({ messages: z.array(ChatMessage), unknown: z.object({ count: z.number(), types: z.array(z.string()) }) });
 const Row = z.object({ conversation_id: z.string(), cursor: z.string().nullable(), cache: z.string().nullable(), last_activity_at: z.string(), polls: z.number() });

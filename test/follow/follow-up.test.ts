@@ -184,6 +184,18 @@ describe("follow-up of an open conversation", { timeout: 60_000 }, () => {
     expect(Date.parse(String(conversations[0]?.Closed_At__c))).toBe(t0 + 40 * MINUTE);
   });
 
+  it("a conversation too long to keep between reads is read again from its start, never from a cursor without its messages", async () => {
+    const sim = new Sim();
+    const t0 = sim.t;
+    const t = await newSyncTenant({ followUp: { enabled: true } });
+    const long = Array.from({ length: 7 }, (_, i) => ({ role: "visitor" as const, text: `${"x".repeat(100_000)} ${i}`, createdAt: new Date(t0 + i * SECOND).toISOString() }));
+    const c = await openConversation(t, sim, long);
+    await sim.webhook(pushed(t, c, sim.now));
+    await runUntil(sim, t0 + 65 * SECOND);
+    expect(await stats(t.iadvizeUser.username)).toMatchObject({ graphql: 2, messages: 14 });
+    expect(await followRow(t, c.id)).toMatchObject({ polls: 2, cursor: null });
+  });
+
   it("turned off while a conversation is followed: no read after, and the follow-up's state is dropped", async () => {
     const sim = new Sim();
     const t0 = sim.t;
