@@ -1,5 +1,14 @@
 // The console's only stylesheet and script, served by the Worker itself (no CDN, no
 // inline code, so the CSP can forbid everything else). The script only adds copy buttons.
+import { PROVIDER_TYPES } from "./provider-fields.ts";
+
+// The Chat-to-call form shows the chosen provider's settings only, in CSS (:has); a
+// browser without :has shows every provider's, and the form still works.
+const PROVIDER_CSS = `@supports selector(:has(*)) {
+.provider-form fieldset[data-provider] { display:none; }
+${PROVIDER_TYPES.map((type) => `.provider-form:has(option[value="${type}"]:checked) fieldset[data-provider="${type}"] { display:block; }`).join("\n")}
+}`;
+
 export const CONSOLE_CSS = `
 :root { --fg:#1d2430; --muted:#5b6472; --line:#d8dde4; --bg:#f6f7f9; --card:#fff; --accent:#1f5fbf; --ok:#1d7a3a; --warn:#9a6200; --bad:#b3261e; }
 * { box-sizing: border-box; }
@@ -25,6 +34,8 @@ th { font-size:.85rem; color:var(--muted); font-weight:600; }
 .notice { padding:.6rem .8rem; border-radius:4px; margin-bottom:1rem; border:1px solid; }
 .notice.ok { color:var(--ok); border-color:var(--ok); background:#eef8f0; }
 .notice.error { color:var(--bad); border-color:var(--bad); background:#fdf0ef; }
+.notice.warning { color:var(--warn); border-color:var(--warn); background:#fdf6e8; }
+.notice ul { margin:.3rem 0; padding-left:1.2rem; }
 .status { font-weight:600; } .status-ok { color:var(--ok); } .status-warning { color:var(--warn); } .status-failed { color:var(--bad); } .status-skipped { color:var(--muted); }
 .hint, .muted { color:var(--muted); font-size:.9rem; }
 code, pre { font-family: ui-monospace, monospace; font-size:13px; background:#f0f2f5; padding:.1rem .3rem; border-radius:3px; }
@@ -35,6 +46,10 @@ details summary { cursor:pointer; font-weight:600; }
 .checks li { margin:.3rem 0; } .checks { list-style:none; padding:0; }
 .pager { display:flex; gap:1rem; margin-top:.8rem; }
 .lang a { margin-left:.4rem; }
+fieldset { border:1px solid var(--line); border-radius:4px; margin:.8rem 0; padding:.2rem 1rem .8rem; }
+legend { font-weight:600; padding:0 .3rem; }
+small.muted { display:block; margin-top:.2rem; }
+${PROVIDER_CSS}
 `;
 
 export const CONSOLE_JS = `

@@ -25,7 +25,7 @@ export function BarChart({ bars, title, width = 640, height = 160 }: { bars: Bar
               <title>{`${b.label}: ${b.value}`}</title>
             </rect>
             {bars.length <= 10 || i % Math.ceil(bars.length / 10) === 0 ? (
-              <text x={(x + barWidth / 2).toFixed(1)} y={height - 8} font-size="10" text-anchor="middle" fill="#5b6472">
+              <text x={Math.min(width - 16, Math.max(16, x + barWidth / 2)).toFixed(1)} y={height - 8} font-size="10" text-anchor="middle" fill="#5b6472">
                 {b.label.slice(5)}
               </text>
             ) : null}

@@ -1,4 +1,5 @@
-// The Activity page: conversations by sync state with the reason of each failure and a
+// The Activity page: why syncs wait, if they do (a contract hold blocks them, an outage
+// pauses them), conversations by sync state with the reason of each failure and a
 // redrive, events by status, Salesforce API calls per day, escalations by outcome.
 import { Hono } from "hono";
 import type { Context } from "hono";
@@ -7,11 +8,13 @@ import { countByStatus } from "../../events/store.ts";
 import { syncCounts } from "../../conversations/sync-store.ts";
 import { attentionCounts } from "../../conversations/attention.ts";
 import { usageOf } from "../../salesforce/usage.ts";
+import { tenantHoldOf } from "../../sync/holds.ts";
 import { redriveTenant } from "../../tenants/redrive.ts";
-import { STATES, conversationsPage } from "../activity-store.ts";
+import { STATES, conversationsPage, stateCounts } from "../activity-store.ts";
 import type { State } from "../activity-store.ts";
 import { BarChart } from "../chart.tsx";
 import type { ConsoleEnv } from "../env.ts";
+import { HoldNotice, isBlocking } from "../hold-notice.tsx";
 import { Layout, Notice } from "../layout.tsx";
 import { tenantOf } from "../tenant.ts";
 
@@ -32,18 +35,22 @@ async function page(c: Context<ConsoleEnv>, notice?: string) {
   const stateParam = c.req.query("state");
   const state = (STATES as readonly string[]).includes(stateParam ?? "") ? (stateParam as State) : undefined;
   const pageNo = Math.min(Math.max(Number(c.req.query("page") ?? 0) || 0, 0), 10_000);
-  const [counts, list, events, usage, escalations, attention] = await Promise.all([
+  const hold = await tenantHoldOf(c.env.DB, id);
+  const blocked = isBlocking(hold);
+  const [stored, list, events, usage, escalations, attention] = await Promise.all([
     syncCounts(c.env.DB, id),
-    conversationsPage(c.env.DB, id, state, pageNo),
+    conversationsPage(c.env.DB, id, { state, blocked, reason: hold?.reason ?? null }, pageNo),
     countByStatus(c.env.DB, id),
     usageOf(c.env.DB, id, 30),
     countsByStatus(c.env.DB, id, new Date(now.getTime() - 30 * DAY)),
     attentionCounts(c.env.DB, id),
   ]);
+  const counts = stateCounts(stored, blocked);
   const link = (s: State | undefined, p: number) => `/setup/t/${id}/activity?${new URLSearchParams({ ...(s ? { state: s } : {}), ...(p ? { page: String(p) } : {}) })}`;
   return c.html(
     <Layout t={t} lang={lang} title={t.navActivity} session={session} tenantId={id} page="activity">
       {notice ? <Notice kind="ok">{notice}</Notice> : null}
+      {hold ? <HoldNotice hold={hold} t={t} tenantId={id} /> : null}
       <p>{t.activityIntro}</p>
       <section>
         <h2>{t.conversations}</h2>
@@ -122,7 +129,7 @@ async function page(c: Context<ConsoleEnv>, notice?: string) {
         ) : (
           <div class="counts">
             {Object.entries(escalations).map(([status, n]) => (
-              <div>
+              <div data-escalation-status={status}>
                 {status}
                 <strong>{n}</strong>
               </div>

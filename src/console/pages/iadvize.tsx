@@ -7,11 +7,13 @@ import { proveProjectAccess } from "../auth/project-proof.ts";
 import type { Proof } from "../auth/project-proof.ts";
 import type { ConsoleEnv } from "../env.ts";
 import { Layout, Notice } from "../layout.tsx";
+import type { CheckResult } from "../../preflight/types.ts";
+import { SaveWarnings } from "../save-warnings.tsx";
 import { recordOf, retryDeps, saveSection, tenantOf } from "../tenant.ts";
 
 const UserForm = z.object({ email: z.email().max(320), password: z.string().min(1).max(1000) });
 
-async function page(c: Context<ConsoleEnv>, notice?: { kind: "ok" | "error"; text: string }) {
+async function page(c: Context<ConsoleEnv>, notice?: { kind: "ok" | "error"; text: string }, warnings?: CheckResult[]) {
   const { t, lang, session } = c.var;
   const id = tenantOf(c);
   const record = await recordOf(c, id);
@@ -19,6 +21,7 @@ async function page(c: Context<ConsoleEnv>, notice?: { kind: "ok" | "error"; tex
   return c.html(
     <Layout t={t} lang={lang} title={t.navIadvize} session={session} tenantId={id} page="iadvize">
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      <SaveWarnings t={t} warnings={warnings} />
       <section>
         <p>{t.iadvizeIntro}</p>
         <p>
@@ -50,8 +53,8 @@ export const iadvizePage = new Hono<ConsoleEnv>()
       c.status(400);
       return page(c, { kind: "error", text: c.var.t.invalidForm });
     }
-    await saveSection(c, tenantOf(c), (input) => ({ ...input, iadvize: { username: form.data.email, password: form.data.password } }));
-    return page(c, { kind: "ok", text: c.var.t.saved });
+    const saved = await saveSection(c, tenantOf(c), (input) => ({ ...input, iadvize: { username: form.data.email, password: form.data.password } }));
+    return page(c, { kind: "ok", text: c.var.t.saved }, saved.warnings);
   })
   .post("/t/:tenantId/iadvize/test", async (c) => {
     const id = tenantOf(c);

@@ -1,21 +1,24 @@
 // The Mapping page: each tagged question to a Lead or Conversation field picked from the
 // org's describe (fields that cannot take an answer cannot be chosen), and a preview of
-// what a conversation would write, computed by the sync's own pure functions; writes nothing.
+// the records a conversation would write, planned by the sync's own planner; writes nothing.
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { errorFields, log } from "../../log.ts";
-import { iadvizeClientFor } from "../../iadvize/for-tenant.ts";
 import { checkExport } from "../../qualification/check-export.ts";
-import { extractAnswers } from "../../qualification/extract.ts";
-import type { Extraction } from "../../qualification/extract.ts";
-import { coerce } from "../../salesforce/mapping.ts";
+import { ChatMessages } from "../../qualification/messages.ts";
 import { getTenantConfig } from "../../tenants/store.ts";
 import type { TenantConfig } from "../../tenants/schema.ts";
 import type { ConsoleEnv } from "../env.ts";
 import type { TargetField } from "../fields.ts";
 import { targetFields } from "../fields.ts";
 import { Layout, Notice } from "../layout.tsx";
+import type { CheckResult } from "../../preflight/types.ts";
+import { SaveWarnings } from "../save-warnings.tsx";
 import { saveSection, tenantOf } from "../tenant.ts";
+import { planForPreview, readForPreview } from "../preview.ts";
+import type { PlannedRecords, PreviewSource } from "../preview.ts";
+import { PreviewView } from "../preview-view.tsx";
+import type { Preview } from "../preview-view.tsx";
 
 type Mapping = TenantConfig["mapping"];
 
@@ -30,29 +33,7 @@ function tagsToShow(mapping: Mapping): string[] {
 const describeField = (f: TargetField) =>
   `${f.label} (${f.name}) · ${f.type}${f.length ? ` ${f.length}` : ""}${f.picklist.length ? ` · ${f.picklist.slice(0, 6).join(", ")}${f.picklist.length > 6 ? ", …" : ""}` : ""}`;
 
-interface PreviewRow {
-  tag: string;
-  question: string;
-  answer: string;
-  target?: string;
-  value?: string;
-  problem?: string;
-}
-
-function previewRows(extraction: Extraction, mapping: Mapping, fields: TargetField[]): PreviewRow[] {
-  return Object.entries(extraction.answers).map(([tag, a]) => {
-    const entry = mapping[tag];
-    const row: PreviewRow = { tag, question: a.question, answer: a.answer };
-    if (!entry) return row;
-    row.target = `${entry.object}.${entry.field}`;
-    const field = fields.find((f) => f.object === entry.object && f.name === entry.field);
-    if (!field?.choosable) return { ...row, problem: "field_not_writable" };
-    const fitted = coerce(a.answer, field.describe);
-    return fitted.ok ? { ...row, value: JSON.stringify(fitted.value) } : { ...row, problem: fitted.problem };
-  });
-}
-
-async function page(c: Context<ConsoleEnv>, extra: { notice?: { kind: "ok" | "error"; text: string }; exportText?: string; preview?: { rows: PreviewRow[]; unanswered: string[] } } = {}) {
+async function page(c: Context<ConsoleEnv>, extra: { notice?: { kind: "ok" | "error"; text: string }; exportText?: string; preview?: Preview; warnings?: CheckResult[] } = {}) {
   const { t, lang, session, config } = c.var;
   const id = tenantOf(c);
   const tenant = await getTenantConfig(c.env.DB, config.ENCRYPTION_KEY, id);
@@ -71,6 +52,7 @@ async function page(c: Context<ConsoleEnv>, extra: { notice?: { kind: "ok" | "er
   return c.html(
     <Layout t={t} lang={lang} title={t.navMapping} session={session} tenantId={id} page="mapping">
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      <SaveWarnings t={t} warnings={extra.warnings} />
       {!tenant?.salesforce || unreachable ? <Notice kind="error">{t.mappingNeedsSalesforce}</Notice> : null}
       <section>
         <p>{t.mappingIntro}</p>
@@ -130,37 +112,7 @@ async function page(c: Context<ConsoleEnv>, extra: { notice?: { kind: "ok" | "er
           <textarea id="export" name="export">{extra.exportText ?? ""}</textarea>
           <button type="submit" class="secondary">{t.preview}</button>
         </form>
-        {preview ? (
-          <>
-            <h3>{t.answers}</h3>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t.tag}</th>
-                  <th scope="col">{t.answers}</th>
-                  <th scope="col">{t.target}</th>
-                  <th scope="col">{t.valueWritten}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preview.rows.map((r) => (
-                  <tr>
-                    <th scope="row">{r.tag}</th>
-                    <td>
-                      <span class="muted">{r.question}</span>
-                      <pre>{r.answer}</pre>
-                    </td>
-                    <td>{r.target ?? "—"}</td>
-                    <td>{r.value !== undefined ? <code>{r.value}</code> : <span class="status-warning">{r.problem ? `${t.notWritten}: ${r.problem}` : t.notWritten}</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <p>
-              {t.unanswered}: {preview.unanswered.length ? preview.unanswered.join(", ") : "—"}
-            </p>
-          </>
-        ) : null}
+        {preview ? <PreviewView t={t} preview={preview} /> : null}
       </section>
     </Layout>,
   );
@@ -189,33 +141,51 @@ export const mappingPage = new Hono<ConsoleEnv>()
       c.status(400);
       return page(c, { notice: { kind: "error", text: `${c.var.t.fieldNotChoosable}: ${refused.join(", ")}` } });
     }
-    await saveSection(c, id, (input) => ({ ...input, mapping }));
-    return page(c, { notice: { kind: "ok", text: c.var.t.saved } });
+    const saved = await saveSection(c, id, (input) => ({ ...input, mapping }));
+    return page(c, { notice: { kind: "ok", text: c.var.t.saved }, warnings: saved.warnings });
   })
   .post("/t/:tenantId/mapping/preview", async (c) => {
     const id = tenantOf(c);
+    const { t } = c.var;
     const form = await c.req.parseBody();
     const text = typeof form.export === "string" ? form.export.slice(0, 512 * 1024) : "";
     const conversationId = typeof form.conversationId === "string" ? form.conversationId.trim() : "";
     const tenant = await getTenantConfig(c.env.DB, c.var.config.ENCRYPTION_KEY, id);
-    let extraction: Extraction;
+    if (!tenant) return c.redirect("/setup", 303);
+    let source: PreviewSource;
     if (conversationId) {
-      // A recent conversation of this project, read from iAdvize as the sync reads it.
-      const found = UUID.test(conversationId) && tenant?.iadvize ? await iadvizeClientFor(c.env.DB, c.var.config, id, tenant).conversation(conversationId).catch(() => null) : null;
-      if (!found) {
+      if (!UUID.test(conversationId)) {
         c.status(404);
-        return page(c, { notice: { kind: "error", text: c.var.t.conversationNotFound }, exportText: text });
+        return page(c, { notice: { kind: "error", text: t.conversationNotFound }, exportText: text });
       }
-      extraction = extractAnswers(found.messages);
+      source = { kind: "conversation", id: conversationId };
     } else {
       const checked = checkExport(text);
       if (!checked.ok) {
         c.status(400);
         return page(c, { notice: { kind: "error", text: checked.error }, exportText: text });
       }
-      extraction = checked.extraction;
+      source = { kind: "export", messages: ChatMessages.parse(JSON.parse(text)) };
     }
-    const fields = tenant?.salesforce ? await targetFields(c.env.DB, c.var.config, id, tenant).catch(() => []) : [];
-    const rows = previewRows(extraction, tenant?.mapping ?? {}, fields);
-    return page(c, { exportText: text, preview: { rows, unanswered: extraction.unanswered } });
+    // A recent conversation of this project, read from iAdvize as the sync reads it.
+    const item = await readForPreview(c.env.DB, c.var.config, id, tenant, source).catch((err: unknown) => {
+      log.warn("console.preview_read_failed", { tenantId: id, ...errorFields(err) });
+      return null;
+    });
+    if (!item) {
+      c.status(404);
+      return page(c, { notice: { kind: "error", text: t.conversationNotFound }, exportText: text });
+    }
+    let records: PlannedRecords | undefined;
+    let problem: string | undefined;
+    if (tenant.salesforce) {
+      try {
+        records = await planForPreview(c.env.DB, c.var.config, id, tenant, item, new Date());
+      } catch (err) {
+        log.warn("console.preview_plan_failed", { tenantId: id, ...errorFields(err) });
+        problem = err instanceof Error ? err.message.slice(0, 500) : "error";
+      }
+    }
+    const preview: Preview = { extraction: item.read.extraction, mapping: tenant.mapping, ...(records ? { records } : {}), ...(problem ? { problem } : {}) };
+    return page(c, { exportText: text, preview });
   });

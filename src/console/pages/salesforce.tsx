@@ -8,9 +8,13 @@ import { AppError } from "../../errors.ts";
 import { log, errorFields } from "../../log.ts";
 import { usageOf } from "../../salesforce/usage.ts";
 import { authorizeUrl, connectionInfo, exchangeCode, pkcePair, randomToken } from "../../salesforce/web-server-flow.ts";
+import { freeChecks } from "../../preflight/free.ts";
 import { TenantId } from "../../tenants/schema.ts";
+import { getTenantConfig } from "../../tenants/store.ts";
 import type { ConsoleEnv } from "../env.ts";
 import { Layout, Notice } from "../layout.tsx";
+import type { CheckResult } from "../../preflight/types.ts";
+import { SaveWarnings } from "../save-warnings.tsx";
 import { connectionOf, saveConnection } from "../salesforce-connection.ts";
 import { cookieSecret, mayManage } from "../session.ts";
 import type { Input } from "../tenant.ts";
@@ -35,7 +39,7 @@ function withSalesforce(input: Input, loginUrl: string, auth: Record<string, unk
   return { ...input, salesforce: { ...current, loginUrl, auth } };
 }
 
-async function page(c: Context<ConsoleEnv>, notice?: { kind: "ok" | "error"; text: string }) {
+async function page(c: Context<ConsoleEnv>, notice?: { kind: "ok" | "error"; text: string }, warnings?: CheckResult[]) {
   const { t, lang, session, config } = c.var;
   const id = tenantOf(c);
   const [record, connection, usage] = await Promise.all([recordOf(c, id), connectionOf(c.env.DB, id), usageOf(c.env.DB, id, 1)]);
@@ -44,6 +48,7 @@ async function page(c: Context<ConsoleEnv>, notice?: { kind: "ok" | "error"; tex
   return c.html(
     <Layout t={t} lang={lang} title={t.navSalesforce} session={session} tenantId={id} page="salesforce">
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      <SaveWarnings t={t} warnings={warnings} />
       <section>
         <p>{t.sfIntro}</p>
         {connection && sf?.auth?.type === "refresh_token" ? (
@@ -108,7 +113,13 @@ async function page(c: Context<ConsoleEnv>, notice?: { kind: "ok" | "error"; tex
 }
 
 export const salesforcePage = new Hono<ConsoleEnv>()
-  .get("/t/:tenantId/salesforce", (c) => page(c))
+  .get("/t/:tenantId/salesforce", async (c) => {
+    // Back from "Connect Salesforce": what the save's free checks find now (the callback could not show them).
+    if (c.req.query("saved") !== "1") return page(c);
+    const id = tenantOf(c);
+    const tenant = await getTenantConfig(c.env.DB, c.var.config.ENCRYPTION_KEY, id);
+    return page(c, undefined, tenant ? await freeChecks(c.env.DB, id, tenant, new Date()) : undefined);
+  })
   .post("/t/:tenantId/salesforce", async (c) => {
     const form = await c.req.parseBody();
     const type = formString(form, "type");
@@ -123,8 +134,8 @@ export const salesforcePage = new Hono<ConsoleEnv>()
       return page(c, { kind: "error", text: c.var.t.invalidForm });
     }
     const { loginUrl, ...auth } = parsed.data;
-    await saveSection(c, tenantOf(c), (input) => withSalesforce(input, loginUrl.replace(/\/+$/, ""), auth));
-    return page(c, { kind: "ok", text: c.var.t.saved });
+    const saved = await saveSection(c, tenantOf(c), (input) => withSalesforce(input, loginUrl.replace(/\/+$/, ""), auth));
+    return page(c, { kind: "ok", text: c.var.t.saved }, saved.warnings);
   })
   .get("/t/:tenantId/salesforce/connect", async (c) => {
     const clientId = c.var.config.SALESFORCE_CLIENT_ID;
@@ -184,7 +195,7 @@ export const salesforceCallback = new Hono<ConsoleEnv>().get(CALLBACK_PATH.repla
     return fail(t.sfDenied, 502);
   }
   // A page of ours moves on, so that the next request is same-site and carries the session.
-  const next = `/setup/t/${tenantId}/salesforce`;
+  const next = `/setup/t/${tenantId}/salesforce?saved=1`;
   return c.html(
     <html lang={lang}>
       <head>

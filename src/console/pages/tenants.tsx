@@ -1,6 +1,8 @@
-// The operator's view: every tenant, with its conversations by state, and a way into each.
+// The operator's view: every tenant, with its conversations by state, its hold if its
+// syncs wait, and a way into each.
 import { Hono } from "hono";
 import { syncCounts } from "../../conversations/sync-store.ts";
+import { tenantHolds } from "../../sync/holds.ts";
 import { listTenants } from "../../tenants/store.ts";
 import type { ConsoleEnv } from "../env.ts";
 import { Layout } from "../layout.tsx";
@@ -9,6 +11,7 @@ export const tenantsPage = new Hono<ConsoleEnv>().get("/tenants", async (c) => {
   const { t, lang, session } = c.var;
   const tenants = await listTenants(c.env.DB, c.var.config.ENCRYPTION_KEY);
   const counts = await Promise.all(tenants.map((r) => syncCounts(c.env.DB, r.id)));
+  const holds = await tenantHolds(c.env.DB);
   return c.html(
     <Layout t={t} lang={lang} title={t.tenants} session={session}>
       <section>
@@ -23,6 +26,7 @@ export const tenantsPage = new Hono<ConsoleEnv>().get("/tenants", async (c) => {
                 <th scope="col">synced</th>
                 <th scope="col">pending</th>
                 <th scope="col">failed</th>
+                <th scope="col">{t.hold}</th>
                 <th scope="col">{t.updated}</th>
               </tr>
             </thead>
@@ -36,6 +40,7 @@ export const tenantsPage = new Hono<ConsoleEnv>().get("/tenants", async (c) => {
                   <td>{counts[i]?.synced ?? 0}</td>
                   <td>{counts[i]?.pending ?? 0}</td>
                   <td>{counts[i]?.failed ?? 0}</td>
+                  <td>{holds.get(r.id)?.reason ?? ""}</td>
                   <td>{r.updatedAt}</td>
                 </tr>
               ))}
