@@ -4,13 +4,19 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { TEST_SECRETS } from "./test/helpers/secrets.ts";
+import { wranglerTomlOptions } from "./test/helpers/wrangler-options.ts";
+
+// wrangler.toml's Worker, but not a developer's .dev.vars: the env is its [vars] and the bindings below.
+const { main, workerOptions, vars } = wranglerTomlOptions("./wrangler.toml");
 
 export default defineConfig({
   plugins: [
     cloudflareTest(async ({ inject }) => ({
-      wrangler: { configPath: "./wrangler.toml" },
+      main,
       miniflare: {
+        ...workerOptions,
         bindings: {
+          ...vars,
           ...TEST_SECRETS,
           IADVIZE_API_URL: inject("iadvizeUrl"),
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
@@ -25,8 +31,8 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
-    // The browser tests run in Node, with their own config (vitest.browser.config.ts).
-    exclude: ["test/browser/**", "node_modules/**"],
+    // The browser and Node tests run in Node, with their own config (vitest.browser.config.ts).
+    exclude: ["test/browser/**", "test/node/**", "node_modules/**"],
     globalSetup: ["./test/emulators/global-setup.ts"],
     setupFiles: ["./test/helpers/apply-migrations.ts"],
     testTimeout: 20_000,

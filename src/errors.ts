@@ -12,6 +12,7 @@ export const ErrorCodes = {
   method_not_allowed: 405,
   misconfigured: 503,
   unavailable: 503,
+  storage_unavailable: 503,
   internal: 500,
 } as const satisfies Record<string, ContentfulStatusCode>;
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -2,6 +2,8 @@
 // (the number, or for another reason), to retry from the queue, or of unknown outcome
 // when a platform that cannot recognise a repeat did not answer in time: better no
 // callback than two.
+import { backoffMs } from "../lib/backoff.ts";
+import type { Backoff } from "../lib/backoff.ts";
 import { log } from "../log.ts";
 import { AUTH_FAILED, MISCONFIGURED } from "../outreach/http.ts";
 import type { ProviderDeps, CallbackProvider, CallbackRequest, ProviderResult } from "./providers/types.ts";
@@ -12,6 +14,8 @@ import type { EscalationStatus } from "./store.ts";
 export const MAX_ATTEMPTS = 5;
 /** How long a platform may take to answer; the bot's answer does not wait that long. */
 export const PROVIDER_TIMEOUT_MS = 20_000;
+/** The wait before each call from the queue: 30 s, doubling, at most an hour. */
+export const RETRY_BACKOFF: Backoff = { baseMs: 30_000, capMs: 3_600_000 };
 
 const ADMIN_PROBLEMS = new Set([AUTH_FAILED.code, MISCONFIGURED.code]);
 
@@ -70,7 +74,7 @@ export async function attempt(
   const o = outcome(result, provider, attemptNumber);
   await updateStatement(deps.db, req.escalationId, o.status, { reason: o.reason, providerRef: o.reference, attempt: true }, deps.now()).run();
   log.info("escalation.attempt", { escalationId: req.escalationId, tenantId: req.tenantId, provider: provider.name, outcome: o.status, code: o.reason ?? undefined, attempt: attemptNumber });
-  if (o.status === "retrying") await deps.retryLater(req.escalationId, Math.min(30 * 2 ** (attemptNumber - 1), 3600));
+  if (o.status === "retrying") await deps.retryLater(req.escalationId, backoffMs(attemptNumber, RETRY_BACKOFF) / 1000);
   if (req.conversationId) await deps.conversationChanged(req.conversationId);
   if (o.status === "scheduled") await deps.callbackScheduled?.(req.escalationId);
   return { result, ...o };

@@ -1,21 +1,16 @@
 // The sentences the bot shows the visitor, in the tenant's language (French and English),
 // one per outcome; a tenant can replace any of them. {phone} is the number as understood;
 // {options}, the number written with each possible country code.
+import { PHONE_PROBLEMS } from "../outreach/phone.ts";
 
 export type Language = "fr" | "en";
 
+/** One sentence per outcome; the problems of a number are phone.ts's own list, so a new one needs its sentence here. */
 export const MESSAGE_KEYS = [
   "scheduled",
   "pending",
-  "empty",
-  "not_a_number",
-  "too_short",
-  "too_long",
-  "invalid",
-  "ambiguous_country",
+  ...PHONE_PROBLEMS,
   "extension_not_supported",
-  "country_not_served",
-  "number_type_not_allowed",
   "number_refused",
   "consent_required",
   "rate_limited",

@@ -3,6 +3,8 @@
 // inputs in the query string or a JSON or form body. Business outcomes answer 200 with
 // {status, message, …} for the bot to map; a missing or unknown key, 401 or 404. Any
 // other method, HEAD included (Hono serves HEAD with the GET handler), acts on nothing: 405.
+// A failure below the endpoint (D1, in practice: a platform's failure is an outcome)
+// answers 503 storage_unavailable, so the bot may offer to try again; never a 500.
 import { Hono } from "hono";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
@@ -11,6 +13,7 @@ import { bearerToken } from "../http/bearer.ts";
 import { mediaType } from "../http/content-type.ts";
 import { readBodyLimited } from "../http/read-body.ts";
 import { issuesOf } from "../lib/zod-issues.ts";
+import { errorFields, log } from "../log.ts";
 import { getTenantConfig } from "../tenants/store.ts";
 import { attemptDeps } from "./deps.ts";
 import { collectInputs, EscalationInput } from "./inputs.ts";
@@ -45,6 +48,16 @@ function notAllowed(c: Context<AppEnv>): never {
 }
 
 async function handle(c: Context<AppEnv>, key: string | undefined): Promise<Response> {
+  try {
+    return await act(c, key);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    log.error("escalation.unavailable", { ...errorFields(err) });
+    throw new AppError("storage_unavailable", "The callback request could not be recorded just now; please try again.");
+  }
+}
+
+async function act(c: Context<AppEnv>, key: string | undefined): Promise<Response> {
   if (!ACTING.has(c.req.method)) notAllowed(c);
   if (!key) {
     c.header("WWW-Authenticate", 'Bearer realm="escalations"');

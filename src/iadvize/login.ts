@@ -10,7 +10,6 @@ export interface Credentials {
   password: string;
 }
 
-
 const TokenAnswer = z.object({
   access_token: z.string().min(1),
   expires_in: z.number().positive(),
@@ -18,7 +17,9 @@ const TokenAnswer = z.object({
 });
 
 // Logins are rationed (10 a minute per user): one retry at most, on network errors and 5xx.
-const LOGIN_RETRY: RetryPolicy = { attempts: 2, baseDelayMs: 500, maxDelayMs: 2000, timeoutMs: 10_000 };
+// A 429 is never tried again here: it ends the login, and the sync holds the tenant with
+// the shared outage backoff (sync/holds.ts) instead of spending the user's minute.
+const LOGIN_RETRY: RetryPolicy = { attempts: 2, baseDelayMs: 500, maxDelayMs: 2000, timeoutMs: 10_000, retryStatus: (status) => status >= 500 };
 
 export async function login(deps: RetryDeps, baseUrl: string, credentials: Credentials): Promise<Issued<null>> {
   const body = new URLSearchParams({

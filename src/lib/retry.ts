@@ -8,6 +8,8 @@ export interface RetryPolicy {
   baseDelayMs: number;
   maxDelayMs: number;
   timeoutMs: number;
+  /** Which answers are worth another try now (5xx and 429 unless a caller says otherwise). */
+  retryStatus?: (status: number) => boolean;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 250, maxDelayMs: 4000, timeoutMs: 10_000 };
@@ -52,7 +54,7 @@ export async function fetchWithRetry(
     const last = attempt >= policy.attempts;
     try {
       const response = await deps.fetch(url, { ...init, signal: AbortSignal.timeout(policy.timeoutMs) });
-      if (!isRetryableStatus(response.status) || last) return { ok: true, response, attempts: attempt };
+      if (!(policy.retryStatus ?? isRetryableStatus)(response.status) || last) return { ok: true, response, attempts: attempt };
       await response.body?.cancel();
       const delay = Math.min(policy.maxDelayMs, retryAfterMs(response) ?? backoffDelay(attempt, policy, deps.random));
       await deps.sleep(delay);

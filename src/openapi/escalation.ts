@@ -36,6 +36,7 @@ const responses = {
   401: json(ErrorBody, "No key."),
   404: json(ErrorBody, "Unknown key."),
   405: json(ErrorBody, "Another method (HEAD included): nothing is done."),
+  503: json(ErrorBody, "storage_unavailable: the connector's database failed; the bot may offer to try again."),
 };
 const body = { content: { "application/json": { schema: Inputs }, "application/x-www-form-urlencoded": { schema: Inputs } } };
 const key = z.object({ key: z.string().describe("The tenant's escalation key.") });

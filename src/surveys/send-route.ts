@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../errors.ts";
+import { bearerToken } from "../http/bearer.ts";
 import { readJsonBody } from "../http/json-body.ts";
 import { issuesOf } from "../lib/zod-issues.ts";
 import { getTenantConfig } from "../tenants/store.ts";
@@ -29,10 +30,8 @@ export const SendBody = z
   .strict();
 export type SendBody = z.infer<typeof SendBody>;
 
-const bearer = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1];
-
 export const surveySendRoutes = new Hono<AppEnv>().post("/send", async (c) => {
-  const key = bearer(c.req.header("authorization"));
+  const key = bearerToken(c.req.header("authorization"));
   if (!key) {
     c.header("WWW-Authenticate", 'Bearer realm="surveys"');
     throw new AppError("unauthorized", "The survey key is missing: send it as a bearer token.");

@@ -5,7 +5,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import type { V4WorkerOptions } from "miniflare";
-import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
+import { unstable_splitSqlQuery } from "wrangler";
+import { wranglerTomlOptions } from "../helpers/wrangler-options.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -30,7 +31,8 @@ export interface RuntimeOptions {
 
 export async function startConnector(opts: RuntimeOptions): Promise<{ mf: Miniflare; url: URL }> {
   const scriptPath = bundleWorker(opts.outdir);
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
+  // wrangler.toml's options and [vars], never a developer's .dev.vars: the secrets are given.
+  const { workerOptions, vars } = wranglerTomlOptions(join(ROOT, "wrangler.toml"));
   // The bundle is a single module, so wrangler's module rules do not apply.
   const { modulesRules: _, queueConsumers, ...fromConfig } = workerOptions;
   const app: V4WorkerOptions = {
@@ -40,7 +42,7 @@ export async function startConnector(opts: RuntimeOptions): Promise<{ mf: Minifl
     scriptPath,
     modulesRoot: opts.outdir,
     routes: ["connector.bench/*"],
-    bindings: { ...(fromConfig.bindings ?? {}), ...opts.secrets },
+    bindings: { ...vars, ...opts.secrets },
     ...(opts.consumers === false || !queueConsumers ? {} : { queueConsumers: queueConsumers as NonNullable<V4WorkerOptions["queueConsumers"]> }),
   };
   const mf = new Miniflare({

@@ -5,16 +5,18 @@
 // record it becomes in the emulated Salesforce; on the way, the tenant's preflight
 // checklist, a bot asking for a callback, and after it the customer answering a survey
 // by SMS, whose result joins the record.
-import { spawn, execFile, execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFile, execFileSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { fixtures } from "../fixtures/webhooks/index.ts";
 import { DEMO_USER } from "../emulators/iadvize/seed.ts";
 import { DEMO_MAPPING } from "../emulators/salesforce/seed.ts";
 import { ensureDevVars } from "./dev-vars.ts";
 import { DEMO_CALLCENTRE, DEMO_CONNECTED_APP, DEMO_ORG, DEMO_SF_ADMIN, DEMO_TWILIO, startDemoEmulators } from "./emulators.ts";
+import { firstPortInUse, portInUseMessage } from "./ports.ts";
+import { onStopSignal, scratchFolder } from "./scratch.ts";
 import { DEMO_SURVEY } from "./survey.ts";
+import { devEnv, WRANGLER, wranglerDev } from "./wrangler-dev.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const PORT = Number(process.env.PORT ?? 8787);
@@ -25,12 +27,22 @@ const SMS_PORT = PORT + 4;
 const ESCALATION_KEY = "demo-escalation-key-5f0b9c2e7a41d386";
 const SURVEY_KEY = "demo-survey-key-0c8e2b6f4a9d1375";
 const BASE = `http://127.0.0.1:${PORT}`;
-const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
-// wrangler dev drains every unread request body before answering, so a 413 for a
-// declared 300,000 bytes waited for them all; the Worker itself answers at once.
-const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_DISABLE_REQUEST_BODY_DRAINING: "true" };
+const NEEDED = [
+  { port: PORT, what: "the Worker" },
+  { port: IADVIZE_PORT, what: "the iAdvize emulator" },
+  { port: SALESFORCE_PORT, what: "the Salesforce emulator" },
+  { port: CALLCENTRE_PORT, what: "the call-centre emulator" },
+  { port: SMS_PORT, what: "the Twilio SMS emulator" },
+];
 
 const say = (line: string) => process.stdout.write(`[demo] ${line}\n`);
+const fail = (line: string): never => {
+  process.stderr.write(`[demo] ${line}\n`);
+  process.exit(1);
+};
+
+const busy = await firstPortInUse(NEEDED);
+if (busy) fail(portInUseMessage(busy, PORT, NEEDED.length));
 
 const vars = ensureDevVars(join(ROOT, ".dev.vars"));
 const secret = (vars.IADVIZE_WEBHOOK_SECRET ?? "").split(",")[0]?.trim() ?? "";
@@ -40,28 +52,48 @@ const emulators = await startDemoEmulators({ iadvize: IADVIZE_PORT, salesforce: 
 say(`emulators: iAdvize ${emulators.iadvize.url}, Salesforce ${emulators.salesforce.url}, call centre ${emulators.callcentre.url}, Twilio SMS ${emulators.sms.url}`);
 
 // A fresh local D1 and Queues each run: the emulators start empty too, so the demo
-// tells the same story every time.
-const persist = mkdtempSync(join(tmpdir(), "connector-demo-"));
+// tells the same story every time. The folder is removed when the demo ends, however it ends.
+const persist = scratchFolder("connector-demo-");
 say("applying D1 migrations to a fresh local database");
-execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: quietEnv });
+execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: devEnv() });
 
 say(`starting the Worker on ${BASE}`);
-const worker = spawn(WRANGLER, ["dev", "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", persist, "--var", `IADVIZE_API_URL:${emulators.iadvize.url}`, "--var", `ALLOW_TEST_ORIGINS:${emulators.salesforce.url},${emulators.callcentre.url},${emulators.sms.url}`,
-  "--var", `SALESFORCE_CLIENT_ID:${DEMO_CONNECTED_APP.clientId}`, "--var", `SALESFORCE_CLIENT_SECRET:${DEMO_CONNECTED_APP.clientSecret}`, "--var", `SALESFORCE_LOGIN_URL:${emulators.salesforce.url}`], {
-  cwd: ROOT,
+const worker = wranglerDev({
+  port: PORT,
+  persist,
+  vars: {
+    IADVIZE_API_URL: emulators.iadvize.url,
+    ALLOW_TEST_ORIGINS: `${emulators.salesforce.url},${emulators.callcentre.url},${emulators.sms.url}`,
+    SALESFORCE_CLIENT_ID: DEMO_CONNECTED_APP.clientId,
+    SALESFORCE_CLIENT_SECRET: DEMO_CONNECTED_APP.clientSecret,
+    SALESFORCE_LOGIN_URL: emulators.salesforce.url,
+  },
   stdio: ["ignore", "inherit", "inherit"],
-  env: quietEnv,
 });
-const stop = () => {
-  worker.kill("SIGTERM");
-  void Promise.all([emulators.iadvize.close(), emulators.salesforce.close(), emulators.callcentre.close(), emulators.sms.close()]).finally(() => process.exit(0));
-};
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
+let stopping = false;
+onStopSignal(async () => {
+  stopping = true;
+  await ended(worker, 10_000);
+  await Promise.all([emulators.iadvize.close(), emulators.salesforce.close(), emulators.callcentre.close(), emulators.sms.close()]);
+});
 worker.on("exit", (code) => {
+  if (stopping) return;
   say(`the Worker stopped (${code ?? "signal"})`);
   process.exit(code ?? 1);
 });
+
+/** Asks the Worker to stop and waits until it has (at most `ms`), so that its folder can go. */
+function ended(child: ChildProcess, ms: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
 
 async function waitForHealth(): Promise<void> {
   const deadline = Date.now() + 60_000;

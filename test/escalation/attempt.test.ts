@@ -66,6 +66,18 @@ describe("escalation attempts", () => {
     expect(await received(t.account)).toHaveLength(1);
   });
 
+  it("a platform that stays down: waits of 30, 60, 120, 240 s between calls, then failed after MAX_ATTEMPTS calls", async () => {
+    const { MAX_ATTEMPTS } = await import("../../src/escalation/attempt.ts");
+    const t = await escalationTenant();
+    await account(t.account, { fail5xx: 100 });
+    const send = vi.spyOn(env.ESCALATION_QUEUE, "send");
+    const a = await ask(t.key, { phone: "0612345678" });
+    for (let i = 1; i < MAX_ATTEMPTS; i++) await deliver("escalation-work", t.tenantId, a.escalationId ?? "");
+    expect(send.mock.calls.map(([, opts]) => opts?.delaySeconds)).toEqual([30, 60, 120, 240]);
+    send.mockRestore();
+    expect(await row(a.escalationId)).toMatchObject({ status: "failed", reason: "http_503", attempts: MAX_ATTEMPTS });
+  });
+
   it("the conversation queue no longer carries escalations", async () => {
     const t = await escalationTenant();
     await account(t.account, { fail5xx: 1 });

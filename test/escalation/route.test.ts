@@ -224,6 +224,29 @@ describe("escalation: bad requests", () => {
     for (const line of lines) expect(line).not.toMatch(/12.?34.?56|Jane/);
   });
 
+  it("D1 failing at any of its statements: a JSON 503 storage_unavailable, never a 500", async () => {
+    const t = await escalationTenant();
+    const realPrepare = env.DB.prepare.bind(env.DB);
+    let failing = false;
+    let recorded = false;
+    for (let healthyStatements = 0; healthyStatements < 40; healthyStatements++) {
+      let prepared = 0;
+      // From the (n+1)th statement on, D1 answers as when it is down: each statement is refused by D1 itself.
+      const prepare = vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => realPrepare(prepared++ < healthyStatements ? sql : "SELECT * FROM d1_is_down"));
+      const res = await callback(t.key, { phone: `06 12 34 ${String(10 + healthyStatements).padStart(2, "0")} 78`, conversationId: `c-${healthyStatements}` });
+      prepare.mockRestore();
+      if (res.status === 200) {
+        recorded = true;
+        break;
+      }
+      failing = true;
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ error: { code: "storage_unavailable", message: expect.any(String) } });
+    }
+    expect(failing).toBe(true);
+    expect(recorded).toBe(true);
+  });
+
   it("serves its OpenAPI description", async () => {
     const { exports } = await import("cloudflare:workers");
     const res = await exports.default.fetch(`${BASE}/escalations/openapi.json`);

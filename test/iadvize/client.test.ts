@@ -164,6 +164,17 @@ describe("IadvizeClient", () => {
     const err = await login(retry, env.IADVIZE_API_URL ?? "", user).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: "login_rate_limited", retryable: true, status: 429 });
   });
+
+  it("a login answered 429 is not tried again: one refused login, no wait, the tenant's hold does the waiting", async () => {
+    const user = await newUser();
+    await setFaults(user.username, { loginsRefused: true });
+    const waits: number[] = [];
+    const deps = { ...retry, sleep: async (ms: number) => void waits.push(ms) };
+    const err = await login(deps, env.IADVIZE_API_URL ?? "", user).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "login_rate_limited", retryable: true, status: 429 });
+    expect((await stats(user.username)).rejectedLogins).toBe(1);
+    expect(waits).toEqual([]);
+  });
 });
 
 describe("IadvizeClient against a live schema that differs from the connector's", () => {

@@ -27,7 +27,8 @@ describe("redriveStaleSyncs", { timeout: 60_000 }, () => {
     const sim = new Sim();
     const ago = (ms: number) => new Date(sim.t - ms).toISOString();
     const [stale, leaseGone, fresh, later, running] = [tenant(), tenant(), tenant(), tenant(), tenant()];
-    await row(stale, { sync_status: "pending", sync_due_at: ago(SYNC_STALE_AFTER_MS + 1), updated_at: ago(SYNC_STALE_AFTER_MS + 1) });
+    // Re-driven after a minute (before: 15 minutes): the figure itself, not the constant.
+    await row(stale, { sync_status: "pending", sync_due_at: ago(60_001), updated_at: ago(60_001) });
     await row(leaseGone, { sync_status: "syncing", sync_lease_until: ago(1), updated_at: ago(120_000) });
     await row(fresh, { sync_status: "pending", sync_due_at: ago(SYNC_STALE_AFTER_MS - 1000), updated_at: ago(1000) });
     await row(later, { sync_status: "pending", sync_due_at: ago(-3_600_000), updated_at: ago(10 * 60_000) });

@@ -6,6 +6,7 @@ import * as z from "zod";
 import type { AppEnv } from "../../app-env.ts";
 import { AppError } from "../../errors.ts";
 import { verifyHmacSha256Hex } from "../../lib/hmac.ts";
+import { mediaType } from "../../http/content-type.ts";
 import { readBodyLimited } from "../../http/read-body.ts";
 import { issuesOf } from "../../lib/zod-issues.ts";
 import { getTenantConfig } from "../../tenants/store.ts";
@@ -41,10 +42,6 @@ const WebhookInbound = z
   })
   .strict();
 
-function contentType(c: Context<AppEnv>): string | undefined {
-  return c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
-}
-
 async function tenantFor(c: Context<AppEnv>, provider: "twilio" | "webhook", to: string | undefined): Promise<{ tenantId: string; settings: SurveySettings }> {
   const tenantId = to ? await tenantOfSender(c.env.DB, provider, to) : null;
   const tenant = tenantId ? await getTenantConfig(c.env.DB, c.var.config.ENCRYPTION_KEY, tenantId) : null;
@@ -53,7 +50,7 @@ async function tenantFor(c: Context<AppEnv>, provider: "twilio" | "webhook", to:
 }
 
 export async function readTwilio(c: Context<AppEnv>): Promise<Inbound> {
-  if (contentType(c) !== "application/x-www-form-urlencoded") throw new AppError("unsupported_media_type", "Content-Type must be application/x-www-form-urlencoded.");
+  if (mediaType(c.req.header("content-type")) !== "application/x-www-form-urlencoded") throw new AppError("unsupported_media_type", "Content-Type must be application/x-www-form-urlencoded.");
   const signature = c.req.header("x-twilio-signature");
   if (!signature) throw new AppError("invalid_signature", "The X-Twilio-Signature header is missing.");
   const params = [...new URLSearchParams(new TextDecoder().decode(await readBodyLimited(c.req.raw, BODY_LIMIT)))];
@@ -70,7 +67,7 @@ export async function readTwilio(c: Context<AppEnv>): Promise<Inbound> {
 }
 
 export async function readWebhook(c: Context<AppEnv>): Promise<Inbound> {
-  if (contentType(c) !== "application/json") throw new AppError("unsupported_media_type", "Content-Type must be application/json.");
+  if (mediaType(c.req.header("content-type")) !== "application/json") throw new AppError("unsupported_media_type", "Content-Type must be application/json.");
   const signature = /^sha256=(.+)$/.exec(c.req.header("x-connector-signature") ?? "")?.[1];
   if (!signature) throw new AppError("invalid_signature", "The x-connector-signature header is missing.");
   const raw = await readBodyLimited(c.req.raw, BODY_LIMIT);
