@@ -1,4 +1,5 @@
-// Admin JSON API for tenants: PUT, GET one (with its event, sync and API usage figures),
+// Admin JSON API for tenants: PUT, GET one (with its event, sync and API usage figures,
+// and its API budget, also alone at /budget),
 // GET all, DELETE, and a re-drive of what failed. Secrets are never shown.
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
@@ -7,6 +8,7 @@ import { countByStatus } from "../events/store.ts";
 import { syncCounts } from "../conversations/sync-store.ts";
 import { attentionCounts } from "../conversations/attention.ts";
 import { usageOf } from "../salesforce/usage.ts";
+import { budgetView } from "../budget/view.ts";
 import { readJsonBody } from "../http/json-body.ts";
 import { log } from "../log.ts";
 import { setKeyStatements } from "../escalation/keys.ts";
@@ -62,7 +64,13 @@ export const tenantRoutes = new Hono<AppEnv>()
       needsAttention: await attentionCounts(c.env.DB, id),
       salesforceUsage: await usageOf(c.env.DB, id),
       escalationsLast30Days: await countsByStatus(c.env.DB, id, new Date(Date.now() - 30 * 86_400_000)),
+      budget: await budgetView(c.env.DB, id, Date.now()),
     });
+  })
+  .get("/:tenantId/budget", async (c) => {
+    const id = tenantIdParam(c.req.param("tenantId"));
+    if (!(await getTenant(c.env.DB, c.var.config.ENCRYPTION_KEY, id))) throw new AppError("not_found", `Tenant ${id} is not configured.`);
+    return c.json({ budget: await budgetView(c.env.DB, id, Date.now()) });
   })
   .get("/:tenantId/escalations", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));

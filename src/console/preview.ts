@@ -3,6 +3,7 @@
 // read (the conversation as readConversation reads it, the org's Leads and Contacts as
 // readFromSalesforce reads them), planned by the sync's own planner (buildPlan). Reads
 // only: nothing is written.
+import { transactionsOrNone } from "../conversations/transactions.ts";
 import { latestForConversation } from "../escalation/store.ts";
 import type { Config } from "../env.ts";
 import { iadvizeClientFor } from "../iadvize/for-tenant.ts";
@@ -43,9 +44,9 @@ export async function readForPreview(db: D1Database, config: Pick<Config, "IADVI
   if (!read) return null;
   // What the connector's own events stored about it, as the sync takes them from D1.
   const row = await db
-    .prepare(`SELECT visitor_id, channel, started_at, closed_at, operator_ids, satisfaction FROM conversations WHERE tenant_id = ?1 AND conversation_id = ?2`)
+    .prepare(`SELECT visitor_id, channel, started_at, closed_at, operator_ids, satisfaction, transactions FROM conversations WHERE tenant_id = ?1 AND conversation_id = ?2`)
     .bind(tenantId, source.id)
-    .first<{ visitor_id: string | null; channel: string | null; started_at: string | null; closed_at: string | null; operator_ids: string; satisfaction: string | null }>();
+    .first<{ visitor_id: string | null; channel: string | null; started_at: string | null; closed_at: string | null; operator_ids: string; satisfaction: string | null; transactions: string | null }>();
   const e = await latestForConversation(db, tenantId, source.id);
   return {
     conversationId: source.id,
@@ -56,6 +57,7 @@ export async function readForPreview(db: D1Database, config: Pick<Config, "IADVI
     closedAt: row?.closed_at ?? null,
     operatorIds: jsonOr(row?.operator_ids, (v): v is number[] => Array.isArray(v) && v.every((n) => typeof n === "number"), []),
     satisfaction: jsonOr(row?.satisfaction, (v): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v), null),
+    transactions: transactionsOrNone(row?.transactions),
     escalation: e ? { status: e.status, reason: e.reason, reference: e.provider_ref, requestedAt: e.created_at } : null,
     read,
   };
@@ -82,7 +84,7 @@ function exportItem(tenantId: string, tenant: TenantConfig, messages: ChatMessag
     contact: resolveContact(null, {}, extraction.answers, tenant.mapping),
     needsAttention: null,
   };
-  return { conversationId: EXPORT_ID, visitorId: EXPORT_ID, tenantId, channel: null, startedAt: null, closedAt: null, operatorIds: [], satisfaction: null, escalation: null, read };
+  return { conversationId: EXPORT_ID, visitorId: EXPORT_ID, tenantId, channel: null, startedAt: null, closedAt: null, operatorIds: [], satisfaction: null, transactions: [], escalation: null, read };
 }
 
 /** Reads the org as a sync run would for this one conversation, and plans its writes; the calls count in the day's usage. */

@@ -2,6 +2,7 @@
 // once closed stays closed whatever order the events are processed in, unless pushed
 // again after its close (reopened).
 import type { KnownEvent } from "../events/schema.ts";
+import { satisfactionStatements } from "./satisfaction.ts";
 
 const MERGE_OPERATORS = `(SELECT json_group_array(v) FROM (
     SELECT value AS v FROM json_each(conversations.operator_ids)
@@ -55,27 +56,8 @@ export function conversationStatements(
           )
           .bind(tenantId, event.conversationId, event.channel, event.visitorId, JSON.stringify(event.operatorIds), event.createdAt, at),
       ];
-    case "satisfaction.answered": {
-      const answers = {
-        customerSatisfaction: event.customerSatisfaction,
-        netPromoterScore: event.netPromoterScore,
-        satisfactionComment: event.satisfactionComment,
-        customQuestion: event.customQuestion,
-        answeredAt: event.createdAt,
-      };
-      // A survey is answered at the end of a conversation.
-      return [
-        db
-          .prepare(
-            `INSERT INTO conversations (tenant_id, conversation_id, status, satisfaction, updated_at)
-             VALUES (?1, ?2, 'closed', ?3, ?4)
-             ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET
-               satisfaction = json_patch(coalesce(conversations.satisfaction, '{}'), excluded.satisfaction),
-               updated_at = excluded.updated_at`,
-          )
-          .bind(tenantId, event.conversationId, JSON.stringify(answers), at),
-      ];
-    }
+    case "satisfaction.answered":
+      return satisfactionStatements(db, tenantId, event, now);
     case "transaction.attributed": {
       const transaction = {
         transactionId: event.transactionId,

@@ -31,6 +31,8 @@ const Claimed = z.object({
   closed_at: z.string().nullable(),
   operator_ids: z.string(),
   satisfaction: z.string().nullable(),
+  transactions: z.string().nullable(),
+  origin: z.string(),
   synced_hash: z.string().nullable(),
   sync_attempts: z.number(),
   sync_failing_since: z.string().nullable(),
@@ -48,7 +50,7 @@ export async function claimPending(db: D1Database, tenantId: string, limit: numb
          UNION ALL
          SELECT rowid FROM conversations WHERE tenant_id = ?1 AND sync_status = 'syncing' AND sync_lease_until < ?4
          LIMIT ?2)
-       RETURNING conversation_id, status, last_pushed_at, visitor_id, channel, started_at, closed_at, operator_ids, satisfaction, synced_hash, sync_attempts, sync_failing_since`,
+       RETURNING conversation_id, status, last_pushed_at, visitor_id, channel, started_at, closed_at, operator_ids, satisfaction, transactions, origin, synced_hash, sync_attempts, sync_failing_since`,
     )
     .bind(tenantId, limit, new Date(now.getTime() + leaseMs).toISOString(), at)
     .all();
@@ -128,6 +130,19 @@ export function releaseStatement(
        WHERE tenant_id = ?1 AND conversation_id = ?2 AND sync_status = 'syncing'`,
     )
     .bind(tenantId, conversationId, JSON.stringify(error), retry ? 1 : 0, (retry?.dueAt ?? now).toISOString(), now.toISOString());
+}
+
+/**
+ * Paused by the Salesforce API budget: pending again, due when the allowance allows, no
+ * attempt spent and no failure clock started (the budget is the tenant's, not the conversation's).
+ */
+export function deferStatement(db: D1Database, tenantId: string, conversationId: string, error: unknown, dueAt: Date): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE conversations SET sync_status = 'pending', sync_lease_until = NULL, sync_error = ?3, sync_due_at = ?4
+       WHERE tenant_id = ?1 AND conversation_id = ?2 AND sync_status = 'syncing'`,
+    )
+    .bind(tenantId, conversationId, JSON.stringify(error), dueAt.toISOString());
 }
 
 export async function hasPending(db: D1Database, tenantId: string): Promise<boolean> {

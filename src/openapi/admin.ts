@@ -5,6 +5,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import * as z from "zod";
 import { ErrorCodes } from "../errors.ts";
 import { TenantId, tenantInput } from "../tenants/schema.ts";
+import { BudgetView } from "../budget/view.ts";
 
 // The shape is the same whatever test origins a Worker allows; production allows none.
 const TenantInput = tenantInput({ testOrigins: new Set() });
@@ -45,6 +46,7 @@ const Input = registry.register("TenantInput", TenantInput);
 const View = registry.register("Tenant", TenantView.extend({ config: Input }));
 const ErrorRef = registry.register("Error", ErrorBody);
 const CheckRef = registry.register("Check", Check);
+const BudgetRef = registry.register("Budget", BudgetView);
 
 const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { "application/json": { schema } } });
 const errors = {
@@ -71,11 +73,19 @@ registry.registerPath({
   request: { params },
   responses: {
     200: json(
-      z.object({ tenant: View, events: Counts, conversations: Counts, needsAttention: Counts, salesforceUsage: z.array(Usage), escalationsLast30Days: Counts }),
+      z.object({ tenant: View, events: Counts, conversations: Counts, needsAttention: Counts, salesforceUsage: z.array(Usage), escalationsLast30Days: Counts, budget: BudgetRef }),
       "The tenant and its figures.",
     ),
     ...errors,
   },
+});
+registry.registerPath({
+  method: "get",
+  path: "/admin/api/tenants/{tenantId}/budget",
+  summary: "The tenant's Salesforce API budget: the setting, the calls spent today, the org's used share, each tier running or paused (why, until when), and the conversations paused",
+  security,
+  request: { params },
+  responses: { 200: json(z.object({ budget: BudgetRef }), "The budget and what it pauses."), ...errors },
 });
 registry.registerPath({
   method: "put",

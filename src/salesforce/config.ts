@@ -73,10 +73,13 @@ export function salesforceConfig<S extends z.ZodType>(secret: S, rules: ConfigRu
 
 export type SalesforceConfig = z.infer<ReturnType<typeof salesforceConfig<typeof SecretValue>>>;
 
-/** Each tagged question's answer, sent to a field of the Lead or of the Conversation record. */
+/** A mapping source besides the question tags: the amount of the latest transaction attributed to the conversation. */
+export const TRANSACTION_LATEST_AMOUNT = "transaction.latestAmount";
+
+/** Each tagged question's answer (or the latest transaction's amount), sent to a field of the Lead or of the Conversation record. */
 export function mappingConfig() {
   return z.record(
-    z.string().regex(/^Q[1-9]\d{0,2}$/, "keys are question tags: Q1, Q2, …"),
+    z.string().regex(/^(Q[1-9]\d{0,2}|transaction\.latestAmount)$/, `keys are question tags (Q1, Q2, …) or ${TRANSACTION_LATEST_AMOUNT}`),
     z
       .object({
         object: z.enum(["Lead", "Conversation"]),

@@ -3,6 +3,7 @@
 // into a value that fits the field: cut to its length, matched to a picklist value,
 // read as a number, a yes/no, an email or a phone.
 import { findEmail, findPhone } from "../qualification/contact.ts";
+import { TRANSACTION_LATEST_AMOUNT } from "./config.ts";
 import type { FieldDescribe, Fields } from "./describe.ts";
 
 export interface MappingEntry {
@@ -25,6 +26,8 @@ export interface MappingProblem {
 
 const TEXT_TYPES = new Set(["string", "textarea", "url", "email", "phone", "picklist", "multipicklist", "combobox"]);
 const NUMBER_TYPES = new Set(["double", "currency", "percent", "int", "long"]);
+/** An amount goes to a number field, or as text to a free-text one. */
+const AMOUNT_TEXT_TYPES = new Set(["string", "textarea"]);
 
 export function validateMapping(
   mapping: Readonly<Record<string, MappingEntry>>,
@@ -39,6 +42,7 @@ export function validateMapping(
     if (!describe) problem("no_such_field");
     else if (!describe.createable && !describe.updateable) problem("not_writable");
     else if (!TEXT_TYPES.has(describe.type) && !NUMBER_TYPES.has(describe.type) && describe.type !== "boolean") problem("type_not_supported");
+    else if (tag === TRANSACTION_LATEST_AMOUNT && !NUMBER_TYPES.has(describe.type) && !AMOUNT_TEXT_TYPES.has(describe.type)) problem("type_not_supported");
     else usable.push({ tag, ...entry, describe });
   }
   return { usable, problems };

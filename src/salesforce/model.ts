@@ -29,6 +29,12 @@ export const CONVERSATION = {
   callbackRequestedAt: "Callback_Requested_At__c",
   callbackOutcome: "Callback_Outcome__c",
   callbackReference: "Callback_Reference__c",
+  csat: "CSAT__c",
+  nps: "NPS__c",
+  satisfactionComment: "Satisfaction_Comment__c",
+  transactions: "Transactions__c",
+  transactionTotal: "Transaction_Total__c",
+  transactionCount: "Transaction_Count__c",
 } as const;
 
 /** Every custom field the code writes, per object: checked against the package by a test. */

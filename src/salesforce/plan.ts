@@ -7,6 +7,9 @@ import type { Fields } from "./describe.ts";
 import { coerce, cut } from "./mapping.ts";
 import type { UsableMapping } from "./mapping.ts";
 import { CONVERSATION, LEAD } from "./model.ts";
+import { latestAmount, satisfactionFields, transactionFields } from "./outcomes.ts";
+import type { PlanTransaction } from "./outcomes.ts";
+import { TRANSACTION_LATEST_AMOUNT } from "./config.ts";
 import type { Contact } from "../qualification/contact.ts";
 import type { Extraction } from "../qualification/extract.ts";
 
@@ -20,6 +23,8 @@ export interface PlanConversation {
   closedAt: string | null;
   operatorIds: number[];
   satisfaction: Record<string, unknown> | null;
+  /** The transactions iAdvize attributed to the conversation. */
+  transactions: readonly PlanTransaction[];
   /** The conversation's latest chat-to-call escalation, if any. */
   escalation: { status: string; reason: string | null; reference: string | null; requestedAt: string } | null;
   read: {
@@ -90,13 +95,19 @@ function mappedValues(item: PlanConversation, mapping: readonly UsableMapping[],
   const values = new Map<string, { value: string | number | boolean; overwrite: boolean }>();
   for (const m of mapping) {
     if (m.object !== object) continue;
-    const answer = item.read.extraction.answers[m.tag];
-    if (!answer) continue;
-    const coerced = coerce(answer.answer, m.describe);
+    const answer = sourceValue(item, m.tag);
+    if (answer === undefined) continue;
+    const coerced = coerce(answer, m.describe);
     if (coerced.ok) values.set(m.field, { value: coerced.value, overwrite: m.overwrite });
     else warnings.push({ code: coerced.problem, tag: m.tag, field: m.field });
   }
   return values;
+}
+
+/** What a mapping source holds for one conversation: a tagged answer, or the latest transaction's amount. */
+function sourceValue(item: PlanConversation, source: string): string | undefined {
+  if (source === TRANSACTION_LATEST_AMOUNT) return latestAmount(item.transactions)?.toFixed(2);
+  return item.read.extraction.answers[source]?.answer;
 }
 
 function fit(fields: Fields | undefined, name: string, value: string): string {
@@ -253,6 +264,8 @@ function conversationRecord(item: PlanConversation, link: Link, mapped: Map<stri
   };
   const satisfaction = satisfactionText(item.satisfaction);
   if (satisfaction) record[CONVERSATION.satisfaction] = text(CONVERSATION.satisfaction, satisfaction);
+  Object.assign(record, satisfactionFields(item.satisfaction, fields?.get(CONVERSATION.satisfactionComment)?.length ?? 0));
+  Object.assign(record, transactionFields(item.transactions, fields?.get(CONVERSATION.transactions)?.length ?? 0));
   if (item.escalation) {
     record[CONVERSATION.callbackRequestedAt] = item.escalation.requestedAt;
     record[CONVERSATION.callbackOutcome] = text(CONVERSATION.callbackOutcome, item.escalation.reason ? `${item.escalation.status}: ${item.escalation.reason}` : item.escalation.status);

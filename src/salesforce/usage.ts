@@ -4,13 +4,14 @@ import type { ApiUsage } from "./api.ts";
 export function recordUsage(db: D1Database, tenantId: string, calls: number, conversations: number, usage: ApiUsage | undefined, now: Date): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO salesforce_usage (tenant_id, day, calls, conversations, api_used, api_limit, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+      `INSERT INTO salesforce_usage (tenant_id, day, calls, conversations, api_used, api_limit, api_read_at, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?5 IS NULL THEN NULL ELSE ?7 END, ?7)
        ON CONFLICT (tenant_id, day) DO UPDATE SET
          calls = calls + excluded.calls,
          conversations = conversations + excluded.conversations,
          api_used = coalesce(excluded.api_used, api_used),
          api_limit = coalesce(excluded.api_limit, api_limit),
+         api_read_at = coalesce(excluded.api_read_at, api_read_at),
          updated_at = excluded.updated_at`,
     )
     .bind(tenantId, now.toISOString().slice(0, 10), calls, conversations, usage?.used ?? null, usage?.limit ?? null, now.toISOString());

@@ -110,8 +110,8 @@ async function processEvent(db: D1Database, event: StoredEvent, tenantConfigured
   }
   const e = event.event;
   if (!e) throw new AppError("internal", "The stored event does not parse.", { detail: "stored_event_invalid" });
-  // A close syncs the conversation; a later survey answer updates what was synced.
-  const syncs = e.eventType === "v2.conversation.closed" || e.eventType === "satisfaction.answered";
+  // A close syncs the conversation; a later survey answer or transaction updates what was synced.
+  const syncs = e.eventType === "v2.conversation.closed" || e.eventType === "satisfaction.answered" || e.eventType === "transaction.attributed";
   // A push (a start, a transfer, a reopening) of a tenant that follows open conversations.
   const follow =
     e.eventType === "v2.conversation.pushed"

@@ -1,5 +1,5 @@
 // One sync run for one tenant: unless the tenant is held, claims its due conversations,
-// reads them from iAdvize, reads Salesforce once, plans, writes in at most two calls,
+// keeps those whose API budget tier is paused waiting, reads the others from iAdvize, reads Salesforce once, plans, writes in at most two calls,
 // and settles each conversation's outcome. A failure of a service holds the tenant
 // (its work waits, nothing spent); a contract surprise holds it until fixed.
 import type { Claimed } from "../conversations/sync-store.ts";
@@ -25,6 +25,7 @@ import type { HoldCause } from "./outage.ts";
 import { readFromIadvize } from "./read-iadvize.ts";
 import { readFromSalesforce } from "./read-salesforce.ts";
 import { Settlement } from "./settle.ts";
+import { withinBudget } from "./budget.ts";
 
 /** Conversations per run: one Salesforce collection holds 200, and each costs one iAdvize read. */
 export const SYNC_BATCH = 100;
@@ -65,7 +66,10 @@ export async function syncTenant(db: D1Database, config: Config, tenantId: strin
     if (hold) return { kind: "held", hold, fresh: false };
     return { kind: "done", synced: 0, failed: 0, unchanged: 0, retrying: 0, more: false, calls: 0, nextDueAt: await nextDueIso(db, tenantId) };
   }
-  const result = await syncClaimed(run, claimed);
+  // Each conversation by its budget tier: what may not spend calls now waits, nothing spent.
+  const allowed = await withinBudget(run, claimed);
+  if (hold && allowed.length === 0) return { kind: "held", hold, fresh: false };
+  const result = await syncClaimed(run, allowed);
   if (result.kind !== "done") return result;
   if (hold) {
     await releaseTenantHold(db, tenantId, hold.reason);

@@ -6,6 +6,7 @@ import type { ConversationData } from "../iadvize/conversation.ts";
 import type { Contact } from "../qualification/contact.ts";
 import type { Extraction } from "../qualification/extract.ts";
 import type { Transcript } from "../qualification/transcript.ts";
+import type { PlanTransaction } from "../salesforce/outcomes.ts";
 
 export interface ConversationForCrm {
   conversation: ConversationData;
@@ -25,6 +26,8 @@ export interface SyncItem {
   closedAt: string | null;
   operatorIds: number[];
   satisfaction: Record<string, unknown> | null;
+  /** The transactions iAdvize attributed to the conversation. */
+  transactions: PlanTransaction[];
   /** The conversation's latest chat-to-call escalation, if any. */
   escalation: { status: string; reason: string | null; reference: string | null; requestedAt: string } | null;
   read: ConversationForCrm;

@@ -4,6 +4,7 @@
 import * as z from "zod";
 import { attentionStatement } from "../conversations/attention.ts";
 import type { Claimed } from "../conversations/sync-store.ts";
+import { StoredTransactions } from "../conversations/transactions.ts";
 import { latestForConversation } from "../escalation/store.ts";
 import { iadvizeClientFor } from "../iadvize/for-tenant.ts";
 import type { Config } from "../env.ts";
@@ -66,7 +67,7 @@ function column<T>(schema: z.ZodType<T>, text: string | null): T | undefined {
 
 async function contentHash(item: SyncItem, tenant: TenantConfig): Promise<string> {
   const { conversation, extraction } = item.read;
-  const material = JSON.stringify([conversation, extraction, item.operatorIds, item.satisfaction, item.escalation, item.channel, item.closedAt, tenant.mapping, tenant.salesforce?.leadSource]);
+  const material = JSON.stringify([conversation, extraction, item.operatorIds, item.satisfaction, item.transactions, item.escalation, item.channel, item.closedAt, tenant.mapping, tenant.salesforce?.leadSource]);
   return toHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(material)));
 }
 
@@ -115,6 +116,7 @@ export async function readFromIadvize(run: IadvizeRun, claimed: readonly Claimed
         closedAt: c.closed_at,
         operatorIds: column(OperatorIds, c.operator_ids) ?? [],
         satisfaction: column(Satisfaction, c.satisfaction) ?? null,
+        transactions: column(StoredTransactions, c.transactions) ?? [],
         escalation: await escalationOf(db, tenantId, id),
         read,
       };

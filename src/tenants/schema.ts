@@ -2,6 +2,7 @@
 // both directions: as an admin sends it (a secret is its value, or {"set": true} to keep
 // the stored one) and as the app uses it.
 import * as z from "zod";
+import { budgetConfig } from "../budget/config.ts";
 import { ESCALATION_SECRET_PATHS, escalationConfig } from "../escalation/config.ts";
 import { followUpConfig } from "../follow/config.ts";
 import { IADVIZE_SECRET_PATHS, iadvizeConfig } from "../iadvize/config.ts";
@@ -26,6 +27,7 @@ function sections<S extends z.ZodType>(secret: S, rules: ConfigRules) {
       mapping: mappingConfig().default({}),
       escalation: escalationConfig(secret, rules).optional(),
       surveys: surveysConfig(secret, rules).optional(),
+      budget: budgetConfig().optional(),
       followUp: followUpConfig().optional(),
     })
     .strict();

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { admin } from "../helpers/admin.ts";
 import { escalationTenant } from "../helpers/escalation.ts";
 import { surveysConfig, surveyTenant } from "../helpers/surveys.ts";
+import { uniqueTenantId } from "../helpers/ids.ts";
 
 interface TenantView {
   tenant: { config: { surveys?: { provider: { from: string } }; escalation?: { defaultCountry: string } } };
@@ -19,7 +20,7 @@ describe("a refused save writes nothing", () => {
     const kept = (await (await admin("GET", `/tenants/${b.tenantId}`)).json()) as TenantView;
     expect(kept.tenant.config.surveys?.provider.from).toBe(b.from);
 
-    const fresh = `ha-${3_000_000 + Math.floor(Math.random() * 6_000_000)}`;
+    const fresh = uniqueTenantId();
     const refused = await admin("PUT", `/tenants/${fresh}`, { surveys: surveysConfig({ ...b, from: a.from }) });
     expect(refused.status).toBe(400);
     expect((await admin("GET", `/tenants/${fresh}`)).status).toBe(404);

@@ -2,8 +2,9 @@
 // project, unknown countries, endpoints off https or off Salesforce, a key that cannot sign.
 import { describe, expect, it } from "vitest";
 import { admin, tenantBody } from "../helpers/admin.ts";
+import { uniqueTenantId } from "../helpers/ids.ts";
 
-const id = () => `ha-${3_000_000 + Math.floor(Math.random() * 6_000_000)}`;
+const id = () => uniqueTenantId();
 const escalation = (overrides: Record<string, unknown> = {}) => ({
   key: `esc_${crypto.randomUUID().replaceAll("-", "")}`,
   provider: { type: "webhook", url: "https://callcentre.acme.example/callbacks", secret: "s3cret" },

@@ -2,9 +2,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { admin, tenantBody } from "../helpers/admin.ts";
+import { uniqueTenantId } from "../helpers/ids.ts";
 
 const SECRET_VALUES = ["api-user@acme.example", "iadvize-pa55word", "sf-client-secret-value"];
-const uniqueTenant = () => `ha-${100000 + Math.floor(Math.random() * 899999)}`;
+const uniqueTenant = () => uniqueTenantId();
 
 function expectNoSecret(text: string) {
   for (const secret of SECRET_VALUES) expect(text).not.toContain(secret);

@@ -16,6 +16,7 @@ import type { SalesforceEmulator } from "../emulators/salesforce/server.ts";
 import { CUSTOMER_FIELDS } from "../emulators/salesforce/seed.ts";
 import { startConnector } from "../bench/runtime.ts";
 import { TEST_SECRETS } from "../helpers/secrets.ts";
+import { uniqueProjectId } from "../helpers/ids.ts";
 
 export const CONNECTED_APP = { clientId: "operator-connected-app", clientSecret: "operator-connected-app-secret" };
 export const ARTIFACTS = new URL("./artifacts/", import.meta.url).pathname;
@@ -75,7 +76,7 @@ export async function startWorld(): Promise<World> {
 
 /** A project of its own, an iAdvize API user who may read it, and a Salesforce org with a user who may consent. */
 export function newCustomer(world: World) {
-  const projectId = 1_000_000 + Math.floor(Math.random() * 8_999_999);
+  const projectId = uniqueProjectId();
   const suffix = crypto.randomUUID().slice(0, 8);
   const iadvizeUser = { username: `admin-${suffix}@acme.example`, password: `pw-${suffix}` };
   world.iadvize.addUser(iadvizeUser.username, iadvizeUser.password, [projectId]);

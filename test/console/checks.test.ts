@@ -3,9 +3,10 @@
 import { exports, env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BASE } from "../helpers/webhook.ts";
+import { uniqueProjectId } from "../helpers/ids.ts";
 
 async function signedIn(): Promise<{ tenantId: string; cookie: string }> {
-  const project = 2_000_000 + Math.floor(Math.random() * 7_999_999);
+  const project = uniqueProjectId();
   const user = { username: `admin-${crypto.randomUUID()}@acme.example`, password: crypto.randomUUID(), projects: [project] };
   const made = await fetch(`${env.IADVIZE_API_URL}/__emulator/users`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(user) });
   if (!made.ok) throw new Error(`emulator: ${made.status}`);

@@ -6,9 +6,10 @@ import { describe, expect, it } from "vitest";
 import { admin } from "../helpers/admin.ts";
 import { consoleGet, consolePost, dataOf, operatorCookie } from "../helpers/console.ts";
 import { account, cc, received } from "../helpers/escalation.ts";
+import { uniqueTenantId } from "../helpers/ids.ts";
 
 async function iadvizeOnlyTenant(): Promise<string> {
-  const tenantId = `ha-${3_000_000 + Math.floor(Math.random() * 6_000_000)}`;
+  const tenantId = uniqueTenantId();
   const res = await admin("PUT", `/tenants/${tenantId}`, { iadvize: { username: `api-${crypto.randomUUID()}@acme.example`, password: "pw" } });
   expect(res.status).toBe(201);
   return tenantId;

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { admin } from "../helpers/admin.ts";
 import { stats } from "../helpers/iadvize.ts";
 import { BASE } from "../helpers/webhook.ts";
+import { uniqueProjectId } from "../helpers/ids.ts";
 
 async function newAdmin(projects: number[]): Promise<{ username: string; password: string }> {
   const user = { username: `admin-${crypto.randomUUID()}@acme.example`, password: crypto.randomUUID(), projects };
@@ -13,7 +14,7 @@ async function newAdmin(projects: number[]): Promise<{ username: string; passwor
   return user;
 }
 
-const newProject = () => 2_000_000 + Math.floor(Math.random() * 7_999_999);
+const newProject = () => uniqueProjectId();
 
 function signIn(form: Record<string, string>, ip = `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`): Promise<Response> {
   return exports.default.fetch(`${BASE}/setup/signin`, {

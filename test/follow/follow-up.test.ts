@@ -11,7 +11,7 @@ import { admin, tenantBody } from "../helpers/admin.ts";
 import { addMessages, seedConversation, setClosed, stats } from "../helpers/iadvize.ts";
 import { records } from "../helpers/salesforce.ts";
 import { Sim } from "../helpers/sim.ts";
-import { newSyncTenant, syncState } from "../helpers/tenant.ts";
+import { newSyncTenant, pendingConversation, syncState } from "../helpers/tenant.ts";
 import type { SyncTenant } from "../helpers/tenant.ts";
 
 const SECOND = 1000;
@@ -257,12 +257,41 @@ describe("follow-up of an open conversation", { timeout: 60_000 }, () => {
   });
 });
 
+describe("the follow-up and the API budget", { timeout: 60_000 }, () => {
+  it("a followed conversation is not read while its follow_up tier is paused, and is read again once the budget allows", async () => {
+    const sim = new Sim();
+    const t = await newSyncTenant({ followUp: { enabled: true }, budget: { daily: { calls: 1 } } });
+    // One on-close sync spends the connector's whole day.
+    await pendingConversation(t, {}, sim.now);
+    await sim.env.SYNC_QUEUE.send({ tenantId: t.tenantId });
+    await sim.deliver();
+    const spent = (await stats(t.iadvizeUser.username)).graphql;
+
+    const c = await openConversation(t, sim, said(0, 4, sim.t));
+    await sim.webhook(pushed(t, c, sim.now));
+    await runUntil(sim, sim.t + 10 * MINUTE);
+    expect((await stats(t.iadvizeUser.username)).graphql).toBe(spent);
+    const paused = await env.DB.prepare(`SELECT sync_status, sync_error FROM conversations WHERE tenant_id = ?1 AND conversation_id = ?2`)
+      .bind(t.tenantId, c.id)
+      .first<{ sync_status: string; sync_error: string }>();
+    expect(paused?.sync_status).toBe("pending");
+    expect(JSON.parse(paused?.sync_error ?? "{}")).toMatchObject({ code: "budget_paused", tier: "follow_up" });
+
+    const midnight = Date.UTC(sim.now.getUTCFullYear(), sim.now.getUTCMonth(), sim.now.getUTCDate() + 1);
+    await runUntil(sim, midnight + 10 * MINUTE);
+    await sim.cron();
+    await runUntil(sim, midnight + 20 * MINUTE);
+    expect((await stats(t.iadvizeUser.username)).graphql).toBeGreaterThan(spent);
+    expect(await records(t.org, "iAdvize_Conversation__c")).toHaveLength(2);
+  });
+});
+
 describe("the follow-up setting", () => {
   it("is off by default, saved through the tenant's configuration, and refused when malformed", async () => {
     const id = `ha-${Math.floor(Math.random() * 1e9) + 1}`;
     expect((await admin("PUT", `/tenants/${id}`, tenantBody())).status).toBe(201);
-    const off = await (await admin("GET", `/tenants/${id}`)).json<{ tenant: Record<string, unknown> }>();
-    expect(JSON.stringify(off)).not.toContain("followUp");
+    const off = await (await admin("GET", `/tenants/${id}`)).json<{ tenant: { config: Record<string, unknown> } }>();
+    expect(off.tenant.config.followUp).toBeUndefined();
 
     const bad = await admin("PUT", `/tenants/${id}`, tenantBody({ followUp: { enabled: "yes" } }));
     expect(bad.status).toBe(400);

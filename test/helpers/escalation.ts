@@ -3,6 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { admin } from "./admin.ts";
 import type { RequestDeps } from "../../src/escalation/request.ts";
 import { BASE } from "./webhook.ts";
+import { uniqueTenantId } from "./ids.ts";
 
 export const cc = () => env.TEST_CALLCENTRE_URL;
 
@@ -23,7 +24,7 @@ export interface EscalationTenant {
 
 /** A tenant whose bots call the generic webhook provider, unless `provider` says otherwise. */
 export async function escalationTenant(overrides: Record<string, unknown> = {}, provider?: (account: string) => Promise<Record<string, unknown>>): Promise<EscalationTenant> {
-  const tenantId = `ha-${2_000_000 + Math.floor(Math.random() * 7_000_000)}`;
+  const tenantId = uniqueTenantId();
   const key = `esc_${crypto.randomUUID().replaceAll("-", "")}`;
   const name = `acct-${crypto.randomUUID().slice(0, 8)}`;
   const secret = `whsec-${crypto.randomUUID()}`;

@@ -6,6 +6,7 @@ import { admin } from "./admin.ts";
 import { account, cc } from "./escalation.ts";
 import { newOrg, salesforceSettings } from "./salesforce.ts";
 import type { TestOrg } from "./salesforce.ts";
+import { uniqueProjectId } from "./ids.ts";
 
 export interface CheckedTenant {
   tenantId: string;
@@ -39,7 +40,7 @@ export async function checkedTenant(
     provider?: (name: string) => Promise<Record<string, unknown>>;
   } = {},
 ): Promise<CheckedTenant> {
-  const projectId = 1_000_000 + Math.floor(Math.random() * 8_999_999);
+  const projectId = uniqueProjectId();
   const tenantId = `ha-${projectId}`;
   const user = await iadvizeUser(opts.projects?.(projectId));
   const org = await newOrg(opts.org);

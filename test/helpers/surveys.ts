@@ -7,6 +7,7 @@ import { vi } from "vitest";
 import worker from "../../src/index.ts";
 import { admin } from "./admin.ts";
 import { BASE } from "./webhook.ts";
+import { uniqueTenantId } from "./ids.ts";
 
 export const sms = () => env.TEST_SMS_URL;
 
@@ -68,7 +69,7 @@ export function surveysConfig(t: Omit<SurveyTenant, "tenantId">, overrides: Reco
 }
 
 export async function surveyTenant(overrides: Record<string, unknown> = {}, tenant: Record<string, unknown> = {}): Promise<SurveyTenant> {
-  const tenantId = `ha-${3_000_000 + Math.floor(Math.random() * 6_000_000)}`;
+  const tenantId = uniqueTenantId();
   const t = { key: `srv_${hex(16)}`, accountSid: `AC${hex(16)}`, authToken: hex(16), from: `+4420${digits(8)}` };
   await fetch(`${sms()}/__emulator/accounts/${t.accountSid}`, {
     method: "POST",

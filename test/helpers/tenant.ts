@@ -6,6 +6,7 @@ import { admin } from "./admin.ts";
 import { newUser, seedConversation } from "./iadvize.ts";
 import { newOrg, salesforceSettings } from "./salesforce.ts";
 import type { TestOrg } from "./salesforce.ts";
+import { uniqueProjectId } from "./ids.ts";
 
 export interface SyncTenant {
   tenantId: string;
@@ -16,9 +17,15 @@ export interface SyncTenant {
 }
 
 export async function newSyncTenant(
-  opts: { org?: Record<string, unknown>; salesforce?: Record<string, unknown>; mapping?: Record<string, unknown>; followUp?: Record<string, unknown> } = {},
+  opts: {
+    org?: Record<string, unknown>;
+    salesforce?: Record<string, unknown>;
+    mapping?: Record<string, unknown>;
+    budget?: Record<string, unknown>;
+    followUp?: Record<string, unknown>;
+  } = {},
 ): Promise<SyncTenant> {
-  const projectId = 1_000_000 + Math.floor(Math.random() * 8_999_999);
+  const projectId = uniqueProjectId();
   const tenantId = `ha-${projectId}`;
   const user = await newUser();
   const org = await newOrg(opts.org);
@@ -27,6 +34,7 @@ export async function newSyncTenant(
     iadvize: user,
     salesforce: salesforceSettings(org, opts.salesforce),
     mapping: opts.mapping ?? DEMO_MAPPING,
+    ...(opts.budget ? { budget: opts.budget } : {}),
     ...(opts.followUp ? { followUp: opts.followUp } : {}),
   });
   if (res.status !== 201) throw new Error(`tenant setup: ${res.status} ${await res.text()}`);

@@ -4,12 +4,13 @@ import { admin } from "../helpers/admin.ts";
 import { check, checkedTenant, CUSTOMER_FIELDS } from "../helpers/preflight.ts";
 import { apiUsed } from "../helpers/salesforce.ts";
 import { escalationTenant } from "../helpers/escalation.ts";
+import { uniqueTenantId } from "../helpers/ids.ts";
 
 interface Saved {
   warnings: { id: string; status: string; code: string; message: string }[];
 }
 
-const tenantId = () => `ha-${1_000_000 + Math.floor(Math.random() * 8_999_999)}`;
+const tenantId = () => uniqueTenantId();
 
 describe("saving a tenant: the free checks", () => {
   it("a complete, good tenant saves without warnings", async () => {

@@ -6,8 +6,9 @@ import { describe, expect, it } from "vitest";
 import { holdTenant } from "../../src/sync/holds.ts";
 import { SYNC_STALE_AFTER_MS } from "../../src/sync/redrive-syncs.ts";
 import { Sim } from "../helpers/sim.ts";
+import { uniqueTenantId } from "../helpers/ids.ts";
 
-const tenant = () => `ha-${100_000_000 + Math.floor(Math.random() * 800_000_000)}`;
+const tenant = () => uniqueTenantId();
 
 async function row(tenantId: string, fields: { sync_status: string; sync_due_at?: string | null; sync_lease_until?: string | null; sync_error?: string | null; updated_at: string }) {
   const id = crypto.randomUUID();

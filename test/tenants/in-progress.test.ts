@@ -9,6 +9,7 @@ import { KnownEvent } from "../../src/events/schema.ts";
 import { fixtures } from "../fixtures/webhooks/index.ts";
 import { admin, tenantBody } from "../helpers/admin.ts";
 import { fresh } from "../helpers/webhook.ts";
+import { uniqueProjectId } from "../helpers/ids.ts";
 
 async function run(queue: string, body: unknown) {
   const batch = createMessageBatch(queue, [{ id: "m0", timestamp: new Date(), attempts: 1, body }]);
@@ -21,7 +22,7 @@ const conversations = async (tenantId: string) => ((await (await admin("GET", `/
 
 describe("a tenant being set up (iAdvize only)", () => {
   it("processes its events and keeps its conversations pending until Salesforce is set", async () => {
-    const projectId = 7_100_000 + Math.floor(Math.random() * 800_000);
+    const projectId = uniqueProjectId();
     const tenantId = `ha-${projectId}`;
     expect((await admin("PUT", `/tenants/${tenantId}`, { iadvize: tenantBody().iadvize })).status).toBe(201);
 

@@ -5,6 +5,7 @@ import { fixtures } from "../fixtures/webhooks/index.ts";
 import { admin, tenantBody } from "../helpers/admin.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { fresh, sendEvent } from "../helpers/webhook.ts";
+import { uniqueProjectId } from "../helpers/ids.ts";
 
 function eventRow(eventId: string) {
   return env.DB.prepare("SELECT status, tenant_id FROM events WHERE event_id = ?")
@@ -18,7 +19,7 @@ function statusBecomes(eventId: string, status: string) {
 
 describe("duplicates", () => {
   it("a retried delivery (same eventId) is kept once and processed once", async () => {
-    const projectId = 600000 + Math.floor(Math.random() * 99999);
+    const projectId = uniqueProjectId();
     expect((await admin("PUT", `/tenants/ha-${projectId}`, tenantBody())).status).toBe(201);
     const event = fresh(fixtures.conversationClosed, { projectId });
     for (let i = 0; i < 3; i++) expect((await sendEvent(event)).status).toBe(200);
@@ -30,7 +31,7 @@ describe("duplicates", () => {
 
 describe("tenants not configured yet", () => {
   it("keeps the event, and processes it once the tenant is configured", async () => {
-    const projectId = 700000 + Math.floor(Math.random() * 99999);
+    const projectId = uniqueProjectId();
     const tenantId = `ha-${projectId}`;
     const event = fresh(fixtures.conversationClosed, { projectId, conversationId: crypto.randomUUID() });
     const res = await sendEvent(event);
@@ -55,7 +56,7 @@ describe("tenants not configured yet", () => {
 
 describe("processing", () => {
   it("builds the conversation from its events, closed staying closed whatever the order", async () => {
-    const projectId = 800000 + Math.floor(Math.random() * 99999);
+    const projectId = uniqueProjectId();
     const tenantId = `sd-${projectId}`;
     expect((await admin("PUT", `/tenants/${tenantId}`, tenantBody())).status).toBe(201);
     const conversationId = crypto.randomUUID();

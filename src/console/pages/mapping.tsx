@@ -26,7 +26,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Rows shown: the mapped tags, then free ones up to Q5 at least and two beyond the last. */
 function tagsToShow(mapping: Mapping): string[] {
-  const highest = Math.max(0, ...Object.keys(mapping).map((k) => Number(k.slice(1))));
+  const highest = Math.max(0, ...Object.keys(mapping).flatMap((k) => (/^Q\d+$/.test(k) ? [Number(k.slice(1))] : [])));
   return Array.from({ length: Math.max(5, highest + 2) }, (_, i) => `Q${i + 1}`);
 }
 
@@ -141,7 +141,8 @@ export const mappingPage = new Hono<ConsoleEnv>()
       c.status(400);
       return page(c, { notice: { kind: "error", text: `${c.var.t.fieldNotChoosable}: ${refused.join(", ")}` } });
     }
-    const saved = await saveSection(c, id, (input) => ({ ...input, mapping }));
+    // The page edits the question tags; a mapping it does not show (transaction.latestAmount) is kept.
+    const saved = await saveSection(c, id, (input) => ({ ...input, mapping: { ...Object.fromEntries(Object.entries(input.mapping ?? {}).filter(([k]) => !/^Q\d/.test(k))), ...mapping } }));
     return page(c, { notice: { kind: "ok", text: c.var.t.saved }, warnings: saved.warnings });
   })
   .post("/t/:tenantId/mapping/preview", async (c) => {
