@@ -17,6 +17,7 @@ import { preflightRoutes } from "./preflight/route.ts";
 import { surveyAdminRoutes } from "./surveys/admin-routes.ts";
 import { smsInboundRoutes } from "./surveys/inbound-route.ts";
 import { surveySendRoutes } from "./surveys/send-route.ts";
+import { backfillRoutes } from "./backfill/route.ts";
 
 export const app = new Hono<AppEnv>();
 
@@ -44,6 +45,7 @@ app.route("/admin/api/tenants", tenantRoutes);
 app.route("/setup", consoleRoutes);
 app.route("/admin/api/tenants", preflightRoutes);
 app.route("/admin/api/tenants", surveyAdminRoutes);
+app.route("/admin/api/tenants", backfillRoutes);
 
 app.notFound((c) => {
   return c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`, c.var.requestId), 404);

@@ -3,6 +3,7 @@ import * as z from "zod";
 import type { EscalationMessage } from "./escalation/queue.ts";
 import type { QueueMessage, SyncMessage } from "./queues.ts";
 import type { SurveyMessage } from "./surveys/queue.ts";
+import type { BackfillMessage } from "./backfill/queue.ts";
 
 /** Bindings as wrangler.toml declares them; vars and secrets are checked by EnvSchema. */
 export interface Bindings {
@@ -11,6 +12,7 @@ export interface Bindings {
   SYNC_QUEUE: Queue<SyncMessage>;
   ESCALATION_QUEUE: Queue<EscalationMessage>;
   SURVEY_QUEUE: Queue<SurveyMessage>;
+  BACKFILL_QUEUE: Queue<BackfillMessage>;
   IADVIZE_WEBHOOK_SECRET?: string;
   ADMIN_TOKEN?: string;
   ENCRYPTION_KEY?: string;

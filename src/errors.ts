@@ -10,6 +10,7 @@ export const ErrorCodes = {
   invalid_request: 400,
   not_found: 404,
   method_not_allowed: 405,
+  conflict: 409,
   misconfigured: 503,
   unavailable: 503,
   storage_unavailable: 503,

@@ -15,6 +15,7 @@ import { consumeSyncBatch, consumeSyncDeadLetters } from "./sync/sync-consumer.t
 import { consumeSurveyBatch, consumeSurveyDeadLetters } from "./surveys/consumer.ts";
 import { SURVEY_DEAD_LETTER_QUEUE, SURVEY_QUEUE } from "./surveys/queue.ts";
 import { surveyUpkeep } from "./surveys/redrive.ts";
+import { BACKFILL_DEAD_LETTER_QUEUE, BACKFILL_QUEUE, consumeBackfillBatch, consumeBackfillDeadLetters, redriveBackfills } from "./backfill/queue.ts";
 
 export default {
   fetch: app.fetch,
@@ -43,6 +44,10 @@ export default {
         return consumeSurveyBatch(batch, env, config.config);
       case SURVEY_DEAD_LETTER_QUEUE:
         return consumeSurveyDeadLetters(batch, env);
+      case BACKFILL_QUEUE:
+        return consumeBackfillBatch(batch, env, config.config);
+      case BACKFILL_DEAD_LETTER_QUEUE:
+        return consumeBackfillDeadLetters(batch);
       default:
         log.error("queue.unknown", { queue: batch.queue });
         batch.retryAll();
@@ -60,6 +65,7 @@ export default {
         redriveLostEscalations(env, now),
         applyRetention(env.DB, now, settings.RETENTION_DAYS),
         surveyUpkeep(env, now),
+        redriveBackfills(env, now),
       ]),
     );
   },

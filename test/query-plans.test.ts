@@ -32,6 +32,10 @@ const CRON_STATEMENTS: Record<string, { sql: string; params: unknown[] }> = {
        RETURNING tenant_id`,
     params: [NOW, NOW, "[]", 500],
   },
+  "backfills: overdue steps": {
+    sql: `SELECT id, tenant_id FROM backfills WHERE status IN ('running', 'held') AND next_at < ?1 AND (lease_until IS NULL OR lease_until < ?2) LIMIT ?3`,
+    params: [NOW, NOW, 100],
+  },
   "holds: due": { sql: `SELECT tenant_id FROM tenant_holds WHERE recheck_at <= ?1 ORDER BY recheck_at LIMIT ?2`, params: [NOW, 500] },
   "syncs: claim of a tenant": {
     sql: `SELECT rowid FROM conversations WHERE tenant_id = ?1 AND sync_status = 'pending' AND sync_due_at <= ?4
@@ -55,7 +59,7 @@ describe("query plans of the cron's statements", () => {
     it(`${name}: no full-table scan`, async () => {
       const details = await plan(sql, params);
       expect(details.length).toBeGreaterThan(0);
-      const scans = details.filter((d) => /^SCAN (events|conversations|escalations|tenant_holds)\b/.test(d) && !/USING (COVERING )?INDEX/.test(d));
+      const scans = details.filter((d) => /^SCAN (events|conversations|escalations|tenant_holds|backfills)\b/.test(d) && !/USING (COVERING )?INDEX/.test(d));
       expect(scans, details.join(" | ")).toEqual([]);
     });
   }

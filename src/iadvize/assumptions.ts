@@ -24,3 +24,22 @@ const MESSAGE_AUTHOR_BY_TYPE: Readonly<Record<MessageType, Role>> = {
 export function messageAuthor(typename: string): Role | undefined {
   return Object.entries(MESSAGE_AUTHOR_BY_TYPE).find(([type]) => type === typename)?.[1];
 }
+
+/**
+ * ASSUMPTION: how `closedConversations` reads its `interval`. Its argument shape (names of
+ * the argument and input types) is guessed in the ASSUMPTIONS section of
+ * graphql/schema.graphql and used by graphql/operations/closed-conversations.graphql only;
+ * the live schema validates it like every other operation. Not public either: the
+ * longest interval iAdvize answers, and whether `to` is included. The backfill asks for
+ * windows of this length, each `[from, to)`, consecutive, so that no conversation is read
+ * twice or missed whichever way iAdvize treats the bounds (an overlap would only be read as
+ * a known conversation).
+ */
+export const CLOSED_CONVERSATIONS_WINDOW_MS = 7 * 24 * 3_600_000;
+/** Conversations per page of `closedConversations` (the Relay `first`): half a sync batch, so the backfill can gather pages into one. */
+export const CLOSED_CONVERSATIONS_PAGE = 50;
+
+/** The variables of ClosedConversationsPage for one window and page: the guessed shape lives in the document. */
+export function closedConversationsVariables(projectId: number, window: { from: Date; to: Date }, after: string | null) {
+  return { projectIds: [projectId], from: window.from.toISOString(), to: window.to.toISOString(), first: CLOSED_CONVERSATIONS_PAGE, ...(after ? { after } : {}) };
+}

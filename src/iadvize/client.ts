@@ -15,7 +15,10 @@ import type { Platform } from "../events/schema.ts";
 import { ConversationAnswer, MessagesAnswer, customDataRecord, readMessages } from "./conversation.ts";
 import type { ConversationData, Page, UnknownMessages } from "./conversation.ts";
 import type { ChatMessage } from "../qualification/messages.ts";
-import { ConversationForCrmDocument, ConversationMessagesDocument } from "./generated/graphql.ts";
+import { ClosedConversationsPageDocument, ConversationForCrmDocument, ConversationMessagesDocument } from "./generated/graphql.ts";
+import { closedConversationsVariables } from "./assumptions.ts";
+import { ClosedPageAnswer } from "./closed-conversations.ts";
+import type { ClosedPage } from "./closed-conversations.ts";
 import { IntrospectionData } from "./introspect.ts";
 import { mismatchPaths, pathsFromMessages } from "./schema-mismatch.ts";
 
@@ -113,6 +116,16 @@ export class IadvizeClient {
       unknownMessages: read.unknown,
     };
     return { data, cursor };
+  }
+
+  /** One page of the project's conversations closed within `window` (the backfill's read). */
+  async closedConversations(projectId: number, window: { from: Date; to: Date }, after: string | null): Promise<ClosedPage> {
+    const variables = closedConversationsVariables(projectId, window, after);
+    const answer = ClosedPageAnswer.parse(
+      await this.#request("ClosedConversationsPage", ClosedConversationsPageDocument, (g) => g.request(ClosedConversationsPageDocument, variables)),
+    );
+    const page = answer.closedConversations;
+    return { conversations: page.edges.map((e) => e.node), hasNextPage: page.pageInfo.hasNextPage, endCursor: page.pageInfo.endCursor };
   }
 
   /** The live schema, introspected with the tenant's token. */

@@ -5,6 +5,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import * as z from "zod";
 import { ErrorCodes } from "../errors.ts";
 import { TenantId, tenantInput } from "../tenants/schema.ts";
+import { BackfillInput, BackfillView } from "../backfill/schema.ts";
 import { BudgetView } from "../budget/view.ts";
 
 // The shape is the same whatever test origins a Worker allows; production allows none.
@@ -158,6 +159,36 @@ registry.registerPath({
   security,
   request: { params: surveyParams },
   responses: { 200: json(z.record(z.string(), z.unknown()), "The counts and distributions."), ...errors },
+});
+
+const BackfillRef = registry.register("Backfill", BackfillView);
+registry.registerPath({
+  method: "post",
+  path: "/admin/api/tenants/{tenantId}/backfill",
+  summary: "Start a history backfill: closed conversations of the range read from iAdvize week by week and synced like live ones (or, with dryRun, only counted and priced)",
+  security,
+  request: { params, body: { required: true, content: { "application/json": { schema: BackfillInput } } } },
+  responses: {
+    202: json(z.object({ backfill: BackfillRef }), "Started; it runs in the Worker, follow it with GET."),
+    409: json(ErrorRef, "A backfill of this tenant is under way."),
+    ...errors,
+  },
+});
+registry.registerPath({
+  method: "get",
+  path: "/admin/api/tenants/{tenantId}/backfill",
+  summary: "The tenant's backfill under way, else its latest, with its progress",
+  security,
+  request: { params },
+  responses: { 200: json(z.object({ backfill: BackfillRef }), "The backfill and its progress."), ...errors },
+});
+registry.registerPath({
+  method: "delete",
+  path: "/admin/api/tenants/{tenantId}/backfill",
+  summary: "Cancel the backfill under way (what it already handed to the sync is still synced)",
+  security,
+  request: { params },
+  responses: { 200: json(z.object({ backfill: BackfillRef }), "Cancelled."), ...errors },
 });
 
 export function adminDocument(): unknown {

@@ -23,6 +23,7 @@ describe("admin OpenAPI", () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       "/admin/api/tenants",
       "/admin/api/tenants/{tenantId}",
+      "/admin/api/tenants/{tenantId}/backfill",
       "/admin/api/tenants/{tenantId}/budget",
       "/admin/api/tenants/{tenantId}/check",
       "/admin/api/tenants/{tenantId}/escalations",

@@ -28,7 +28,7 @@ export const setFaults = (username: string, faults: Faults) => control("/faults"
 export const setSchemaVariant = (username: string, variant: SchemaVariant | null) => control("/schema-variant", { username, variant });
 export const expireTokens = (username: string) => control("/expire-tokens", { username });
 export const stats = (username: string) =>
-  control(`/stats?username=${encodeURIComponent(username)}`) as Promise<{ logins: number; graphql: number; rejectedLogins: number; messages: number }>;
+  control(`/stats?username=${encodeURIComponent(username)}`) as Promise<{ logins: number; graphql: number; rejectedLogins: number; messages: number; closedConversations: number }>;
 /** Messages written in a conversation after it was seeded, as a chat goes on. */
 export const addMessages = (conversationId: string, messages: SeedMessage[]) => control(`/conversations/${conversationId}/messages`, { messages });
 /** The conversation closed in iAdvize at `closedAt` (null: open again). */

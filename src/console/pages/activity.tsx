@@ -17,6 +17,7 @@ import type { ConsoleEnv } from "../env.ts";
 import { HoldNotice, isBlocking } from "../hold-notice.tsx";
 import { Layout, Notice } from "../layout.tsx";
 import { tenantOf } from "../tenant.ts";
+import { BackfillPanel } from "../backfill-panel.tsx";
 
 const DAY = 86_400_000;
 
@@ -107,6 +108,7 @@ async function page(c: Context<ConsoleEnv>, notice?: string) {
           {list.more ? <a href={link(state, pageNo + 1)} rel="next">{t.next}</a> : null}
         </div>
       </section>
+      <BackfillPanel db={c.env.DB} tenantId={id} lang={lang} />
       <section>
         <h2>{t.events}</h2>
         <div class="counts">

@@ -10,6 +10,8 @@ export interface SchemaVariant {
   removeFields?: string[];
   /** Fields under another name: "Type.field" → "newName". */
   renameFields?: Record<string, string>;
+  /** Arguments under another name: "Type.field(arg)" → "newName". */
+  renameArguments?: Record<string, string>;
   /** Types under another name: "OldName" → "NewName". */
   renameTypes?: Record<string, string>;
   /** Message types the connector does not know; a seeded message with `type` set to one is served as such. */
@@ -32,6 +34,7 @@ function variantDocument(v: SchemaVariant): DocumentNode {
   const removed = new Set(v.removeFields ?? []);
   const renamedFields = v.renameFields ?? {};
   const renamedTypes = v.renameTypes ?? {};
+  const renamedArguments = v.renameArguments ?? {};
   let typeName = "";
   const doc = visit(BASE, {
     ObjectTypeDefinition: { enter: (node) => void (typeName = node.name.value) },
@@ -40,7 +43,12 @@ function variantDocument(v: SchemaVariant): DocumentNode {
       const path = `${typeName}.${node.name.value}`;
       if (removed.has(path)) return null;
       const to = renamedFields[path];
-      return to ? { ...node, name: { ...node.name, value: to } } : undefined;
+      const args = node.arguments?.map((a) => {
+        const renamed = renamedArguments[`${path}(${a.name.value})`];
+        return renamed ? { ...a, name: { ...a.name, value: renamed } } : a;
+      });
+      const withArgs = args ? { ...node, arguments: args } : node;
+      return to ? { ...withArgs, name: { ...node.name, value: to } } : withArgs;
     },
     Name: {
       leave(node, _key, parent) {

@@ -27,6 +27,23 @@ const MESSAGE_TYPE: Record<SeedMessage["role"], string> = {
   system: "SystemMessage",
 };
 
+/** The filters of closedConversations the emulator applies (the documented ones it can tell from its data). */
+interface ClosedFilters {
+  projectIds?: number[] | null;
+  conversationId?: string | null;
+  channels?: string[] | null;
+  conversationVisitorIds?: string[] | null;
+}
+
+function matchesFilters(c: SeedConversation, f: ClosedFilters | null | undefined): boolean {
+  if (!f) return true;
+  if (f.projectIds && !f.projectIds.includes(c.projectId)) return false;
+  if (f.conversationId && f.conversationId !== c.id) return false;
+  if (f.channels && !f.channels.includes(c.channel)) return false;
+  if (f.conversationVisitorIds && !f.conversationVisitorIds.includes(c.visitor.id)) return false;
+  return true;
+}
+
 export interface Faults {
   /** The next N API requests of this user answer 503. */
   fail5xx?: number;
@@ -49,7 +66,7 @@ interface UserState {
   projects?: number[];
   logins: number[];
   /** `messages`: message edges served, to show what a reader asks again. */
-  stats: { logins: number; graphql: number; rejectedLogins: number; messages: number };
+  stats: { logins: number; graphql: number; rejectedLogins: number; messages: number; closedConversations: number };
   faults: Faults;
   variant?: SchemaVariant | undefined;
 }
@@ -85,7 +102,7 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
   let defaultVariant: SchemaVariant | undefined;
 
   const addUser = (username: string, password: string, projects?: number[]) => {
-    users.set(username, { password, ...(projects ? { projects } : {}), logins: [], stats: { logins: 0, graphql: 0, rejectedLogins: 0, messages: 0 }, faults: {} });
+    users.set(username, { password, ...(projects ? { projects } : {}), logins: [], stats: { logins: 0, graphql: 0, rejectedLogins: 0, messages: 0, closedConversations: 0 }, faults: {} });
   };
   const addConversation = (c: SeedConversation) => conversations.set(c.id, c);
 
@@ -248,7 +265,9 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
         return c ? { customData: customDataValue(c) } : null;
       },
       // ASSUMPTION (not public): a project the user may not read is refused with a FORBIDDEN error.
-      closedConversations: ({ interval, filters, first }: { interval: { from: string; to: string }; filters?: { projectIds?: number[] | null } | null; first?: number | null }) => {
+      // The interval is [from, to) on closedAt; conversations come oldest closed first, then by id,
+      // in Relay pages whose cursors are offsets within the filtered list.
+      closedConversations: ({ interval, filters, first, after }: { interval: { from: string; to: string }; filters?: ClosedFilters | null; first?: number | null; after?: string | null }) => {
         const allowed = auth.user.projects;
         const asked = filters?.projectIds ?? [];
         if (allowed && (asked.length === 0 || asked.some((p) => !allowed.includes(p)))) {
@@ -256,15 +275,29 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
         }
         const from = Date.parse(interval.from);
         const to = Date.parse(interval.to);
-        const found = [...conversations.values()].filter((c) => {
-          const closed = c.closedAt ? Date.parse(c.closedAt) : Number.NaN;
-          const readable = !allowed || allowed.includes(c.projectId);
-          return c.platform === platform && closed >= from && closed < to && readable && (!filters?.projectIds || filters.projectIds.includes(c.projectId));
-        });
-        const page = found.slice(0, Math.min(first ?? maxPage, maxPage));
+        if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) {
+          throw new GraphQLError("interval.from must be before interval.to", { extensions: { code: "BAD_USER_INPUT" } });
+        }
+        auth.user.stats.closedConversations++;
+        const found = [...conversations.values()]
+          .filter((c) => {
+            const closed = c.closedAt ? Date.parse(c.closedAt) : Number.NaN;
+            const readable = !allowed || allowed.includes(c.projectId);
+            return c.platform === platform && closed >= from && closed < to && readable && matchesFilters(c, filters);
+          })
+          .sort((a, b) => (a.closedAt ?? "").localeCompare(b.closedAt ?? "") || a.id.localeCompare(b.id));
+        const start = after ? offsetOf(after) + 1 : 0;
+        if (!Number.isInteger(start) || start < 0) throw new GraphQLError("invalid cursor", { extensions: { code: "BAD_USER_INPUT" } });
+        const size = Math.min(Math.max(first ?? maxPage, 0), maxPage);
+        const page = found.slice(start, start + size);
         return {
-          edges: page.map((c, i) => ({ cursor: cursorOf(i), node: conversationValue(c) })),
-          pageInfo: { hasNextPage: found.length > page.length, hasPreviousPage: false, startCursor: page.length > 0 ? cursorOf(0) : null, endCursor: page.length > 0 ? cursorOf(page.length - 1) : null },
+          edges: page.map((c, i) => ({ cursor: cursorOf(start + i), node: conversationValue(c) })),
+          pageInfo: {
+            hasNextPage: start + page.length < found.length,
+            hasPreviousPage: start > 0,
+            startCursor: page.length > 0 ? cursorOf(start) : null,
+            endCursor: page.length > 0 ? cursorOf(start + page.length - 1) : (after ?? null),
+          },
         };
       },
       routingRule: ({ id }: { id: string }) => ({ id, availability: { chat: { isAvailable: true } } }),

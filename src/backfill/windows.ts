@@ -1,0 +1,21 @@
+// The range of a backfill cut into consecutive windows `[from, to)` of the length
+// closedConversations is asked for; pure.
+import { CLOSED_CONVERSATIONS_WINDOW_MS } from "../iadvize/assumptions.ts";
+
+export interface Window {
+  from: Date;
+  to: Date;
+}
+
+/** The window that starts at `windowFrom`, cut at the end of the range; null once the range is read. */
+export function windowAt(windowFrom: Date, rangeTo: Date, windowMs = CLOSED_CONVERSATIONS_WINDOW_MS): Window | null {
+  if (windowFrom.getTime() >= rangeTo.getTime()) return null;
+  return { from: windowFrom, to: new Date(Math.min(windowFrom.getTime() + windowMs, rangeTo.getTime())) };
+}
+
+/** Every window of a range, in order. */
+export function windowsOf(rangeFrom: Date, rangeTo: Date, windowMs = CLOSED_CONVERSATIONS_WINDOW_MS): Window[] {
+  const out: Window[] = [];
+  for (let w = windowAt(rangeFrom, rangeTo, windowMs); w; w = windowAt(w.to, rangeTo, windowMs)) out.push(w);
+  return out;
+}
