@@ -4,6 +4,7 @@ import type { AppEnv } from "./app-env.ts";
 import { adminAuth } from "./admin/auth.ts";
 import { configOf } from "./env.ts";
 import { AppError, errorBody } from "./errors.ts";
+import { DecryptionError } from "./secrets/cipher.ts";
 import { loggablePath } from "./http/log-path.ts";
 import { healthRoutes } from "./health.ts";
 import { requestId } from "./http/request-id.ts";
@@ -11,6 +12,7 @@ import { errorFields, log } from "./log.ts";
 import { tenantRoutes } from "./admin/tenants.ts";
 import { webhookRoutes } from "./webhooks/route.ts";
 import { escalationRoutes } from "./escalation/route.ts";
+import { deflectionRoutes } from "./deflection/route.ts";
 import { consoleRoutes } from "./console/routes.tsx";
 import adminOpenApi from "./openapi/generated/admin.json";
 import { preflightRoutes } from "./preflight/route.ts";
@@ -37,6 +39,7 @@ app.use("*", async (c, next) => {
 
 app.route("/webhooks", webhookRoutes);
 app.route("/escalations", escalationRoutes);
+app.route("/deflections", deflectionRoutes);
 app.get("/admin/openapi.json", (c) => c.json(adminOpenApi));
 app.route("/surveys", surveySendRoutes);
 app.route("/sms", smsInboundRoutes);
@@ -55,6 +58,11 @@ app.onError((err, c) => {
   if (err instanceof AppError) {
     if (err.status >= 500) log.error("request.failed", { path: loggablePath(c.req.path), ...errorFields(err) });
     return c.json(err.toBody(c.var.requestId), err.status);
+  }
+  if (err instanceof DecryptionError) {
+    log.error("request.failed", { path: loggablePath(c.req.path), code: "misconfigured", detail: "tenant secrets unreadable" });
+    const message = "This tenant's secrets cannot be opened with the ENCRYPTION_KEY values set: put back the key they were sealed with.";
+    return c.json(errorBody("misconfigured", message, c.var.requestId), 503);
   }
   log.error("request.crashed", { path: loggablePath(c.req.path), ...errorFields(err) });
   return c.json(errorBody("internal", "An unexpected error occurred; it has been logged.", c.var.requestId), 500);

@@ -1,5 +1,6 @@
 // The Worker's bindings and the zod check of its vars and secrets, defined once.
 import * as z from "zod";
+import type { DeflectionMessage } from "./deflection/queue.ts";
 import type { EscalationMessage } from "./escalation/queue.ts";
 import type { QueueMessage, SyncMessage } from "./queues.ts";
 import type { SurveyMessage } from "./surveys/queue.ts";
@@ -12,6 +13,7 @@ export interface Bindings {
   SYNC_QUEUE: Queue<SyncMessage>;
   ESCALATION_QUEUE: Queue<EscalationMessage>;
   SURVEY_QUEUE: Queue<SurveyMessage>;
+  DEFLECTION_QUEUE: Queue<DeflectionMessage>;
   BACKFILL_QUEUE: Queue<BackfillMessage>;
   IADVIZE_WEBHOOK_SECRET?: string;
   ADMIN_TOKEN?: string;
@@ -61,7 +63,7 @@ export const EnvSchema = z.object({
     .transform((u) => u.replace(/\/+$/, "")),
   /** A conversation that keeps failing on its own is given up after this many hours (the tenant's outages do not count). */
   SYNC_GIVE_UP_HOURS: z.coerce.number({ error: "SYNC_GIVE_UP_HOURS must be a number of hours" }).positive("SYNC_GIVE_UP_HOURS must be positive").default(72),
-  /** Processed events and escalation records are deleted after this many days. */
+  /** Processed events, escalation and deflection records are deleted after this many days. */
   RETENTION_DAYS: z.coerce.number({ error: "RETENTION_DAYS must be a number of days" }).int().positive("RETENTION_DAYS must be positive").default(90),
   // Tests and the local demo only: origins (the emulators) a tenant's URLs may use
   // although they are not https on a public host. Never set in production.

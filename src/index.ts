@@ -4,6 +4,8 @@ import type { Bindings } from "./env.ts";
 import { redriveStale } from "./events/redrive.ts";
 import { consumeEscalationBatch, consumeEscalationDeadLetters, ESCALATION_DEAD_LETTER_QUEUE, ESCALATION_QUEUE } from "./escalation/queue.ts";
 import { redriveLostEscalations } from "./escalation/redrive.ts";
+import { consumeDeflectionBatch, consumeDeflectionDeadLetters, DEFLECTION_DEAD_LETTER_QUEUE, DEFLECTION_QUEUE } from "./deflection/queue.ts";
+import { redriveLostDeflections } from "./deflection/redrive.ts";
 import { configOf } from "./env.ts";
 import { log } from "./log.ts";
 import { applyRetention } from "./retention.ts";
@@ -40,6 +42,10 @@ export default {
         return consumeEscalationBatch(batch, env, config.config);
       case ESCALATION_DEAD_LETTER_QUEUE:
         return consumeEscalationDeadLetters(batch, env, config.config);
+      case DEFLECTION_QUEUE:
+        return consumeDeflectionBatch(batch, env, config.config);
+      case DEFLECTION_DEAD_LETTER_QUEUE:
+        return consumeDeflectionDeadLetters(batch, env);
       case SURVEY_QUEUE:
         return consumeSurveyBatch(batch, env, config.config);
       case SURVEY_DEAD_LETTER_QUEUE:
@@ -63,6 +69,7 @@ export default {
         redriveStale(env, now),
         redriveStaleSyncs(env, now, settings.SYNC_GIVE_UP_HOURS * 3_600_000),
         redriveLostEscalations(env, now),
+        redriveLostDeflections(env, now),
         applyRetention(env.DB, now, settings.RETENTION_DAYS),
         surveyUpkeep(env, now),
         redriveBackfills(env, now),

@@ -9,6 +9,7 @@ declare global {
       TEST_SALESFORCE_URL: string;
       TEST_CALLCENTRE_URL: string;
       TEST_SMS_URL: string;
+      TEST_MESSAGING_URL: string;
     }
     interface GlobalProps {
       mainModule: typeof import("../src/index.ts");

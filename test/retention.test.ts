@@ -1,4 +1,4 @@
-// Retention: processed events and escalation records older than RETENTION_DAYS (90 by
+// Retention: processed events, escalation and deflection records older than RETENTION_DAYS (90 by
 // default) are deleted by the cron, in bounded batches; waiting and dead events stay.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -28,10 +28,21 @@ async function escalation(tenantId: string, createdAt: Date) {
   return id;
 }
 
+async function deflection(tenantId: string, createdAt: Date) {
+  const id = crypto.randomUUID();
+  await env.DB.prepare(
+    `INSERT INTO deflections (id, tenant_id, status, provider, mode, phone_hash, idem_hash, details, language, created_at, updated_at)
+     VALUES (?1, ?2, 'sent', 'quiq', 'notify', 'h', ?1, 'sealed', 'en', ?3, ?3)`,
+  )
+    .bind(id, tenantId, createdAt.toISOString())
+    .run();
+  return id;
+}
+
 const exists = async (table: string, key: string, id: string) => (await env.DB.prepare(`SELECT 1 AS x FROM ${table} WHERE ${key} = ?`).bind(id).first()) !== null;
 
 describe("retention", { timeout: 60_000 }, () => {
-  it("deletes processed events and escalations older than 90 days, and keeps the rest", async () => {
+  it("deletes processed events, escalations and deflections older than 90 days, and keeps the rest", async () => {
     expect(testConfig().RETENTION_DAYS).toBe(90);
     const now = new Date("2031-01-01T00:00:00Z");
     const old = new Date(now.getTime() - 91 * DAY);
@@ -43,7 +54,11 @@ describe("retention", { timeout: 60_000 }, () => {
     const oldWaiting = await event(t, "awaiting_tenant", old);
     const oldEscalation = await escalation(t, old);
     const recentEscalation = await escalation(t, recent);
+    const oldDeflection = await deflection(t, old);
+    const recentDeflection = await deflection(t, recent);
     await applyRetention(env.DB, now, 90);
+    expect(await exists("deflections", "id", oldDeflection)).toBe(false);
+    expect(await exists("deflections", "id", recentDeflection)).toBe(true);
     expect(await exists("events", "event_id", oldProcessed)).toBe(false);
     expect(await exists("escalations", "id", oldEscalation)).toBe(false);
     for (const id of [recentProcessed, oldDead, oldWaiting]) expect(await exists("events", "event_id", id)).toBe(true);

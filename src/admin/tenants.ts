@@ -13,6 +13,8 @@ import { readJsonBody } from "../http/json-body.ts";
 import { log } from "../log.ts";
 import { setKeyStatements } from "../escalation/keys.ts";
 import { audit, countsByStatus } from "../escalation/store.ts";
+import { setKeyStatements as setDeflectionKeyStatements } from "../deflection/keys.ts";
+import { audit as deflectionAudit, countsByStatus as deflectionCounts } from "../deflection/store.ts";
 import { redriveTenant } from "../tenants/redrive.ts";
 import { saveTenantInput } from "../tenants/save.ts";
 import { TenantId } from "../tenants/schema.ts";
@@ -20,6 +22,7 @@ import { redact } from "../tenants/secrets.ts";
 import { tenantHoldOf, tenantHolds } from "../sync/holds.ts";
 import type { TenantHold } from "../sync/holds.ts";
 import type { TenantRecord } from "../tenants/store.ts";
+import type { TenantListing } from "../tenants/store.ts";
 import { deleteTenant, getTenant, listTenants } from "../tenants/store.ts";
 import { surveyRoutingStatements } from "../surveys/routing.ts";
 
@@ -41,6 +44,13 @@ export function view(record: TenantRecord) {
   };
 }
 
+/** A tenant in the list: one whose secrets no key opens says so, with its settings only. */
+function listingView(listing: TenantListing) {
+  if (!listing.secretsUnreadable) return view(listing);
+  const { id, settings, createdAt, updatedAt } = listing;
+  return { id, config: redact(settings, {}), createdAt, updatedAt, secretsUnreadable: true as const };
+}
+
 /** Why the tenant's syncs wait, if they do: names only, never values. */
 function holdView(hold: TenantHold | null) {
   return hold ? { reason: hold.reason, paths: hold.paths, since: hold.since, until: hold.until } : null;
@@ -50,7 +60,7 @@ export const tenantRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const tenants = await listTenants(c.env.DB, c.var.config.ENCRYPTION_KEY);
     const holds = await tenantHolds(c.env.DB);
-    return c.json({ tenants: tenants.map((t) => ({ ...view(t), hold: holdView(holds.get(t.id) ?? null) })) });
+    return c.json({ tenants: tenants.map((t) => ({ ...listingView(t), hold: holdView(holds.get(t.id) ?? null) })) });
   })
   .get("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
@@ -64,6 +74,7 @@ export const tenantRoutes = new Hono<AppEnv>()
       needsAttention: await attentionCounts(c.env.DB, id),
       salesforceUsage: await usageOf(c.env.DB, id),
       escalationsLast30Days: await countsByStatus(c.env.DB, id, new Date(Date.now() - 30 * 86_400_000)),
+      deflectionsLast30Days: await deflectionCounts(c.env.DB, id, new Date(Date.now() - 30 * 86_400_000)),
       budget: await budgetView(c.env.DB, id, Date.now()),
     });
   })
@@ -80,6 +91,14 @@ export const tenantRoutes = new Hono<AppEnv>()
     const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 100) || 100, 1), 1000);
     return c.json({ escalations: await audit(c.env.DB, id, since, limit) });
   })
+  .get("/:tenantId/deflections", async (c) => {
+    const id = tenantIdParam(c.req.param("tenantId"));
+    const sinceParam = c.req.query("since");
+    const since = sinceParam ? new Date(sinceParam) : new Date(Date.now() - 30 * 86_400_000);
+    if (Number.isNaN(since.getTime())) throw new AppError("invalid_request", "since must be an ISO 8601 date.");
+    const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 100) || 100, 1), 1000);
+    return c.json({ deflections: await deflectionAudit(c.env.DB, id, since, limit) });
+  })
   .put("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
     const saved = await saveTenantInput(c.env, c.var.config, id, await readJsonBody(c), new Date());
@@ -93,7 +112,7 @@ export const tenantRoutes = new Hono<AppEnv>()
   .delete("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
     if (!(await deleteTenant(c.env.DB, id))) throw new AppError("not_found", `Tenant ${id} is not configured.`);
-    await c.env.DB.batch([...(await setKeyStatements(c.env.DB, id, undefined)), ...(await surveyRoutingStatements(c.env.DB, id, undefined))]);
+    await c.env.DB.batch([...(await setKeyStatements(c.env.DB, id, undefined)), ...(await setDeflectionKeyStatements(c.env.DB, id, undefined)), ...(await surveyRoutingStatements(c.env.DB, id, undefined))]);
     log.info("tenant.deleted", { tenantId: id });
     return c.body(null, 204);
   });

@@ -34,7 +34,7 @@ async function readItems(s: Step, fresh: readonly ClosedConversation[]): Promise
         return;
       }
       // As the sync builds it for a conversation the backfill inserted (no visitor id, no events).
-      items.push({ conversationId: c.id, visitorId: c.id, tenantId: s.row.tenant_id, channel: c.channel, startedAt: c.createdAt, closedAt: c.closedAt, operatorIds: [], satisfaction: null, transactions: [], escalation: null, read });
+      items.push({ conversationId: c.id, visitorId: c.id, tenantId: s.row.tenant_id, channel: c.channel, startedAt: c.createdAt, closedAt: c.closedAt, operatorIds: [], satisfaction: null, transactions: [], escalation: null, deflection: null, read });
     } catch (err) {
       if (holdCauseOf(err)) throw err;
       unreadable++;

@@ -3,12 +3,13 @@
 // `--check` fails when they are stale.
 import { readFileSync, writeFileSync } from "node:fs";
 import { adminDocument } from "../openapi/admin.ts";
+import { deflectionDocument } from "../openapi/deflection.ts";
 import { escalationDocument } from "../openapi/escalation.ts";
 
 const DIR = new URL("../openapi/generated/", import.meta.url).pathname;
 const check = process.argv.includes("--check");
 let stale = 0;
-for (const [file, doc] of [["admin.json", adminDocument()], ["escalation.json", escalationDocument()]] as const) {
+for (const [file, doc] of [["admin.json", adminDocument()], ["escalation.json", escalationDocument()], ["deflection.json", deflectionDocument()]] as const) {
   const text = `${JSON.stringify(doc, null, 2)}\n`;
   const path = `${DIR}${file}`;
   if (!check) writeFileSync(path, text);

@@ -3,6 +3,7 @@
 // read (the conversation as readConversation reads it, the org's Leads and Contacts as
 // readFromSalesforce reads them), planned by the sync's own planner (buildPlan). Reads
 // only: nothing is written.
+import { deflectionLink } from "../deflection/link.ts";
 import { transactionsOrNone } from "../conversations/transactions.ts";
 import { latestForConversation } from "../escalation/store.ts";
 import type { Config } from "../env.ts";
@@ -59,6 +60,8 @@ export async function readForPreview(db: D1Database, config: Pick<Config, "IADVI
     satisfaction: jsonOr(row?.satisfaction, (v): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v), null),
     transactions: transactionsOrNone(row?.transactions),
     escalation: e ? { status: e.status, reason: e.reason, reference: e.provider_ref, requestedAt: e.created_at } : null,
+    // The IVR link as the sync finds it; the preview records nothing on the deflection.
+    deflection: (await deflectionLink(db, config.ENCRYPTION_KEY, tenantId, tenant.deflection, { conversationId: source.id, channel: row?.channel ?? read.conversation.channel, startedAt: row?.started_at ?? read.conversation.createdAt, phone: read.contact.phone?.value }))?.link ?? null,
     read,
   };
 }
@@ -84,7 +87,7 @@ function exportItem(tenantId: string, tenant: TenantConfig, messages: ChatMessag
     contact: resolveContact(null, {}, extraction.answers, tenant.mapping),
     needsAttention: null,
   };
-  return { conversationId: EXPORT_ID, visitorId: EXPORT_ID, tenantId, channel: null, startedAt: null, closedAt: null, operatorIds: [], satisfaction: null, transactions: [], escalation: null, read };
+  return { conversationId: EXPORT_ID, visitorId: EXPORT_ID, tenantId, channel: null, startedAt: null, closedAt: null, operatorIds: [], satisfaction: null, transactions: [], escalation: null, deflection: null, read };
 }
 
 /** Reads the org as a sync run would for this one conversation, and plans its writes; the calls count in the day's usage. */

@@ -2,22 +2,14 @@
 // (the number, or for another reason), to retry from the queue, or of unknown outcome
 // when a platform that cannot recognise a repeat did not answer in time: better no
 // callback than two.
-import { backoffMs } from "../lib/backoff.ts";
-import type { Backoff } from "../lib/backoff.ts";
 import { log } from "../log.ts";
-import { AUTH_FAILED, MISCONFIGURED } from "../outreach/http.ts";
+import { afterFailure, PROVIDER_TIMEOUT_MS, retryDelaySecondsAfter } from "../outreach/attempts.ts";
 import type { ProviderDeps, CallbackProvider, CallbackRequest, ProviderResult } from "./providers/types.ts";
 import { updateStatement } from "./store.ts";
 import type { EscalationStatus } from "./store.ts";
 
-/** Calls made from the queue, after the first one. */
-export const MAX_ATTEMPTS = 5;
-/** How long a platform may take to answer; the bot's answer does not wait that long. */
-export const PROVIDER_TIMEOUT_MS = 20_000;
-/** The wait before each call from the queue: 30 s, doubling, at most an hour. */
-export const RETRY_BACKOFF: Backoff = { baseMs: 30_000, capMs: 3_600_000 };
-
-const ADMIN_PROBLEMS = new Set([AUTH_FAILED.code, MISCONFIGURED.code]);
+/** Shared with every capability that retries from a queue (outreach/attempts.ts). */
+export { MAX_ATTEMPTS, PROVIDER_TIMEOUT_MS, RETRY_BACKOFF } from "../outreach/attempts.ts";
 
 export interface AttemptDeps {
   db: D1Database;
@@ -47,14 +39,8 @@ function outcome(result: ProviderResult, provider: CallbackProvider, attempts: n
       return { status: "scheduled", reason: null, reference: result.reference };
     case "number_refused":
       return { status: "rejected", reason: "number_refused", reference: null };
-    case "refused":
-      // Credentials or account settings: named as such in the audit, for the admin to fix.
-      return { status: "rejected", reason: ADMIN_PROBLEMS.has(result.code) ? result.code : `provider_refused:${result.code}`, reference: null };
-    case "transient":
-      return { status: attempts >= MAX_ATTEMPTS ? "failed" : "retrying", reason: result.code, reference: null };
-    case "ambiguous":
-      if (provider.idempotent) return { status: attempts >= MAX_ATTEMPTS ? "failed" : "retrying", reason: result.code, reference: null };
-      return { status: "unknown_outcome", reason: result.code, reference: null };
+    default:
+      return { ...afterFailure(result, provider.idempotent, attempts), reference: null };
   }
 }
 
@@ -74,7 +60,7 @@ export async function attempt(
   const o = outcome(result, provider, attemptNumber);
   await updateStatement(deps.db, req.escalationId, o.status, { reason: o.reason, providerRef: o.reference, attempt: true }, deps.now()).run();
   log.info("escalation.attempt", { escalationId: req.escalationId, tenantId: req.tenantId, provider: provider.name, outcome: o.status, code: o.reason ?? undefined, attempt: attemptNumber });
-  if (o.status === "retrying") await deps.retryLater(req.escalationId, backoffMs(attemptNumber, RETRY_BACKOFF) / 1000);
+  if (o.status === "retrying") await deps.retryLater(req.escalationId, retryDelaySecondsAfter(attemptNumber));
   if (req.conversationId) await deps.conversationChanged(req.conversationId);
   if (o.status === "scheduled") await deps.callbackScheduled?.(req.escalationId);
   return { result, ...o };

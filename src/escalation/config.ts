@@ -2,16 +2,10 @@
 // provider, countries, texts and limits. `secret` is how a secret is written (a value,
 // or {"set": true} in the admin API).
 import * as z from "zod";
-import { isSupportedCountry } from "libphonenumber-js/max";
 import { STORED_RULES, endpointUrl } from "../lib/config-fields.ts";
 import type { ConfigRules } from "../lib/config-fields.ts";
+import { Country } from "../outreach/country.ts";
 import type { SecretValue } from "../secrets/values.ts";
-
-/** A country libphonenumber-js knows, so that numbers can be read in it. */
-const Country = z
-  .string()
-  .regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 code, e.g. FR")
-  .refine((code) => isSupportedCountry(code), "not a country whose phone numbers are known (ISO 3166-1 alpha-2, e.g. FR)");
 
 export function escalationConfig<S extends z.ZodType>(secret: S, rules: ConfigRules = STORED_RULES) {
   const HttpUrl = endpointUrl(rules);

@@ -7,6 +7,7 @@ import type { EscalationInput } from "./inputs.ts";
 import { languageOf, message } from "./messages.ts";
 import type { Language, MessageKey } from "./messages.ts";
 import { checkPhone } from "../outreach/phone.ts";
+import { withinDeadline } from "../outreach/deadline.ts";
 import { providerFor } from "./providers/index.ts";
 import { outcomeOf } from "./answer.ts";
 import type { EscalationStatus } from "./store.ts";
@@ -119,16 +120,8 @@ export async function requestCallback(deps: RequestDeps, settings: EscalationSet
     language,
     conversationId: input.conversationId,
   }, 1);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<"deadline">((resolve) => {
-    timer = setTimeout(() => resolve("deadline"), deps.deadlineMs);
-  });
-  const first = await Promise.race([call, deadline]);
-  clearTimeout(timer);
-  if (first === "deadline") {
-    // Too slow for the bot: the call goes on, and is recorded when it ends.
-    deps.waitUntil(call.catch(() => undefined));
-    return answer(language, settings, "pending", "pending", { escalationId: id, phone: phone.display });
-  }
+  const first = await withinDeadline(call, deps.deadlineMs, deps.waitUntil);
+  // Too slow for the bot: the call goes on, and is recorded when it ends.
+  if (first === "deadline") return answer(language, settings, "pending", "pending", { escalationId: id, phone: phone.display });
   return answerFor(first.status, first.reason, first.reference, id, language, settings, phone.display);
 }

@@ -1,6 +1,7 @@
 // Every escalation in D1: when, tenant, conversation, outcome, provider reference; the
 // number and name sealed (needed to retry), a keyed hash of the number for the limits.
 import * as z from "zod";
+import { countsByOutcome } from "../outreach/audit.ts";
 import { insertWithinLimits } from "../outreach/limits.ts";
 import { PHONE_PROBLEMS } from "../outreach/phone.ts";
 import { outcomeOf } from "./answer.ts";
@@ -182,15 +183,6 @@ export async function audit(db: D1Database, tenantId: string, since: Date, limit
 }
 
 /** The tenant's escalations counted by what the bot was told (scheduled, invalid_phone, rejected, pending). */
-export async function countsByStatus(db: D1Database, tenantId: string, since: Date): Promise<Record<string, number>> {
-  const { results } = await db
-    .prepare(`SELECT status, reason, COUNT(*) AS n FROM escalations WHERE tenant_id = ?1 AND created_at >= ?2 GROUP BY status, reason`)
-    .bind(tenantId, since.toISOString())
-    .all<{ status: EscalationStatus; reason: string | null; n: number }>();
-  const counts: Record<string, number> = {};
-  for (const r of results) {
-    const outcome = outcomeOf(r.status, r.reason).status;
-    counts[outcome] = (counts[outcome] ?? 0) + r.n;
-  }
-  return counts;
+export function countsByStatus(db: D1Database, tenantId: string, since: Date): Promise<Record<string, number>> {
+  return countsByOutcome<EscalationStatus>(db, "escalations", tenantId, since, (status, reason) => outcomeOf(status, reason).status);
 }

@@ -64,7 +64,19 @@ registry.registerPath({
   path: "/admin/api/tenants",
   summary: "Every tenant",
   security,
-  responses: { 200: json(z.object({ tenants: z.array(View) }), "The tenants."), 401: errors[401] },
+  responses: {
+    200: json(
+      z.object({
+        tenants: z.array(
+          View.extend({
+            secretsUnreadable: z.literal(true).optional().describe("Present when no ENCRYPTION_KEY opens this tenant's secrets; its settings are shown, its secrets as not set."),
+          }),
+        ),
+      }),
+      "The tenants.",
+    ),
+    401: errors[401],
+  },
 });
 registry.registerPath({
   method: "get",
@@ -74,7 +86,7 @@ registry.registerPath({
   request: { params },
   responses: {
     200: json(
-      z.object({ tenant: View, events: Counts, conversations: Counts, needsAttention: Counts, salesforceUsage: z.array(Usage), escalationsLast30Days: Counts, budget: BudgetRef }),
+      z.object({ tenant: View, events: Counts, conversations: Counts, needsAttention: Counts, salesforceUsage: z.array(Usage), escalationsLast30Days: Counts, deflectionsLast30Days: Counts, budget: BudgetRef }),
       "The tenant and its figures.",
     ),
     ...errors,
@@ -138,6 +150,14 @@ registry.registerPath({
   security,
   request: { params, query: z.object({ since: z.iso.datetime().optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }) },
   responses: { 200: json(z.object({ escalations: z.array(z.record(z.string(), z.unknown())) }), "The audit rows."), ...errors },
+});
+registry.registerPath({
+  method: "get",
+  path: "/admin/api/tenants/{tenantId}/deflections",
+  summary: "The tenant's call-to-messaging requests (no phone numbers, no texts)",
+  security,
+  request: { params, query: z.object({ since: z.iso.datetime().optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }) },
+  responses: { 200: json(z.object({ deflections: z.array(z.record(z.string(), z.unknown())) }), "The audit rows."), ...errors },
 });
 
 const surveyParams = z.object({ tenantId: TenantId, surveyId: z.string() });

@@ -12,3 +12,8 @@ export function numberHash(hashKey: string, tenantId: string, e164: string): Pro
 export function requestHash(hashKey: string, tenantId: string, e164: string, scope: string | undefined): Promise<string> {
   return hmacSha256Hex(hashKey, `${tenantId}:idem:${e164}:${scope ?? ""}`);
 }
+
+/** A caller's own request id (an IVR's callId): the same id is the same request, whatever the number. */
+export function callHash(hashKey: string, tenantId: string, callId: string): Promise<string> {
+  return hmacSha256Hex(hashKey, `${tenantId}:call:${callId}`);
+}

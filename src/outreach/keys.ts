@@ -5,7 +5,7 @@ import { toHex } from "../lib/hmac.ts";
 export const MIN_KEY_LENGTH = 24;
 
 /** The tables that hold keys, one per capability; each has key_hash (primary key) and tenant_id (unique). */
-export type KeyTable = "escalation_keys";
+export type KeyTable = "escalation_keys" | "deflection_keys";
 
 export async function keyHash(key: string): Promise<string> {
   return toHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));

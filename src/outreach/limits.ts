@@ -3,7 +3,7 @@
 // statement at a time, so the counts and the insert cannot interleave with another).
 
 /** The tables whose rows are limited; each has tenant_id, phone_hash and created_at (ISO). */
-export type LimitedTable = "escalations" | "survey_sessions" | "survey_outbox";
+export type LimitedTable = "escalations" | "deflections" | "survey_sessions" | "survey_outbox";
 
 export interface Window {
   max: number;

@@ -6,12 +6,19 @@
 import * as z from "zod";
 import { ContractError } from "../lib/contract-error.ts";
 import type { Fields } from "./describe.ts";
+import { DEFLECTION_FIELDS } from "./deflection-fields.ts";
 import { CONVERSATION, LEAD, WRITTEN_CUSTOM_FIELDS } from "./model.ts";
+
+/** Every custom field the sync writes, per object: the model's, and the IVR link's (deflection-fields.ts). */
+const CHECKED_FIELDS: Record<string, readonly string[]> = {
+  ...WRITTEN_CUSTOM_FIELDS,
+  [CONVERSATION.object]: [...(WRITTEN_CUSTOM_FIELDS[CONVERSATION.object] ?? []), ...DEFLECTION_FIELDS],
+};
 
 /** The package's custom object, and every custom field the code writes, as `Object.Field__c`. */
 export const PACKAGE_PATHS: ReadonlySet<string> = new Set([
   CONVERSATION.object,
-  ...Object.entries(WRITTEN_CUSTOM_FIELDS).flatMap(([object, fields]) => fields.map((f) => `${object}.${f}`)),
+  ...Object.entries(CHECKED_FIELDS).flatMap(([object, fields]) => fields.map((f) => `${object}.${f}`)),
 ]);
 
 /** The package parts missing from the describes at hand (an object not described is not judged). */
@@ -19,7 +26,7 @@ export function missingFromDescribes(describes: { Lead?: Fields | undefined; Con
   const missing: string[] = [];
   for (const [object, fields] of [[LEAD.object, describes.Lead], [CONVERSATION.object, describes.Conversation]] as const) {
     if (!fields) continue;
-    for (const field of WRITTEN_CUSTOM_FIELDS[object] ?? []) if (!fields.has(field)) missing.push(`${object}.${field}`);
+    for (const field of CHECKED_FIELDS[object] ?? []) if (!fields.has(field)) missing.push(`${object}.${field}`);
   }
   return missing;
 }

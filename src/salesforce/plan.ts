@@ -7,6 +7,7 @@ import type { Fields } from "./describe.ts";
 import { coerce, cut } from "./mapping.ts";
 import type { UsableMapping } from "./mapping.ts";
 import { CONVERSATION, LEAD } from "./model.ts";
+import { CONVERSATION_DEFLECTION } from "./deflection-fields.ts";
 import { latestAmount, satisfactionFields, transactionFields } from "./outcomes.ts";
 import type { PlanTransaction } from "./outcomes.ts";
 import { TRANSACTION_LATEST_AMOUNT } from "./config.ts";
@@ -27,6 +28,8 @@ export interface PlanConversation {
   transactions: readonly PlanTransaction[];
   /** The conversation's latest chat-to-call escalation, if any. */
   escalation: { status: string; reason: string | null; reference: string | null; requestedAt: string } | null;
+  /** The IVR call this messaging conversation came from, if any (deflection/link.ts). */
+  deflection?: { id: string; at: string; reason: string | null; channel: string | null } | null;
   read: {
     conversation: {
       channel: string | null;
@@ -271,6 +274,17 @@ function conversationRecord(item: PlanConversation, link: Link, mapped: Map<stri
     record[CONVERSATION.callbackOutcome] = text(CONVERSATION.callbackOutcome, item.escalation.reason ? `${item.escalation.status}: ${item.escalation.reason}` : item.escalation.status);
     if (item.escalation.reference) record[CONVERSATION.callbackReference] = text(CONVERSATION.callbackReference, item.escalation.reference);
   }
+  if (item.deflection) Object.assign(record, deflectionFields(item.deflection, text));
   for (const [field, { value }] of mapped) record[field] = value;
   return record;
+}
+
+/** The Conversation record's IVR fields: it started from a call moved to messaging, when and why. */
+function deflectionFields(d: NonNullable<PlanConversation["deflection"]>, text: (name: string, value: string) => string): Record<string, unknown> {
+  return {
+    [CONVERSATION_DEFLECTION.id]: d.id,
+    [CONVERSATION_DEFLECTION.at]: d.at,
+    ...(d.reason ? { [CONVERSATION_DEFLECTION.reason]: text(CONVERSATION_DEFLECTION.reason, d.reason) } : {}),
+    ...(d.channel ? { [CONVERSATION_DEFLECTION.channel]: d.channel } : {}),
+  };
 }

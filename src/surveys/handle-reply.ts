@@ -9,7 +9,7 @@ import type { Survey } from "./definition.ts";
 import { reply } from "./engine.ts";
 import type { Outgoing } from "./engine.ts";
 import { endSessionsStatement, isOptedOut, optInStatement, optOutStatement } from "./optouts.ts";
-import { checkMobile } from "./mobile.ts";
+import { checkMobile } from "../outreach/mobile.ts";
 import { groupStatements, noticeStatement } from "./outbox.ts";
 import { pick } from "./render.ts";
 import type { InboundSms, SurveySettings } from "./providers/types.ts";

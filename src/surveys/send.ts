@@ -7,7 +7,7 @@ import { hmacSha256Hex } from "../lib/hmac.ts";
 import { log } from "../log.ts";
 import type { Language, Survey } from "./definition.ts";
 import { sessionLanguage, start } from "./engine.ts";
-import { checkMobile } from "./mobile.ts";
+import { checkMobile } from "../outreach/mobile.ts";
 import { isOptedOut } from "./optouts.ts";
 import { groupStatements } from "./outbox.ts";
 import type { SurveySettings } from "./providers/types.ts";

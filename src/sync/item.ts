@@ -2,6 +2,7 @@
 // (channel, operators, survey, escalation) from D1. Salesforce's planner takes it as
 // its own PlanConversation, which this satisfies.
 import type { Attention } from "../conversations/attention.ts";
+import type { DeflectionLink } from "../deflection/link.ts";
 import type { ConversationData } from "../iadvize/conversation.ts";
 import type { Contact } from "../qualification/contact.ts";
 import type { Extraction } from "../qualification/extract.ts";
@@ -30,5 +31,7 @@ export interface SyncItem {
   transactions: PlanTransaction[];
   /** The conversation's latest chat-to-call escalation, if any. */
   escalation: { status: string; reason: string | null; reference: string | null; requestedAt: string } | null;
+  /** The IVR call this messaging conversation came from, if any. */
+  deflection: DeflectionLink | null;
   read: ConversationForCrm;
 }

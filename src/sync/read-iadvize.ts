@@ -4,6 +4,7 @@
 import * as z from "zod";
 import { attentionStatement } from "../conversations/attention.ts";
 import type { Claimed } from "../conversations/sync-store.ts";
+import { deflectionLink } from "../deflection/link.ts";
 import { StoredTransactions } from "../conversations/transactions.ts";
 import { latestForConversation } from "../escalation/store.ts";
 import { iadvizeClientFor } from "../iadvize/for-tenant.ts";
@@ -67,7 +68,7 @@ function column<T>(schema: z.ZodType<T>, text: string | null): T | undefined {
 
 async function contentHash(item: SyncItem, tenant: TenantConfig): Promise<string> {
   const { conversation, extraction } = item.read;
-  const material = JSON.stringify([conversation, extraction, item.operatorIds, item.satisfaction, item.transactions, item.escalation, item.channel, item.closedAt, tenant.mapping, tenant.salesforce?.leadSource]);
+  const material = JSON.stringify([conversation, extraction, item.operatorIds, item.satisfaction, item.transactions, item.escalation, item.deflection, item.channel, item.closedAt, tenant.mapping, tenant.salesforce?.leadSource]);
   return toHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(material)));
 }
 
@@ -107,6 +108,8 @@ export async function readFromIadvize(run: IadvizeRun, claimed: readonly Claimed
         return;
       }
       settle.statements.push(attentionStatement(db, tenantId, id, read.needsAttention));
+      const deflection = await deflectionLink(db, run.config.ENCRYPTION_KEY, tenantId, tenant.deflection, { conversationId: id, channel: c.channel ?? read.conversation.channel, startedAt: c.started_at ?? read.conversation.createdAt, phone: read.contact.phone?.value });
+      if (deflection) settle.statements.push(deflection.statement);
       const item: SyncItem = {
         conversationId: id,
         visitorId: c.visitor_id ?? id,
@@ -118,6 +121,7 @@ export async function readFromIadvize(run: IadvizeRun, claimed: readonly Claimed
         satisfaction: column(Satisfaction, c.satisfaction) ?? null,
         transactions: column(StoredTransactions, c.transactions) ?? [],
         escalation: await escalationOf(db, tenantId, id),
+        deflection: deflection?.link ?? null,
         read,
       };
       const open = run.follow.isOpen(id);

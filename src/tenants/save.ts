@@ -7,6 +7,7 @@ import { AppError } from "../errors.ts";
 import { releaseAwaiting } from "../events/store.ts";
 import { hasPending } from "../conversations/sync-store.ts";
 import { MIN_KEY_LENGTH, setKeyStatements } from "../escalation/keys.ts";
+import { setKeyStatements as setDeflectionKeyStatements } from "../deflection/keys.ts";
 import { issuesOf } from "../lib/zod-issues.ts";
 import { dropStoredTokens } from "../secrets/token-cache.ts";
 import { log } from "../log.ts";
@@ -60,6 +61,7 @@ export async function saveTenantInput(env: Bindings, config: Config, id: string,
   const statements = [
     await saveTenantStatement(env.DB, keys, id, settings, secrets, now),
     ...(await setKeyStatements(env.DB, id, secrets["escalation.key"])),
+    ...(await setDeflectionKeyStatements(env.DB, id, secrets["deflection.key"])),
     ...(await surveyRoutingStatements(env.DB, id, surveys && { key: secrets["surveys.key"], provider: surveys.provider })),
   ];
   let created: boolean;
@@ -93,6 +95,7 @@ function routingConflict(err: unknown): unknown {
   const message = err instanceof Error ? err.message : "";
   if (!/UNIQUE constraint failed/i.test(message)) return err;
   if (message.includes("escalation_keys")) return new AppError("invalid_request", "This escalation key is already used by another tenant; choose another.");
+  if (message.includes("deflection_keys")) return new AppError("invalid_request", "This deflection key is already used by another tenant; choose another.");
   if (message.includes("survey_keys") || message.includes("survey_senders")) {
     return new AppError("invalid_request", "This survey key or sender number is already used by another tenant; choose another.");
   }

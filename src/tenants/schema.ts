@@ -2,6 +2,7 @@
 // both directions: as an admin sends it (a secret is its value, or {"set": true} to keep
 // the stored one) and as the app uses it.
 import * as z from "zod";
+import { DEFLECTION_SECRET_PATHS, deflectionConfig } from "../deflection/config.ts";
 import { budgetConfig } from "../budget/config.ts";
 import { ESCALATION_SECRET_PATHS, escalationConfig } from "../escalation/config.ts";
 import { followUpConfig } from "../follow/config.ts";
@@ -27,6 +28,7 @@ function sections<S extends z.ZodType>(secret: S, rules: ConfigRules) {
       mapping: mappingConfig().default({}),
       escalation: escalationConfig(secret, rules).optional(),
       surveys: surveysConfig(secret, rules).optional(),
+      deflection: deflectionConfig(secret, rules).optional(),
       budget: budgetConfig().optional(),
       followUp: followUpConfig().optional(),
     })
@@ -41,11 +43,11 @@ function sections<S extends z.ZodType>(secret: S, rules: ConfigRules) {
  */
 export function tenantInput(rules: Omit<ConfigRules, "strict">) {
   return sections(SecretInput, { ...rules, strict: true }).superRefine((tenant, ctx) => {
-    if (tenant.escalation || tenant.surveys || tenant.iadvize) return;
+    if (tenant.escalation || tenant.surveys || tenant.deflection || tenant.iadvize) return;
     ctx.addIssue({
       code: "custom",
       path: tenant.salesforce ? ["iadvize"] : [],
-      message: "a tenant needs iadvize (to sync conversations, with salesforce), or escalation (chat-to-call), or surveys (SMS surveys), or several",
+      message: "a tenant needs iadvize (to sync conversations, with salesforce), or escalation (chat-to-call), or surveys (SMS surveys), or deflection (call to messaging), or several",
     });
   });
 }
@@ -55,5 +57,5 @@ export const TenantConfig = sections(SecretValue, STORED_RULES);
 export type TenantConfig = z.infer<typeof TenantConfig>;
 
 /** Where secrets sit in a configuration; they are stored encrypted and never shown. */
-export const SECRET_PATHS = [...IADVIZE_SECRET_PATHS, ...SALESFORCE_SECRET_PATHS, ...ESCALATION_SECRET_PATHS, ...SURVEY_SECRET_PATHS] as const;
+export const SECRET_PATHS = [...IADVIZE_SECRET_PATHS, ...SALESFORCE_SECRET_PATHS, ...ESCALATION_SECRET_PATHS, ...SURVEY_SECRET_PATHS, ...DEFLECTION_SECRET_PATHS] as const;
 export type SecretPath = (typeof SECRET_PATHS)[number];

@@ -1,6 +1,6 @@
 // Tenants in D1: settings in clear, secrets sealed with the Worker's ENCRYPTION_KEY.
 import * as z from "zod";
-import { decrypt, encrypt } from "../secrets/cipher.ts";
+import { DecryptionError, decrypt, encrypt } from "../secrets/cipher.ts";
 import type { TenantConfig } from "./schema.ts";
 import { SECRET_PATHS } from "./schema.ts";
 import type { Secrets } from "./secrets.ts";
@@ -14,6 +14,9 @@ export interface TenantRecord {
   updatedAt: string;
 }
 
+/** A tenant as the operator's list shows it: its secrets may be sealed under a key the Worker no longer has. */
+export type TenantListing = (TenantRecord & { secretsUnreadable?: false }) | (Omit<TenantRecord, "secrets"> & { secretsUnreadable: true });
+
 interface TenantRow {
   id: string;
   settings: string;
@@ -25,14 +28,12 @@ interface TenantRow {
 const SecretsJson = z.partialRecord(z.enum(SECRET_PATHS), z.string());
 const SettingsJson = z.record(z.string(), z.unknown());
 
+function withoutSecrets(row: TenantRow): Omit<TenantRecord, "secrets"> {
+  return { id: row.id, settings: SettingsJson.parse(JSON.parse(row.settings)), createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
 async function fromRow(row: TenantRow, keys: readonly string[]): Promise<TenantRecord> {
-  return {
-    id: row.id,
-    settings: SettingsJson.parse(JSON.parse(row.settings)),
-    secrets: SecretsJson.parse(JSON.parse(await decrypt(keys, row.secrets, row.id))),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+  return { ...withoutSecrets(row), secrets: SecretsJson.parse(JSON.parse(await decrypt(keys, row.secrets, row.id))) };
 }
 
 export async function getTenant(db: D1Database, keys: readonly string[], id: string): Promise<TenantRecord | null> {
@@ -50,9 +51,22 @@ export async function getTenantConfig(
   return record ? joinSecrets(record.settings, record.secrets) : null;
 }
 
-export async function listTenants(db: D1Database, keys: readonly string[]): Promise<TenantRecord[]> {
+/**
+ * Every tenant. One whose secrets no ENCRYPTION_KEY opens (a key removed too early) is
+ * listed as such rather than failing the whole list.
+ */
+export async function listTenants(db: D1Database, keys: readonly string[]): Promise<TenantListing[]> {
   const { results } = await db.prepare(`SELECT * FROM tenants ORDER BY id`).all<TenantRow>();
-  return Promise.all(results.map((r) => fromRow(r, keys)));
+  return Promise.all(
+    results.map(async (r): Promise<TenantListing> => {
+      try {
+        return await fromRow(r, keys);
+      } catch (err) {
+        if (!(err instanceof DecryptionError)) throw err;
+        return { ...withoutSecrets(r), secretsUnreadable: true };
+      }
+    }),
+  );
 }
 
 /** Saves the tenant; true when it is new. */

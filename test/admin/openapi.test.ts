@@ -26,6 +26,7 @@ describe("admin OpenAPI", () => {
       "/admin/api/tenants/{tenantId}/backfill",
       "/admin/api/tenants/{tenantId}/budget",
       "/admin/api/tenants/{tenantId}/check",
+      "/admin/api/tenants/{tenantId}/deflections",
       "/admin/api/tenants/{tenantId}/escalations",
       "/admin/api/tenants/{tenantId}/redrive",
       "/admin/api/tenants/{tenantId}/surveys/{surveyId}/results",
@@ -35,7 +36,7 @@ describe("admin OpenAPI", () => {
     const ref = put?.requestBody?.content["application/json"]?.schema.$ref;
     expect(ref).toBe("#/components/schemas/TenantInput");
     const body = doc.components.schemas.TenantInput;
-    expect(Object.keys(body?.properties ?? {}).sort()).toEqual(["budget", "escalation", "followUp", "iadvize", "mapping", "name", "salesforce", "surveys"]);
+    expect(Object.keys(body?.properties ?? {}).sort()).toEqual(["budget", "deflection", "escalation", "followUp", "iadvize", "mapping", "name", "salesforce", "surveys"]);
     expect(body?.additionalProperties).toBe(false);
     expect(put?.parameters?.find((p) => p.name === "tenantId")?.schema.pattern).toBe("^(ha|sd)-[1-9]\\d{0,15}$");
 

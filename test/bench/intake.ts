@@ -4,7 +4,8 @@
 // emulator itself costs, which in production is a call to another machine.
 // The queue consumer is not attached: it runs in its own invocations in production,
 // and what it does is measured by its own benchmark.
-// Usage: npm run bench:intake [-- --requests 4000 --rounds 3 --concurrency 32]
+// With --baseline <commit>, the Worker as it was at that commit runs too, in the same rounds.
+// Usage: npm run bench:intake [-- --requests 4000 --rounds 3 --concurrency 32 --baseline <commit>]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,8 +22,11 @@ const { values } = parseArgs({
     requests: { type: "string", default: "4000" },
     rounds: { type: "string", default: "3" },
     concurrency: { type: "string", default: "32" },
+    // A git commit whose Worker runs too, in the same workerd and rounds: before/after in one run.
+    baseline: { type: "string" },
   },
 });
+const BASELINE = values.baseline;
 const REQUESTS = Number(values.requests);
 const ROUNDS = Number(values.rounds);
 const CONCURRENCY = Number(values.concurrency);
@@ -35,8 +39,9 @@ const QUEUE_ONLY_WORKER = `export default { async fetch(request, env) {
   await env.Q.send({ kind: "stored", eventId: "bench", tenantId: "ha-1" });
   return new Response('{"status":"accepted"}', { headers: { "content-type": "application/json" } });
 } };`;
-const HOSTS = { empty: "empty.bench", queue: "queue-only.bench", intake: "connector.bench" } as const;
+const HOSTS = { empty: "empty.bench", queue: "queue-only.bench", intake: "connector.bench", baseline: "connector-baseline.bench" } as const;
 type Handler = keyof typeof HOSTS;
+const HANDLERS: Handler[] = BASELINE ? ["empty", "queue", "intake", "baseline"] : ["empty", "queue", "intake"];
 
 async function prepare(count: number): Promise<PreparedRequest[]> {
   const out: PreparedRequest[] = [];
@@ -68,6 +73,7 @@ const { mf, url } = await startConnector({
   outdir,
   secrets: SECRETS,
   consumers: false,
+  ...(BASELINE ? { baseline: { ref: BASELINE, host: HOSTS.baseline } } : {}),
   others: [
     { name: "empty", modules: true, script: EMPTY_WORKER, routes: [`${HOSTS.empty}/*`], compatibilityDate: "2026-11-01" },
     {
@@ -86,15 +92,19 @@ try {
   const put = await fetch(new URL("/admin/api/tenants/ha-3291", origin), {
     method: "PUT",
     headers: { host: "connector.bench", authorization: `Bearer ${SECRETS.ADMIN_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({ name: "Bench" }),
+    body: JSON.stringify({
+      name: "Bench",
+      iadvize: { username: "bench@acme.example", password: "pw" },
+      salesforce: { loginUrl: "https://login.salesforce.com", auth: { type: "client_credentials", clientId: "bench", clientSecret: "s" } },
+    }),
   });
   if (put.status !== 201) throw new Error(`tenant setup answered ${put.status}`);
 
   const warm = await prepare(500);
-  for (const which of Object.keys(HOSTS) as Handler[]) check(`warm-up ${which}`, await runPhase(origin, HOSTS[which], warm, CONCURRENCY));
+  for (const which of HANDLERS) check(`warm-up ${which}`, await runPhase(origin, HOSTS[which], warm, CONCURRENCY));
 
-  const results: Record<Handler, PhaseResult[]> = { empty: [], queue: [], intake: [] };
-  const orders: Handler[][] = [["empty", "queue", "intake"], ["intake", "queue", "empty"]];
+  const results: Record<Handler, PhaseResult[]> = { empty: [], queue: [], intake: [], baseline: [] };
+  const orders: Handler[][] = [HANDLERS, [...HANDLERS].reverse()];
   for (let round = 0; round < ROUNDS; round++) {
     const requests = await prepare(REQUESTS);
     // Alternate the order, so no handler always runs on a warmer or busier machine.
@@ -125,8 +135,13 @@ try {
     `queue send   ${fmt(q.rps, 0).padStart(7)}  ${fmt(q.p50, 2).padStart(7)}  ${fmt(q.p99, 2).padStart(7)}`,
     `intake       ${fmt(a.rps, 0).padStart(7)}  ${fmt(a.p50, 2).padStart(7)}  ${fmt(a.p99, 2).padStart(7)}`,
     `throughput ratio intake/empty: ${fmt(ratio, 2)} (target >= 0.80: ${ratio >= 0.8 ? "met" : "NOT met"})`,
-    `throughput ratio intake/queue-send-only: ${fmt(a.rps / q.rps, 2)}`,
+    `throughput ratio intake/queue-send-only: ${fmt(a.rps / q.rps, 2)} (target >= 0.95: ${a.rps / q.rps >= 0.95 ? "met" : "NOT met"})`,
   ];
+  if (BASELINE) {
+    const b = summary(results.baseline);
+    lines.splice(5, 0, `intake@${BASELINE.slice(0, 7)} ${fmt(b.rps, 0).padStart(7)}  ${fmt(b.p50, 2).padStart(7)}  ${fmt(b.p99, 2).padStart(7)}`);
+    lines.push(`throughput ratio intake@${BASELINE.slice(0, 7)}/queue-send-only: ${fmt(b.rps / q.rps, 2)}; intake now/intake@${BASELINE.slice(0, 7)}: ${fmt(a.rps / b.rps, 2)}`);
+  }
   process.stdout.write(lines.join("\n") + "\n");
 } finally {
   await mf.dispose();

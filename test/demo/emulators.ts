@@ -17,6 +17,13 @@ export const DEMO_CALLCENTRE = { account: "acme-callcentre", secret: "demo-callc
 
 /** The customer's Twilio account and number, from which surveys are sent. */
 export const DEMO_TWILIO = { accountSid: "AC0de0a5e1f2c3b4a5d6e7f8091a2b3c4d", authToken: "demo-twilio-auth-token", from: "+33757000000" };
+/** The same account's WhatsApp sender and approved template, for the IVR's call to messaging; the caller uses WhatsApp. */
+export const DEMO_WHATSAPP = {
+  from: "+33757000001",
+  contentSid: "HX5e1f2c3b4a5d6e7f8091a2b3c4d0de0a",
+  template: "Suite à votre appel chez Acme Motors ({{1}}), répondez à ce message pour continuer par écrit avec un conseiller.",
+  caller: "+33698765432",
+};
 
 export async function startDemoEmulators(ports: { iadvize: number; salesforce: number; callcentre: number; sms: number }, workerUrl: string) {
   const iadvize = await startIadvizeEmulator({ port: ports.iadvize });
@@ -30,6 +37,13 @@ export async function startDemoEmulators(ports: { iadvize: number; salesforce: n
   callcentre.accounts.set(DEMO_CALLCENTRE.account, { secret: DEMO_CALLCENTRE.secret });
   const sms = await startSmsEmulator({ port: ports.sms });
   // The number's "A message comes in" webhook, as set in the Twilio console.
-  sms.accounts.set(DEMO_TWILIO.accountSid, { authToken: DEMO_TWILIO.authToken, numbers: [DEMO_TWILIO.from], inboundUrl: `${workerUrl}/sms/inbound/twilio` });
+  sms.accounts.set(DEMO_TWILIO.accountSid, {
+    authToken: DEMO_TWILIO.authToken,
+    numbers: [DEMO_TWILIO.from],
+    inboundUrl: `${workerUrl}/sms/inbound/twilio`,
+    whatsappSenders: [DEMO_WHATSAPP.from],
+    whatsappUsers: [DEMO_WHATSAPP.caller],
+    templates: { [DEMO_WHATSAPP.contentSid]: DEMO_WHATSAPP.template },
+  });
   return { iadvize, salesforce, callcentre, sms };
 }

@@ -4,7 +4,7 @@
 // `v2.conversation.closed` sent as iAdvize sends it, and the Lead and Conversation
 // record it becomes in the emulated Salesforce; on the way, the tenant's preflight
 // checklist, a bot asking for a callback, and after it the customer answering a survey
-// by SMS, whose result joins the record.
+// by SMS, whose result joins the record; and an IVR moving a caller to WhatsApp.
 import { execFile, execFileSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
@@ -12,7 +12,7 @@ import { fixtures } from "../fixtures/webhooks/index.ts";
 import { DEMO_USER } from "../emulators/iadvize/seed.ts";
 import { DEMO_MAPPING } from "../emulators/salesforce/seed.ts";
 import { ensureDevVars } from "./dev-vars.ts";
-import { DEMO_CALLCENTRE, DEMO_CONNECTED_APP, DEMO_ORG, DEMO_SF_ADMIN, DEMO_TWILIO, startDemoEmulators } from "./emulators.ts";
+import { DEMO_CALLCENTRE, DEMO_CONNECTED_APP, DEMO_ORG, DEMO_SF_ADMIN, DEMO_TWILIO, DEMO_WHATSAPP, startDemoEmulators } from "./emulators.ts";
 import { firstPortInUse, portInUseMessage } from "./ports.ts";
 import { onStopSignal, scratchFolder } from "./scratch.ts";
 import { DEMO_SURVEY } from "./survey.ts";
@@ -26,6 +26,7 @@ const CALLCENTRE_PORT = PORT + 3;
 const SMS_PORT = PORT + 4;
 const ESCALATION_KEY = "demo-escalation-key-5f0b9c2e7a41d386";
 const SURVEY_KEY = "demo-survey-key-0c8e2b6f4a9d1375";
+const DEFLECTION_KEY = "demo-deflection-key-7d2a4e9c1b3f6085";
 const BASE = `http://127.0.0.1:${PORT}`;
 const NEEDED = [
   { port: PORT, what: "the Worker" },
@@ -156,8 +157,23 @@ async function demo(): Promise<void> {
       triggers: { afterCallback: { surveyId: DEMO_SURVEY.id, delayMinutes: 0 } },
       definitions: [DEMO_SURVEY],
     },
+    deflection: {
+      key: DEFLECTION_KEY,
+      provider: {
+        type: "twilio",
+        apiUrl: emulators.sms.url,
+        accountSid: DEMO_TWILIO.accountSid,
+        authToken: DEMO_TWILIO.authToken,
+        from: DEMO_TWILIO.from,
+        whatsapp: { from: DEMO_WHATSAPP.from, contentSid: DEMO_WHATSAPP.contentSid, variables: { "1": "reason" } },
+      },
+      channels: [{ platform: "WhatsApp" }, { platform: "SMS" }],
+      defaultCountry: "FR",
+      allowedCountries: ["FR", "BE"],
+      language: "fr",
+    },
   });
-  say(`PUT /admin/api/tenants/${tenantId} → ${put.status} (Q1 → Lead.Vehicle__c, Q2 → Lead.Engine__c, Q3 → Lead.Test_Drive__c, Q4 → Lead.Email; chat-to-call through a signed webhook; an SMS survey after each scheduled callback, through Twilio)`);
+  say(`PUT /admin/api/tenants/${tenantId} → ${put.status} (Q1 → Lead.Vehicle__c, Q2 → Lead.Engine__c, Q3 → Lead.Test_Drive__c, Q4 → Lead.Email; chat-to-call through a signed webhook; an SMS survey after each scheduled callback, through Twilio; call to messaging, WhatsApp then SMS, through Twilio)`);
 
   // Before going live: the preflight, as an administrator runs it (asynchronously: the
   // emulators answering it live in this process).
@@ -175,6 +191,8 @@ async function demo(): Promise<void> {
     const res = await fetch(`${BASE}${path}`);
     say(`bot: GET /escalations/<key>/callback?phone=${phone.replaceAll(" ", "+")}&… → ${res.status} ${await res.text()}`);
   }
+
+  await deflection();
 
   const closed = { ...fixtures.conversationClosed, eventId: crypto.randomUUID() };
   for (const [name, event] of [["pushed", { ...fixtures.conversationPushed, eventId: crypto.randomUUID() }], ["closed", closed], ["closed (iAdvize retry)", closed]] as const) {
@@ -212,6 +230,15 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** An IVR (a Twilio Studio HTTP request widget) moves a caller who pressed 1 to WhatsApp: the answer, and what the caller's phone receives. */
+async function deflection(): Promise<void> {
+  const body = { phone: "06 98 76 54 32", optIn: "1", reason: "colis endommagé", topic: "sav", callId: "CA-demo-call-1" };
+  const res = await fetch(`${BASE}/deflections/${DEFLECTION_KEY}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  say(`IVR: POST /deflections/<key> ${JSON.stringify(body)} → ${res.status} ${await res.text()}`);
+  const inbox = (await (await fetch(`${emulators.sms.url}/__emulator/messages?account=${DEMO_TWILIO.accountSid}&to=${encodeURIComponent(`whatsapp:${DEMO_WHATSAPP.caller}`)}`)).json()) as { body: string }[];
+  for (const m of inbox) say(`WhatsApp to the caller (approved template ${DEMO_WHATSAPP.contentSid}): ${JSON.stringify(m.body)}`);
 }
 
 /** The survey the callback triggered: the customer reads each SMS at the Twilio emulator and replies, signed as Twilio does. */

@@ -22,8 +22,11 @@ import { BASE } from "./webhook.ts";
 
 type Pending<T> = { body: T; at: number };
 
-function fakeQueue<T>(list: Pending<T>[], now: () => number): Queue<T> {
-  const push = (body: T, delaySeconds = 0) => void list.push({ body, at: now() + delaySeconds * 1000 });
+// Test files share one D1: the cron's passes also find other files' backfills and syncs.
+// Their messages are not this world's to deliver (their own tests run them), so a queue
+// keeps only the messages of the tenants this world's admin calls and events named.
+function fakeQueue<T extends { tenantId: string }>(list: Pending<T>[], now: () => number, mine: (tenantId: string) => boolean): Queue<T> {
+  const push = (body: T, delaySeconds = 0) => void (mine(body.tenantId) && list.push({ body, at: now() + delaySeconds * 1000 }));
   return {
     send: async (body: T, opts?: QueueSendOptions) => push(body, opts?.delaySeconds),
     sendBatch: async (messages: Iterable<MessageSendRequest<T>>) => {
@@ -39,16 +42,21 @@ export class BackfillSim {
   readonly deps: SyncDeps = { now: () => new Date(this.t), sleep: async (ms) => void (this.t += ms) };
   readonly env: Bindings;
   readonly config = testConfig();
+  /** The tenants this world's admin calls and events named. */
+  readonly tenants = new Set<string>();
   /** Steps run so far. */
   stepsRun = 0;
   #seq = 0;
 
   constructor() {
-    this.env = { ...env, SYNC_QUEUE: fakeQueue(this.syncs, () => this.t), BACKFILL_QUEUE: fakeQueue(this.steps, () => this.t) };
+    const mine = (tenantId: string) => this.tenants.has(tenantId);
+    this.env = { ...env, SYNC_QUEUE: fakeQueue(this.syncs, () => this.t, mine), BACKFILL_QUEUE: fakeQueue(this.steps, () => this.t, mine) };
   }
 
   /** The admin API, through the Worker's app with this world's queues; the clock catches up with the real one. */
   async admin(method: string, path: string, body?: unknown): Promise<Response> {
+    const tenant = /^\/tenants\/([^/]+)/.exec(path)?.[1];
+    if (tenant) this.tenants.add(tenant);
     const res = await app.fetch(
       new Request(`${BASE}/admin/api${path}`, {
         method,
@@ -127,6 +135,7 @@ export class BackfillSim {
   }
 
   async events(messages: QueueMessage[]): Promise<void> {
+    for (const m of messages) this.tenants.add(m.tenantId);
     const batch = createMessageBatch("conversation-work", messages.map((body) => ({ id: `e${this.#seq++}`, timestamp: new Date(this.t), attempts: 1, body })));
     await consumeConversationBatch(batch, this.env, () => new Date(this.t));
   }

@@ -3,7 +3,7 @@
 // stored key existed keeps matching them.
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import worker from "../../src/index.ts";
 import { hmacSha256Hex } from "../../src/lib/hmac.ts";
 import { ADMIN_TOKEN } from "../helpers/secrets.ts";
@@ -43,6 +43,12 @@ describe("ENCRYPTION_KEY rotation and phone hashes", () => {
     expect((await reply(t, stopped, "STOP")).status).toBe(200);
 
     const fresh = freshKey();
+    // Test files share one D1: a tenant sealed under a key the suite does not have would
+    // break every later listing of the tenants, so it goes when the test ends.
+    onTestFinished(async () => {
+      const res = await withKey(fresh, new Request(`${BASE}/admin/api/tenants/${t.tenantId}`, { method: "DELETE", headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }));
+      if (res.status !== 204 && res.status !== 200) throw new Error(`clean-up: ${res.status}`);
+    });
     expect(await sendWith(`${fresh},${original}`, t, stopped)).toMatchObject({ status: "not_sent", reason: "opted_out" });
     // The admin re-saves the tenant (its secrets sealed anew), then drops the old key.
     const saved = await withKey(`${fresh},${original}`, new Request(`${BASE}/admin/api/tenants/${t.tenantId}`, { method: "PUT", headers: { ...json, authorization: `Bearer ${ADMIN_TOKEN}` }, body: JSON.stringify({ surveys: surveysConfig(t) }) }));

@@ -2,9 +2,9 @@
 // `x-connector-signature: sha256=<hex HMAC-SHA256 of the raw body>`, and an
 // Idempotency-Key (the escalation id) so that a repeated request makes no second call.
 // 2xx: scheduled (a `reference` in the JSON answer is kept); 422: the number is refused.
-import { hmacSha256Hex } from "../../lib/hmac.ts";
 import { isIdempotent } from "./idempotence.ts";
-import { common, jsonOf, send } from "../../outreach/http.ts";
+import { common, jsonOf } from "../../outreach/http.ts";
+import { signedPost } from "../../outreach/signed.ts";
 import type { CallbackProvider, CallbackRequest, ProviderConfig, ProviderDeps, ProviderResult } from "./types.ts";
 
 type Config = Extract<ProviderConfig, { type: "webhook" }>;
@@ -27,20 +27,7 @@ export function webhookProvider(config: Config): CallbackProvider {
         language: req.language,
         conversationId: req.conversationId ?? null,
       });
-      const sent = await send(
-        deps.fetch,
-        config.url,
-        {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "idempotency-key": req.escalationId,
-            "x-connector-signature": `sha256=${await hmacSha256Hex(config.secret, body)}`,
-          },
-          body,
-        },
-        deps.signal,
-      );
+      const sent = await signedPost(deps.fetch, deps.signal, config.url, config.secret, body, req.escalationId);
       if (!sent.ok) return sent.result;
       const known = common(sent.res);
       if (known) return known;

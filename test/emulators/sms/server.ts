@@ -2,7 +2,13 @@
 // other end of the SMS:
 //   POST /2010-04-01/Accounts/{Sid}/Messages.json   Basic SID:auth token, form To, From, Body
 //        → 201 the Message resource, or Twilio's error shape {code, message, more_info, status}
-//   POST /__emulator/accounts/{Sid}                 {authToken, numbers, inboundUrl, landlines?, fail5xx?}
+//        WhatsApp: From and To prefixed "whatsapp:"; a business opens a conversation only
+//        with an approved template (ContentSid, ContentVariables as a JSON object): free
+//        text (Body) to someone who has not written within 24 hours is refused with 63016;
+//        a To that is not on WhatsApp, 63003; a From that is not a WhatsApp sender, 63007;
+//        an unknown template, 21655; ContentVariables that are not a JSON object, 21656.
+//   POST /__emulator/accounts/{Sid}                 {authToken, numbers, inboundUrl, landlines?, fail5xx?,
+//                                                    whatsappSenders?, whatsappUsers?, whatsappSessions?, templates?}
 //   GET  /__emulator/messages?account=&to=          the SMS sent, in order
 //   POST /__emulator/reply                          {account, from, to, body, messageSid?, deliver?}
 //        the customer's reply as Twilio posts it to the "A message comes in" webhook:
@@ -25,11 +31,21 @@ export interface SmsAccount {
   landlines?: string[];
   /** The next n sends answer 503. */
   fail5xx?: number;
+  /** WhatsApp senders of the account (E.164, without the whatsapp: prefix). */
+  whatsappSenders?: string[];
+  /** Numbers that use WhatsApp. */
+  whatsappUsers?: string[];
+  /** Numbers that wrote within the last 24 hours: free text may go to them. */
+  whatsappSessions?: string[];
+  /** Approved templates: Content SID → its text, {{1}} … replaced by ContentVariables. */
+  templates?: Record<string, string>;
 }
 
 export interface SentSms {
   sid: string;
   account: string;
+  /** "sms" or "whatsapp". */
+  channel: string;
   from: string;
   to: string;
   body: string;
@@ -91,6 +107,7 @@ export async function startSmsEmulator(opts: { port?: number } = {}): Promise<Sm
       return twilioError(res, 503, 20500, "Service Unavailable");
     }
     const form = new URLSearchParams(await readBody(req));
+    if ((form.get("To") ?? "").startsWith("whatsapp:")) return whatsapp(res, accountSid, account, form);
     const to = form.get("To");
     const from = form.get("From");
     const body = form.get("Body");
@@ -101,7 +118,43 @@ export async function startSmsEmulator(opts: { port?: number } = {}): Promise<Sm
     if (!/^\+[1-9]\d{6,14}$/.test(to)) return twilioError(res, 400, 21211, `Invalid 'To' Phone Number: ${to}`);
     if (account.landlines?.includes(to)) return twilioError(res, 400, 21614, `'To' number ${to} is not a valid mobile number`);
     if (optedOut.has(`${accountSid}:${from}:${to}`)) return twilioError(res, 400, 21610, "Attempt to send to unsubscribed recipient");
-    const message = { sid: sid("SM"), account: accountSid, from, to, body, at: Date.now() };
+    return created(res, { sid: sid("SM"), account: accountSid, channel: "sms", from, to, body, at: Date.now() });
+  }
+
+  function whatsapp(res: ServerResponse, accountSid: string, account: SmsAccount, form: URLSearchParams) {
+    const to = (form.get("To") ?? "").slice("whatsapp:".length);
+    const fromRaw = form.get("From") ?? "";
+    const from = fromRaw.startsWith("whatsapp:") ? fromRaw.slice("whatsapp:".length) : "";
+    if (!from || !account.whatsappSenders?.includes(from)) return twilioError(res, 400, 63007, "Twilio could not find a Channel with the specified From address");
+    if (!/^\+[1-9]\d{6,14}$/.test(to)) return twilioError(res, 400, 21211, `Invalid 'To' Phone Number: whatsapp:${to}`);
+    if (!account.whatsappUsers?.includes(to)) return twilioError(res, 400, 63003, "Channel could not find To address");
+    const contentSid = form.get("ContentSid");
+    let body: string;
+    if (contentSid) {
+      const template = account.templates?.[contentSid];
+      if (template === undefined) return twilioError(res, 400, 21655, "The ContentSid is Invalid");
+      let variables: unknown = {};
+      try {
+        variables = JSON.parse(form.get("ContentVariables") ?? "{}");
+      } catch {
+        return twilioError(res, 400, 21656, "The ContentVariables Parameter is invalid");
+      }
+      if (typeof variables !== "object" || variables === null || Array.isArray(variables)) return twilioError(res, 400, 21656, "The ContentVariables Parameter is invalid");
+      body = template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String((variables as Record<string, unknown>)[k] ?? ""));
+    } else {
+      const text = form.get("Body");
+      if (!text) return twilioError(res, 400, 21602, "Message body is required.");
+      // A business cannot open a WhatsApp conversation with free text: only within 24 h of the customer's own message.
+      if (!account.whatsappSessions?.includes(to)) {
+        return twilioError(res, 400, 63016, "Failed to send freeform message because you are outside the allowed window. If you are using WhatsApp, please use a Message Template.");
+      }
+      body = text;
+    }
+    return created(res, { sid: sid("SM"), account: accountSid, channel: "whatsapp", from: `whatsapp:${from}`, to: `whatsapp:${to}`, body, at: Date.now() });
+  }
+
+  function created(res: ServerResponse, message: SentSms) {
+    const { account: accountSid, from, to, body } = message;
     sent.push(message);
     const now = new Date().toUTCString();
     return sendJson(res, 201, {

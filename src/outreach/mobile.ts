@@ -1,8 +1,9 @@
-// A number a survey can be sent to: the escalation's phone checks (E.164, countries the
-// tenant serves, no premium-rate lines), and a mobile line, since SMS go to it.
+// A number a message can be sent to (a survey, a call moved to messaging): the phone
+// checks (E.164, countries the tenant serves, no premium-rate lines), and a mobile line,
+// since a fixed line cannot take an SMS or a WhatsApp message.
 import { parsePhoneNumberWithError } from "libphonenumber-js/max";
-import { checkPhone } from "../outreach/phone.ts";
-import type { PhoneProblem } from "../outreach/phone.ts";
+import { checkPhone } from "./phone.ts";
+import type { PhoneProblem } from "./phone.ts";
 
 export type MobileCheck = { ok: true; e164: string; country: string } | { ok: false; problem: PhoneProblem | "not_mobile" };
 
