@@ -1,11 +1,17 @@
 // What each event tells about its conversation, as D1 statements. A conversation
-// once closed stays closed whatever order the events are processed in.
+// once closed stays closed whatever order the events are processed in, unless pushed
+// again after its close (reopened).
 import type { KnownEvent } from "../events/schema.ts";
 import { satisfactionStatements } from "./satisfaction.ts";
 
 const MERGE_OPERATORS = `(SELECT json_group_array(v) FROM (
     SELECT value AS v FROM json_each(conversations.operator_ids)
     UNION SELECT value FROM json_each(excluded.operator_ids)))`;
+
+// A push after the recorded close reopens the conversation (iAdvize pushes it again to an
+// operator); a close older than the latest push is an earlier close arriving late.
+const REOPENS = `conversations.status = 'closed' AND julianday(excluded.last_pushed_at) > coalesce(julianday(conversations.closed_at), julianday(excluded.last_pushed_at))`;
+const PUSHED_SINCE = `coalesce(julianday(conversations.last_pushed_at), 0) > julianday(excluded.closed_at)`;
 
 export function conversationStatements(
   db: D1Database,
@@ -19,9 +25,13 @@ export function conversationStatements(
       return [
         db
           .prepare(
-            `INSERT INTO conversations (tenant_id, conversation_id, status, channel, visitor_id, operator_ids, started_at, updated_at)
-             VALUES (?1, ?2, 'open', ?3, ?4, ?5, ?6, ?7)
+            `INSERT INTO conversations (tenant_id, conversation_id, status, channel, visitor_id, operator_ids, started_at, updated_at, last_pushed_at)
+             VALUES (?1, ?2, 'open', ?3, ?4, ?5, ?6, ?7, ?6)
              ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET
+               status = CASE WHEN ${REOPENS} THEN 'open' ELSE conversations.status END,
+               closed_at = CASE WHEN ${REOPENS} THEN NULL ELSE conversations.closed_at END,
+               last_pushed_at = CASE WHEN julianday(excluded.last_pushed_at) > coalesce(julianday(conversations.last_pushed_at), 0)
+                 THEN excluded.last_pushed_at ELSE conversations.last_pushed_at END,
                channel = excluded.channel,
                visitor_id = excluded.visitor_id,
                operator_ids = ${MERGE_OPERATORS},
@@ -37,11 +47,11 @@ export function conversationStatements(
             `INSERT INTO conversations (tenant_id, conversation_id, status, channel, visitor_id, operator_ids, closed_at, updated_at)
              VALUES (?1, ?2, 'closed', ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET
-               status = 'closed',
+               status = CASE WHEN ${PUSHED_SINCE} THEN conversations.status ELSE 'closed' END,
                channel = excluded.channel,
                visitor_id = excluded.visitor_id,
                operator_ids = ${MERGE_OPERATORS},
-               closed_at = excluded.closed_at,
+               closed_at = CASE WHEN ${PUSHED_SINCE} THEN conversations.closed_at ELSE excluded.closed_at END,
                updated_at = excluded.updated_at`,
           )
           .bind(tenantId, event.conversationId, event.channel, event.visitorId, JSON.stringify(event.operatorIds), event.createdAt, at),

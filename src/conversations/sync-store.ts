@@ -23,6 +23,8 @@ export function markPendingStatement(db: D1Database, tenantId: string, conversat
 
 const Claimed = z.object({
   conversation_id: z.string(),
+  status: z.enum(["open", "closed"]),
+  last_pushed_at: z.string().nullable(),
   visitor_id: z.string().nullable(),
   channel: z.string().nullable(),
   started_at: z.string().nullable(),
@@ -30,7 +32,6 @@ const Claimed = z.object({
   operator_ids: z.string(),
   satisfaction: z.string().nullable(),
   transactions: z.string().nullable(),
-  status: z.string(),
   origin: z.string(),
   synced_hash: z.string().nullable(),
   sync_attempts: z.number(),
@@ -58,7 +59,7 @@ export async function claimPending(db: D1Database, tenantId: string, limit: numb
          UNION ALL
          SELECT rowid FROM conversations WHERE tenant_id = ?1 AND sync_status = 'syncing' AND sync_lease_until < ?4
          LIMIT ?2)
-       RETURNING conversation_id, visitor_id, channel, started_at, closed_at, operator_ids, satisfaction, transactions, status, origin, synced_hash, sync_attempts, sync_failing_since`,
+       RETURNING conversation_id, status, last_pushed_at, visitor_id, channel, started_at, closed_at, operator_ids, satisfaction, transactions, origin, synced_hash, sync_attempts, sync_failing_since`,
     )
     .bind(tenantId, limit, new Date(now.getTime() + leaseMs).toISOString(), at)
     .all();

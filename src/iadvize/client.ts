@@ -69,9 +69,19 @@ export class IadvizeClient {
 
   /** The conversation with every page of its messages and its custom data; null if iAdvize does not know it. */
   async conversation(id: string): Promise<ConversationData | null> {
+    return (await this.conversationAfter(id, null))?.data ?? null;
+  }
+
+  /**
+   * The conversation with only its messages after the cursor `after` (every message when
+   * null), and the cursor of the last message read (`after` again when none is new).
+   */
+  async conversationAfter(id: string, after: string | null): Promise<{ data: ConversationData; cursor: string | null } | null> {
     const pageSize = this.#opts.pageSize ?? 100;
     const first = ConversationAnswer.parse(
-      await this.#request("ConversationForCrm", ConversationForCrmDocument, (g) => g.request(ConversationForCrmDocument, { id, messagesFirst: pageSize })),
+      await this.#request("ConversationForCrm", ConversationForCrmDocument, (g) =>
+        g.request(ConversationForCrmDocument, { id, messagesFirst: pageSize, messagesAfter: after }),
+      ),
     );
     if (!first.conversation) return null;
     const c = first.conversation;
@@ -79,20 +89,22 @@ export class IadvizeClient {
     readMessages(c.messages.edges.map((e) => e.node), read);
     const seen = new Set<string>();
     let page: Page = c.messages;
+    let cursor = page.pageInfo.endCursor ?? after;
     for (let pages = 1; page.pageInfo.hasNextPage; pages++) {
-      const after = page.pageInfo.endCursor;
-      if (!after || seen.has(after) || pages >= (this.#opts.maxPages ?? 1000)) {
+      const next = page.pageInfo.endCursor;
+      if (!next || seen.has(next) || pages >= (this.#opts.maxPages ?? 1000)) {
         throw new UpstreamError("iadvize", "pagination_broken", "iAdvize pagination did not progress", { retryable: false });
       }
-      seen.add(after);
-      const next = MessagesAnswer.parse(
-        await this.#request("ConversationMessages", ConversationMessagesDocument, (g) => g.request(ConversationMessagesDocument, { id, first: pageSize, after })),
+      seen.add(next);
+      const answer = MessagesAnswer.parse(
+        await this.#request("ConversationMessages", ConversationMessagesDocument, (g) => g.request(ConversationMessagesDocument, { id, first: pageSize, after: next })),
       );
-      if (!next.conversation) throw new UpstreamError("iadvize", "conversation_vanished", "the conversation disappeared while paging", { retryable: true });
-      page = next.conversation.messages;
+      if (!answer.conversation) throw new UpstreamError("iadvize", "conversation_vanished", "the conversation disappeared while paging", { retryable: true });
+      page = answer.conversation.messages;
+      cursor = page.pageInfo.endCursor ?? cursor;
       readMessages(page.edges.map((e) => e.node), read);
     }
-    return {
+    const data: ConversationData = {
       id: c.id,
       createdAt: c.createdAt,
       closedAt: c.closedAt,
@@ -103,6 +115,7 @@ export class IadvizeClient {
       messages: read.messages,
       unknownMessages: read.unknown,
     };
+    return { data, cursor };
   }
 
   /** One page of the project's conversations closed within `window` (the backfill's read). */

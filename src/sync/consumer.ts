@@ -12,6 +12,8 @@ import { CONVERSATION_BATCH_MAX, enqueueAll, retryDelaySeconds } from "../queues
 import { markPendingStatement } from "../conversations/sync-store.ts";
 import { configuredTenants } from "../tenants/store.ts";
 import { surveysAfterClose } from "../surveys/triggers.ts";
+import { FIRST_POLL_MS } from "../follow/schedule.ts";
+import { followOnPushStatements } from "../follow/store.ts";
 
 export async function consumeConversationBatch(
   batch: MessageBatch<unknown>,
@@ -58,11 +60,14 @@ export async function consumeConversationBatch(
   }
 
   const toSync = new Set<string>();
+  const toFollow = new Set<string>();
   const closed: { tenantId: string; conversationId: string }[] = [];
   for (const event of events) {
     const messages = byEventId.get(event.eventId) ?? [];
     try {
-      if (await processEvent(env.DB, event, configured.has(event.tenantId), now())) {
+      const outcome = await processEvent(env.DB, event, configured.has(event.tenantId), now());
+      if (outcome === "follow") toFollow.add(event.tenantId);
+      if (outcome === "sync") {
         toSync.add(event.tenantId);
         if (event.event?.eventType === "v2.conversation.closed") closed.push({ tenantId: event.tenantId, conversationId: event.event.conversationId });
       }
@@ -76,11 +81,14 @@ export async function consumeConversationBatch(
   }
   // Surveys the tenant sends after a closed conversation (it never fails the batch).
   await surveysAfterClose(env.DB, env.SURVEY_QUEUE, closed);
-  if (toSync.size > 0) {
+  // A followed conversation's first read is due shortly after its push: the sync wakes then.
+  const followOnly = [...toFollow].filter((t) => !toSync.has(t));
+  if (toSync.size > 0 || followOnly.length > 0) {
     try {
       // A full batch means the queue is busy: the sync waits for a full collection or the burst's end.
       const busy = batch.messages.length >= CONVERSATION_BATCH_MAX;
       await enqueueAll(env.SYNC_QUEUE, [...toSync].map((tenantId) => (busy ? { tenantId, busy } : { tenantId })));
+      for (const tenantId of followOnly) await env.SYNC_QUEUE.send({ tenantId }, { delaySeconds: FIRST_POLL_MS / 1000 });
     } catch (err) {
       // The conversations are pending in D1: the scheduled re-drive sends the message later.
       log.warn("queue.sync_enqueue_failed", { tenants: toSync.size, ...errorFields(err) });
@@ -88,25 +96,33 @@ export async function consumeConversationBatch(
   }
 }
 
-/** Applies one event; true when its conversation now waits for a Salesforce sync. */
-async function processEvent(db: D1Database, event: StoredEvent, tenantConfigured: boolean, now: Date): Promise<boolean> {
+/**
+ * Applies one event: "sync" when its conversation now waits for a Salesforce sync, "follow"
+ * when it is an open conversation now followed (its first read due shortly), else null.
+ */
+async function processEvent(db: D1Database, event: StoredEvent, tenantConfigured: boolean, now: Date): Promise<"sync" | "follow" | null> {
   // Processed already: a retried webhook or a re-drive. No second piece of work.
-  if (event.status === "processed") return false;
+  if (event.status === "processed") return null;
   if (!tenantConfigured) {
     if (event.status !== "awaiting_tenant") {
       await db.batch(setStatus(db, [event.eventId], "awaiting_tenant", now));
       log.info("queue.awaiting_tenant", { eventId: event.eventId, tenantId: event.tenantId });
     }
-    return false;
+    return null;
   }
   const e = event.event;
   if (!e) throw new AppError("internal", "The stored event does not parse.", { detail: "stored_event_invalid" });
   // A close syncs the conversation; a later survey answer or transaction updates what was synced.
   const syncs = e.eventType === "v2.conversation.closed" || e.eventType === "satisfaction.answered" || e.eventType === "transaction.attributed";
-  await db.batch([
-    ...conversationStatements(db, event.tenantId, e, now),
-    ...(syncs ? [markPendingStatement(db, event.tenantId, e.conversationId, now)] : []),
-    ...setStatus(db, [event.eventId], "processed", now),
-  ]);
-  return syncs;
+  // A push (a start, a transfer, a reopening) of a tenant that follows open conversations.
+  const follow =
+    e.eventType === "v2.conversation.pushed"
+      ? followOnPushStatements(db, event.tenantId, e.conversationId, e.createdAt, new Date(now.getTime() + FIRST_POLL_MS), now)
+      : [];
+  const before = [...conversationStatements(db, event.tenantId, e, now), ...(syncs ? [markPendingStatement(db, event.tenantId, e.conversationId, now)] : [])];
+  const results = await db.batch([...before, ...follow, ...setStatus(db, [event.eventId], "processed", now)]);
+  if (syncs) return "sync";
+  // The last follow statement puts the conversation on the schedule: it changed a row when followed.
+  const scheduled = follow.length > 0 ? results[before.length + follow.length - 1] : undefined;
+  return scheduled && scheduled.meta.changes > 0 ? "follow" : null;
 }

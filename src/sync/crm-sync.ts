@@ -14,6 +14,7 @@ import { recordUsage } from "../salesforce/usage.ts";
 import { writePlan } from "../salesforce/write.ts";
 import type { TenantConfig } from "../tenants/schema.ts";
 import { getTenantConfig } from "../tenants/store.ts";
+import { FollowRun } from "../follow/poll.ts";
 import { clientClock, realDeps } from "./clock.ts";
 import type { SyncDeps } from "./clock.ts";
 import { claimProbe, holdTenant, releaseTenantHold, tenantHoldOf } from "./holds.ts";
@@ -127,7 +128,8 @@ async function syncClaimed(run: Run, claimed: readonly Claimed[]): Promise<RunRe
     await renewLeaseStatement(db, tenantId, claimed.map((c) => c.conversation_id), new Date(t + LEASE_MS)).run();
   };
 
-  const fromIadvize = await readFromIadvize({ db, config, tenantId, tenant, deps, settle, keepAlive }, claimed);
+  const follow = await FollowRun.load(db, config.ENCRYPTION_KEY, tenantId, tenant, claimed, deps.now);
+  const fromIadvize = await readFromIadvize({ db, config, tenantId, tenant, deps, settle, keepAlive, follow }, claimed);
   let cause: HoldCause | undefined;
   let calls = 0;
   if (fromIadvize.items.length > 0) {
@@ -151,6 +153,8 @@ async function syncClaimed(run: Run, claimed: readonly Claimed[]): Promise<RunRe
   // Salesforce's failure holds the tenant first: what iAdvize did not answer waits for the next probe either way.
   cause ??= fromIadvize.stop;
   for (const c of fromIadvize.unread) settle.wait(c.conversation_id, fromIadvize.stop ? waitingFor(fromIadvize.stop) : { code: "not_read" });
+  // The follow-up's next reads, after the outcomes they depend on.
+  settle.statements.push(...follow.after);
   if (settle.statements.length > 0) await db.batch(settle.statements);
   const { synced, failed, unchanged, retrying, waiting } = settle.counts;
   log.info("sync.run", { tenantId, claimed: claimed.length, synced, failed, unchanged, retrying, waiting, calls });

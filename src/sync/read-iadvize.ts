@@ -13,6 +13,7 @@ import { toHex } from "../lib/hmac.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";
 import { errorFields, log } from "../log.ts";
 import type { TenantConfig } from "../tenants/schema.ts";
+import type { FollowRun } from "../follow/poll.ts";
 import { clientClock } from "./clock.ts";
 import type { SyncDeps } from "./clock.ts";
 import type { SyncItem } from "./item.ts";
@@ -31,6 +32,8 @@ export interface IadvizeRun {
   deps: SyncDeps;
   settle: Settlement;
   keepAlive: () => Promise<void>;
+  /** Open conversations followed live, and closed ones that were: read from their cursor. */
+  follow: FollowRun;
 }
 
 export interface IadvizeRead {
@@ -93,7 +96,12 @@ export async function readFromIadvize(run: IadvizeRun, claimed: readonly Claimed
     if (out.stop) return;
     const id = c.conversation_id;
     try {
-      const read = await readConversation(client, id, tenant.mapping);
+      const kind = run.follow.kind(c);
+      if (kind === "none") {
+        settled.add(id);
+        return;
+      }
+      const read = kind === "follow" ? await run.follow.read(client, c, tenant.mapping) : await readConversation(client, id, tenant.mapping);
       settled.add(id);
       if (!read) {
         settle.failed(id, { code: "conversation_not_found" });
@@ -116,12 +124,16 @@ export async function readFromIadvize(run: IadvizeRun, claimed: readonly Claimed
         deflection: deflection?.link ?? null,
         read,
       };
-      const hash = await contentHash(item, tenant);
-      if (hash === c.synced_hash) {
-        settle.unchanged(id);
-      } else {
-        out.hashes.set(id, hash);
-        out.items.push(item);
+      const open = run.follow.isOpen(id);
+      // An open conversation goes to Salesforce once its visitor has an email or a phone; its reads go on meanwhile.
+      if (!open || run.follow.writable(item)) {
+        const hash = open ? await run.follow.hash(item, tenant) : await contentHash(item, tenant);
+        if (hash === c.synced_hash) {
+          settle.unchanged(id);
+        } else {
+          out.hashes.set(id, hash);
+          out.items.push(item);
+        }
       }
     } catch (err) {
       const cause = holdCauseOf(err);

@@ -5,6 +5,7 @@ import * as z from "zod";
 import { DEFLECTION_SECRET_PATHS, deflectionConfig } from "../deflection/config.ts";
 import { budgetConfig } from "../budget/config.ts";
 import { ESCALATION_SECRET_PATHS, escalationConfig } from "../escalation/config.ts";
+import { followUpConfig } from "../follow/config.ts";
 import { IADVIZE_SECRET_PATHS, iadvizeConfig } from "../iadvize/config.ts";
 import { SALESFORCE_SECRET_PATHS, mappingConfig, salesforceConfig } from "../salesforce/config.ts";
 import { STORED_RULES } from "../lib/config-fields.ts";
@@ -29,6 +30,7 @@ function sections<S extends z.ZodType>(secret: S, rules: ConfigRules) {
       surveys: surveysConfig(secret, rules).optional(),
       deflection: deflectionConfig(secret, rules).optional(),
       budget: budgetConfig().optional(),
+      followUp: followUpConfig().optional(),
     })
     .strict();
 }

@@ -36,7 +36,7 @@ describe("admin OpenAPI", () => {
     const ref = put?.requestBody?.content["application/json"]?.schema.$ref;
     expect(ref).toBe("#/components/schemas/TenantInput");
     const body = doc.components.schemas.TenantInput;
-    expect(Object.keys(body?.properties ?? {}).sort()).toEqual(["budget", "deflection", "escalation", "iadvize", "mapping", "name", "salesforce", "surveys"]);
+    expect(Object.keys(body?.properties ?? {}).sort()).toEqual(["budget", "deflection", "escalation", "followUp", "iadvize", "mapping", "name", "salesforce", "surveys"]);
     expect(body?.additionalProperties).toBe(false);
     expect(put?.parameters?.find((p) => p.name === "tenantId")?.schema.pattern).toBe("^(ha|sd)-[1-9]\\d{0,15}$");
 

@@ -2,8 +2,12 @@
 // end: signed webhooks into the Worker (workerd, local D1 and Queues, as deployed),
 // the iAdvize and Salesforce emulators on the other side. Reports Salesforce API calls
 // per conversation (target <= 0.05 in the burst, <= 2 for a lone conversation), iAdvize
-// logins per tenant (target 1), and the time from webhook to Salesforce write.
-// Usage: npm run bench:sync [-- --conversations 1000 --tenants 4]
+// logins per tenant (target 1), and the time from webhook to Salesforce write. Then
+// the live follow-up: conversations of tenants that follow open conversations, each a
+// chat played in real time (the car dealer's messages, spread over --chat-seconds) from
+// its push to its close, with what they cost in iAdvize requests and Salesforce calls
+// beside the on-close figures.
+// Usage: npm run bench:sync [-- --conversations 1000 --tenants 4 --followed 200 --chat-seconds 150]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,12 +19,22 @@ import { startSalesforceEmulator } from "../emulators/salesforce/server.ts";
 import { CUSTOMER_FIELDS, DEMO_MAPPING } from "../emulators/salesforce/seed.ts";
 import { fixtures } from "../fixtures/webhooks/index.ts";
 import { percentile } from "./load.ts";
+import { readsWhileIdle } from "../../src/follow/schedule.ts";
 import { startConnector } from "./runtime.ts";
 import { benchSecrets } from "./secrets.ts";
 
-const { values } = parseArgs({ options: { conversations: { type: "string", default: "1000" }, tenants: { type: "string", default: "4" } } });
+const { values } = parseArgs({
+  options: {
+    conversations: { type: "string", default: "1000" },
+    tenants: { type: "string", default: "4" },
+    followed: { type: "string", default: "200" },
+    "chat-seconds": { type: "string", default: "150" },
+  },
+});
 const TOTAL = Number(values.conversations);
 const TENANTS = Number(values.tenants);
+const FOLLOWED = Number(values.followed);
+const CHAT_MS = Number(values["chat-seconds"]) * 1000;
 const SECRETS = benchSecrets();
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -47,7 +61,7 @@ interface BenchTenant {
   conversations: { id: string; visitorId: string }[];
 }
 
-async function setupTenant(index: number, conversations: number): Promise<BenchTenant> {
+async function setupTenant(index: number, conversations: number, followUp = false): Promise<BenchTenant> {
   const projectId = 5000 + index;
   const tenantId = `ha-${projectId}`;
   const username = `bench-${index}@acme.example`;
@@ -58,6 +72,7 @@ async function setupTenant(index: number, conversations: number): Promise<BenchT
     iadvize: { username, password: "pw" },
     salesforce: { loginUrl: salesforce.url, auth: { type: "client_credentials", clientId: `client-${orgId}`, clientSecret: "s" } },
     mapping: DEMO_MAPPING,
+    ...(followUp ? { followUp: { enabled: true } } : {}),
   });
   if (put.status !== 201) throw new Error(`tenant ${tenantId}: ${put.status}`);
   const list: BenchTenant["conversations"] = [];
@@ -72,7 +87,11 @@ async function setupTenant(index: number, conversations: number): Promise<BenchT
 }
 
 async function sendClosed(t: BenchTenant, c: { id: string; visitorId: string }): Promise<number> {
-  const body = JSON.stringify({ ...fixtures.conversationClosed, eventId: crypto.randomUUID(), projectId: t.projectId, conversationId: c.id, visitorId: c.visitorId });
+  return sendEvent({ ...fixtures.conversationClosed, eventId: crypto.randomUUID(), projectId: t.projectId, conversationId: c.id, visitorId: c.visitorId });
+}
+
+async function sendEvent(event: object): Promise<number> {
+  const body = JSON.stringify(event);
   const sentAt = Date.now();
   const res = await fetch(`${origin}/webhooks/iadvize`, {
     method: "POST",
@@ -96,6 +115,40 @@ async function waitForRecords(tenants: BenchTenant[], timeoutMs: number): Promis
     if (written.size >= expected) return written;
     if (Date.now() > deadline) throw new Error(`only ${written.size} of ${expected} conversations reached Salesforce in ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A chat played in real time: pushed, the car dealer's messages spread over CHAT_MS, closed; returns when it closed. */
+async function playChat(t: BenchTenant, c: { id: string; visitorId: string }, offsetMs: number): Promise<number> {
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  await wait(offsetMs);
+  const start = Date.now();
+  const messages = CAR_DEALER.messages.map((m) => (m.text.includes("jane.doe@example.com") ? { ...m, text: `sure, it's ${c.visitorId}@example.com` } : m));
+  iadvize.setClosed(c.id, null);
+  const conversation = { ...CAR_DEALER, id: c.id, projectId: t.projectId, createdAt: new Date(start).toISOString(), closedAt: null, visitor: { ...CAR_DEALER.visitor, id: c.visitorId }, messages: [] };
+  iadvize.addConversation(conversation);
+  await sendEvent({ ...fixtures.conversationPushed, eventId: crypto.randomUUID(), projectId: t.projectId, conversationId: c.id, visitorId: c.visitorId, createdAt: new Date(start).toISOString() });
+  for (const [i, m] of messages.entries()) {
+    const at = start + ((i + 1) * CHAT_MS) / (messages.length + 1);
+    await wait(at - Date.now());
+    iadvize.addMessages(c.id, [{ ...m, createdAt: new Date(at).toISOString() }]);
+  }
+  await wait(start + CHAT_MS - Date.now());
+  const closed = new Date().toISOString();
+  iadvize.setClosed(c.id, closed);
+  await sendEvent({ ...fixtures.conversationClosed, eventId: crypto.randomUUID(), projectId: t.projectId, conversationId: c.id, visitorId: c.visitorId, createdAt: closed });
+  return Date.parse(closed);
+}
+
+/** Waits until every conversation of these tenants has a Conversation record with its close written. */
+async function waitForClosedRecords(tenants: BenchTenant[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const expected = tenants.reduce((n, t) => n + t.conversations.length, 0);
+  for (;;) {
+    const done = tenants.reduce((n, t) => n + (salesforce.orgs.get(t.orgId)?.all("iAdvize_Conversation__c") ?? []).filter((r) => r.Closed_At__c).length, 0);
+    if (done >= expected) return;
+    if (Date.now() > deadline) throw new Error(`only ${done} of ${expected} followed conversations were completed in ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 
@@ -133,12 +186,42 @@ try {
   const loneCalls = salesforce.orgs.get(lone.orgId)?.apiUsed ?? 0;
   const loneMs = (loneWritten.get(lone.conversations[0].id) ?? loneSent) - loneSent;
 
+  const onCloseRequests = tenants.reduce((n, t) => n + (iadvize.statsOf(t.username)?.graphql ?? 0), 0) / written.size;
+
+  // The live follow-up: a burst of followed chats, and a lone one, at the same time.
+  const followTenants: BenchTenant[] = [];
+  for (let i = 0; i < 2; i++) followTenants.push(await setupTenant(TENANTS + 1 + i, Math.ceil(FOLLOWED / 2), true));
+  const [loneFollowed] = [await setupTenant(TENANTS + 3, 1, true)];
+  if (!loneFollowed) throw new Error("no lone followed conversation");
+  const chats = [...followTenants, loneFollowed].flatMap((t) => t.conversations.map((c) => ({ t, c })));
+  const closedAt = new Map<string, number>();
+  await Promise.all(chats.map(({ t, c }, i) => playChat(t, c, (i % 50) * 100).then((at) => closedAt.set(c.id, at))));
+  await waitForClosedRecords([...followTenants, loneFollowed], 5 * 60_000);
+  const followCount = FOLLOWED;
+  const followRequests = followTenants.reduce((n, t) => n + (iadvize.statsOf(t.username)?.graphql ?? 0), 0) / followCount;
+  const followCalls = followTenants.reduce((n, t) => n + (salesforce.orgs.get(t.orgId)?.apiUsed ?? 0), 0) / followCount;
+  const followLeads = followTenants.reduce((n, t) => n + (salesforce.orgs.get(t.orgId)?.all("Lead").length ?? 0), 0);
+  const followRecords = followTenants.reduce((n, t) => n + (salesforce.orgs.get(t.orgId)?.all("iAdvize_Conversation__c").length ?? 0), 0);
+  const leadsBeforeClose = followTenants.reduce((n, t) => {
+    const byVisitor = new Map(t.conversations.map((c) => [c.visitorId, c.id]));
+    return n + (salesforce.orgs.get(t.orgId)?.all("Lead") ?? []).filter((l) => Date.parse(String(l.CreatedDate)) < (closedAt.get(byVisitor.get(String(l.iAdvize_Visitor_Id__c)) ?? "") ?? 0)).length;
+  }, 0);
+
   const perConversation = calls / written.size;
   say(`burst: ${written.size} closed conversations across ${TENANTS} tenants, webhooks sent in ${sendSeconds.toFixed(1)} s, all in Salesforce after ${totalSeconds.toFixed(1)} s`);
   say(`Salesforce API calls: ${calls} in all, ${perConversation.toFixed(3)} per conversation (target <= 0.05: ${perConversation <= 0.05 ? "met" : "NOT met"}); ${leads} Leads created`);
   say(`iAdvize logins per tenant: ${logins.join(", ")} (target 1: ${logins.every((n) => n === 1) ? "met" : "NOT met"})`);
   say(`webhook -> Salesforce write: p50 ${(percentile(latencies, 50) / 1000).toFixed(1)} s, p95 ${(percentile(latencies, 95) / 1000).toFixed(1)} s, max ${(Math.max(...latencies) / 1000).toFixed(1)} s`);
   say(`lone conversation: ${loneCalls} Salesforce API calls (target <= 2: ${loneCalls <= 2 ? "met" : "NOT met"}), written ${(loneMs / 1000).toFixed(1)} s after its webhook`);
+  say(`on close: ${onCloseRequests.toFixed(2)} iAdvize requests per conversation`);
+  say(
+    `followed: ${followCount} conversations across 2 tenants, each a ${CHAT_MS / 1000} s chat of ${CAR_DEALER.messages.length} messages; ${leadsBeforeClose} of ${followLeads} Leads in Salesforce before their conversation closed; ${followLeads} Leads, ${followRecords} Conversation records`,
+  );
+  say(`followed: ${followRequests.toFixed(2)} iAdvize requests per conversation (on close: ${onCloseRequests.toFixed(2)}), ${followCalls.toFixed(3)} Salesforce API calls per conversation (on close, burst: ${perConversation.toFixed(3)})`);
+  say(
+    `lone followed conversation: ${iadvize.statsOf(loneFollowed.username)?.graphql ?? 0} iAdvize requests, ${salesforce.orgs.get(loneFollowed.orgId)?.apiUsed ?? 0} Salesforce API calls (on close: 1 request, ${loneCalls} calls)`,
+  );
+  say(`schedule: a followed conversation left idle costs ${readsWhileIdle(3_600_000)} reads in its first hour, ${readsWhileIdle(86_400_000)} in its first day, ${readsWhileIdle(7 * 86_400_000)} until the 7-day idle stop`);
 } finally {
   await mf.dispose();
   await iadvize.close();

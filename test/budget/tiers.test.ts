@@ -17,7 +17,11 @@ const LIMIT = 1000;
 const MINUTE = 60_000;
 type Tier = "backfill" | "follow_up" | "on_close";
 
-/** A conversation waiting for its sync, in the given tier (how backfill and follow-up mark theirs). */
+/**
+ * A conversation waiting for its sync, in the given tier (how backfill and follow-up mark
+ * theirs). A follow-up one is open in D1, so its tenant must follow open conversations
+ * (else the run drops it); iAdvize already shows it closed, so its read completes it.
+ */
 async function waiting(t: SyncTenant, sim: Sim, tier: Tier): Promise<string> {
   const c = await pendingConversation(t, {}, sim.now);
   if (tier === "backfill") await env.DB.prepare(`UPDATE conversations SET origin = 'backfill' WHERE tenant_id = ?1 AND conversation_id = ?2`).bind(t.tenantId, c.id).run();
@@ -59,7 +63,7 @@ async function conversationRecords(t: SyncTenant, ids: readonly string[]) {
 describe("the API budget tiers", { timeout: 90_000 }, () => {
   it("backfill pauses at 50 % of the org's allowance, follow-up at 75 %, on-close at 90 %; all resume when it falls, no attempt spent", async () => {
     const sim = new Sim();
-    const t = await newSyncTenant({ org: { apiLimit: LIMIT } });
+    const t = await newSyncTenant({ org: { apiLimit: LIMIT }, followUp: { enabled: true } });
 
     await orgAt(t, sim, 60);
     const backfill = await waiting(t, sim, "backfill");
@@ -111,7 +115,7 @@ describe("the API budget tiers", { timeout: 90_000 }, () => {
 
   it("the connector's own daily cap pauses every tier until the UTC day ends, then the work resumes by itself", async () => {
     const sim = new Sim();
-    const t = await newSyncTenant({ org: { apiLimit: LIMIT }, budget: { daily: { calls: 4 } } });
+    const t = await newSyncTenant({ org: { apiLimit: LIMIT }, budget: { daily: { calls: 4 } }, followUp: { enabled: true } });
     const first: string[] = [];
     for (let i = 0; i < 2; i++) {
       first.push(await waiting(t, sim, "on_close"));

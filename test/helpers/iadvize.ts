@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import type { SchemaVariant } from "../emulators/iadvize/schema.ts";
 import type { Faults } from "../emulators/iadvize/server.ts";
-import type { SeedConversation } from "../emulators/iadvize/seed.ts";
+import type { SeedConversation, SeedMessage } from "../emulators/iadvize/seed.ts";
 import { CAR_DEALER } from "../emulators/iadvize/seed.ts";
 
 const base = () => env.IADVIZE_API_URL ?? "";
@@ -28,7 +28,11 @@ export const setFaults = (username: string, faults: Faults) => control("/faults"
 export const setSchemaVariant = (username: string, variant: SchemaVariant | null) => control("/schema-variant", { username, variant });
 export const expireTokens = (username: string) => control("/expire-tokens", { username });
 export const stats = (username: string) =>
-  control(`/stats?username=${encodeURIComponent(username)}`) as Promise<{ logins: number; graphql: number; rejectedLogins: number; closedConversations: number }>;
+  control(`/stats?username=${encodeURIComponent(username)}`) as Promise<{ logins: number; graphql: number; rejectedLogins: number; messages: number; closedConversations: number }>;
+/** Messages written in a conversation after it was seeded, as a chat goes on. */
+export const addMessages = (conversationId: string, messages: SeedMessage[]) => control(`/conversations/${conversationId}/messages`, { messages });
+/** The conversation closed in iAdvize at `closedAt` (null: open again). */
+export const setClosed = (conversationId: string, closedAt: string | null) => control(`/conversations/${conversationId}/closed`, { closedAt });
 
 /** A copy of the car dealer conversation with its own id, and `extra` more visitor/operator messages. */
 export async function seedConversation(overrides: Partial<SeedConversation> = {}, extra = 0): Promise<SeedConversation> {

@@ -1,7 +1,7 @@
 // A simulated world for sync tests: a virtual clock (sleeping advances it, nothing
 // waits), a sync queue that delivers its messages when their delay has passed on that
 // clock, the conversation queue's consumer and the cron, all called with the virtual now.
-import { createMessageBatch } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { checkConfig } from "../../src/env.ts";
 import type { Bindings, Config } from "../../src/env.ts";
@@ -10,6 +10,9 @@ import type { SyncDeps } from "../../src/sync/clock.ts";
 import { consumeConversationBatch } from "../../src/sync/consumer.ts";
 import { redriveStaleSyncs } from "../../src/sync/redrive-syncs.ts";
 import { consumeSyncBatch } from "../../src/sync/sync-consumer.ts";
+import worker from "../../src/index.ts";
+import { signatureFor } from "../../src/webhooks/signature.ts";
+import { WEBHOOK_SECRET } from "./secrets.ts";
 
 export function testConfig(): Config {
   const checked = checkConfig({ ...env });
@@ -57,6 +60,38 @@ export class Sim {
   async events(messages: QueueMessage[]): Promise<void> {
     const batch = createMessageBatch("conversation-work", messages.map((body) => ({ id: `e${this.#seq++}`, timestamp: new Date(this.t), attempts: 1, body })));
     await consumeConversationBatch(batch, this.env, () => new Date(this.t));
+  }
+
+  /** A webhook signed as iAdvize signs it, into the Worker's HTTP intake; what it queues is consumed at the virtual now. */
+  async webhook(event: object): Promise<Response> {
+    const captured: QueueMessage[] = [];
+    const queue = {
+      send: async (body: QueueMessage) => void captured.push(body),
+      sendBatch: async (messages: Iterable<MessageSendRequest<QueueMessage>>) => {
+        for (const m of messages) captured.push(m.body);
+      },
+    } as unknown as Queue<QueueMessage>;
+    const body = JSON.stringify(event);
+    const request = new Request("https://connector.test/webhooks/iadvize", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-iadvize-signature": await signatureFor(WEBHOOK_SECRET, body), "x-iadvize-delivery": crypto.randomUUID() },
+      body,
+    });
+    const ctx = createExecutionContext();
+    if (!worker.fetch) throw new Error("the Worker has no fetch handler");
+    const res = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, { ...this.env, CONVERSATION_QUEUE: queue }, ctx);
+    await waitOnExecutionContext(ctx);
+    if (captured.length > 0) await this.events(captured);
+    return res;
+  }
+
+  /** Moves the clock to the next sync message due (at most `until`) and delivers it; false when none is due by then. */
+  async next(until: number): Promise<boolean> {
+    const at = Math.min(...this.pending.map((m) => m.at));
+    if (!Number.isFinite(at) || at > until) return false;
+    this.t = Math.max(this.t, at);
+    await this.deliver();
+    return true;
   }
 
   async cron(): Promise<number> {

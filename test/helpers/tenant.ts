@@ -17,7 +17,13 @@ export interface SyncTenant {
 }
 
 export async function newSyncTenant(
-  opts: { org?: Record<string, unknown>; salesforce?: Record<string, unknown>; mapping?: Record<string, unknown>; budget?: Record<string, unknown> } = {},
+  opts: {
+    org?: Record<string, unknown>;
+    salesforce?: Record<string, unknown>;
+    mapping?: Record<string, unknown>;
+    budget?: Record<string, unknown>;
+    followUp?: Record<string, unknown>;
+  } = {},
 ): Promise<SyncTenant> {
   const projectId = uniqueProjectId();
   const tenantId = `ha-${projectId}`;
@@ -29,6 +35,7 @@ export async function newSyncTenant(
     salesforce: salesforceSettings(org, opts.salesforce),
     mapping: opts.mapping ?? DEMO_MAPPING,
     ...(opts.budget ? { budget: opts.budget } : {}),
+    ...(opts.followUp ? { followUp: opts.followUp } : {}),
   });
   if (res.status !== 201) throw new Error(`tenant setup: ${res.status} ${await res.text()}`);
   return { tenantId, projectId, org, iadvizeUser: user };

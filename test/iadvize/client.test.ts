@@ -11,7 +11,7 @@ import type { RetryPolicy } from "../../src/lib/retry.ts";
 import { UpstreamError } from "../../src/lib/upstream-error.ts";
 import type { Platform } from "../../src/events/schema.ts";
 import type { SeedConversation } from "../emulators/iadvize/seed.ts";
-import { expireTokens, newUser, seedConversation, setFaults, setSchemaVariant, stats } from "../helpers/iadvize.ts";
+import { addMessages, expireTokens, newUser, seedConversation, setFaults, setSchemaVariant, stats } from "../helpers/iadvize.ts";
 
 /** The messages as the connector reads them: a system message is named by its attachments (the public schema shows no text). */
 const asRead = (seeded: SeedConversation) =>
@@ -49,6 +49,24 @@ describe("IadvizeClient", () => {
     expect(c?.messages).toEqual(asRead(seeded));
     expect(c?.unknownMessages).toEqual({ count: 0, types: [] });
     expect((await stats(user.username)).graphql).toBe(1);
+  });
+
+  it("reads only the messages after a cursor, over pages, and keeps the cursor when nothing is new", async () => {
+    const user = await newUser();
+    const seeded = await seedConversation({ closedAt: null }, 39);
+    const reader = client(tenant, user, { pageSize: 20 });
+    const first = await reader.conversationAfter(seeded.id, null);
+    expect(first?.data.messages).toEqual(asRead(seeded));
+    const more = Array.from({ length: 25 }, (_, i) => ({ role: "visitor" as const, text: `later ${i}`, createdAt: new Date(Date.UTC(2026, 10, 21, 10, 0, i)).toISOString() }));
+    await addMessages(seeded.id, more);
+    const before = await stats(user.username);
+    const next = await reader.conversationAfter(seeded.id, first?.cursor ?? null);
+    expect(next?.data.messages).toEqual(more);
+    expect(await stats(user.username)).toMatchObject({ graphql: before.graphql + 2, messages: before.messages + 25 });
+    const idle = await reader.conversationAfter(seeded.id, next?.cursor ?? null);
+    expect(idle?.data.messages).toEqual([]);
+    expect(idle?.cursor).toBe(next?.cursor);
+    expect(idle?.cursor).not.toBeNull();
   });
 
   it("follows every page of a long conversation", async () => {

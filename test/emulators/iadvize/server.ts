@@ -65,7 +65,8 @@ interface UserState {
   /** Projects the user may read; every project when absent (closedConversations answers FORBIDDEN otherwise). */
   projects?: number[];
   logins: number[];
-  stats: { logins: number; graphql: number; rejectedLogins: number; closedConversations: number };
+  /** `messages`: message edges served, to show what a reader asks again. */
+  stats: { logins: number; graphql: number; rejectedLogins: number; messages: number; closedConversations: number };
   faults: Faults;
   variant?: SchemaVariant | undefined;
 }
@@ -84,6 +85,12 @@ export interface IadvizeEmulator {
   close(): Promise<void>;
   addUser(username: string, password: string, projects?: number[]): void;
   addConversation(c: SeedConversation): void;
+  /** Messages written in a conversation after it was seeded, as a chat goes on. */
+  addMessages(id: string, messages: SeedMessage[]): void;
+  /** The conversation closed at `closedAt` (null: open again). */
+  setClosed(id: string, closedAt: string | null): void;
+  /** What a user's requests cost: logins, GraphQL requests, message edges served. */
+  statsOf(username: string): { logins: number; graphql: number; rejectedLogins: number; messages: number } | undefined;
 }
 
 export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): Promise<IadvizeEmulator> {
@@ -95,7 +102,7 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
   let defaultVariant: SchemaVariant | undefined;
 
   const addUser = (username: string, password: string, projects?: number[]) => {
-    users.set(username, { password, ...(projects ? { projects } : {}), logins: [], stats: { logins: 0, graphql: 0, rejectedLogins: 0, closedConversations: 0 }, faults: {} });
+    users.set(username, { password, ...(projects ? { projects } : {}), logins: [], stats: { logins: 0, graphql: 0, rejectedLogins: 0, messages: 0, closedConversations: 0 }, faults: {} });
   };
   const addConversation = (c: SeedConversation) => conversations.set(c.id, c);
 
@@ -176,7 +183,7 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
     });
   }
 
-  function conversationValue(c: SeedConversation) {
+  function conversationValue(c: SeedConversation, user?: UserState) {
     return {
       id: c.id,
       legacyId: null,
@@ -213,13 +220,15 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
         const start = after ? offsetOf(after) + 1 : 0;
         if (!Number.isInteger(start) || start < 0) throw new GraphQLError("invalid cursor", { extensions: { code: "BAD_USER_INPUT" } });
         const slice = c.messages.slice(start, start + size);
+        if (user) user.stats.messages += slice.length;
         return {
           edges: slice.map((m, k) => ({ cursor: cursorOf(start + k), node: messageValue(c, m, start + k) })),
           pageInfo: {
             hasNextPage: start + size < c.messages.length,
             hasPreviousPage: start > 0,
             startCursor: slice.length > 0 ? cursorOf(start) : null,
-            endCursor: slice.length > 0 ? cursorOf(start + slice.length - 1) : after ?? null,
+            // Relay: the cursors of the first and last edges, null when there are none (nothing after `after` yet).
+            endCursor: slice.length > 0 ? cursorOf(start + slice.length - 1) : null,
           },
         };
       },
@@ -249,7 +258,7 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
     const rootValue = {
       conversation: ({ id }: { id: string }) => {
         const c = visible(id);
-        return c ? conversationValue(c) : null;
+        return c ? conversationValue(c, auth.user) : null;
       },
       visitorConversationCustomData: ({ conversationId }: { conversationId: string }) => {
         const c = visible(conversationId);
@@ -328,6 +337,15 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
       addConversation(body as unknown as SeedConversation);
       return sendJson(res, 201, { ok: true });
     }
+    // A conversation going on: messages written after the seed, then its close (or a reopening, closedAt null).
+    const live = /^\/conversations\/([^/]+)\/(messages|closed)$/.exec(path);
+    if (live && req.method === "POST") {
+      const c = conversations.get(decodeURIComponent(live[1] ?? ""));
+      if (!c) return sendJson(res, 404, { error: "unknown conversation" });
+      if (live[2] === "messages") c.messages.push(...(body.messages as SeedMessage[]));
+      else c.closedAt = (body.closedAt as string | null) ?? null;
+      return sendJson(res, 200, { messages: c.messages.length, closedAt: c.closedAt });
+    }
     const user = users.get(url.searchParams.get("username") ?? String(body.username ?? ""));
     if (path === "/faults" && req.method === "POST") {
       if (!user) return sendJson(res, 404, { error: "unknown user" });
@@ -387,5 +405,11 @@ export async function startIadvizeEmulator(opts: IadvizeEmulatorOptions = {}): P
     close: server.close,
     addUser,
     addConversation,
+    addMessages: (id, messages) => void conversations.get(id)?.messages.push(...messages),
+    setClosed: (id, closedAt) => {
+      const c = conversations.get(id);
+      if (c) c.closedAt = closedAt;
+    },
+    statsOf: (username) => users.get(username)?.stats,
   };
 }
