@@ -9,10 +9,14 @@ import type { Fields } from "./describe.ts";
 import { API_VERSION, CONVERSATION, LEAD } from "./model.ts";
 import type { ExistingContact, ExistingLead } from "./plan.ts";
 import { packageMissing, packagePathsOf } from "./package.ts";
-import { chunkForSoql, inList, queryUrl } from "./soql.ts";
+import { chunkForUrl, inList, queryUrl } from "./soql.ts";
 
-/** Keeps each query's URL well under the 16 KB a GET carries. */
-const MAX_LIST_CHARS = 6000;
+/**
+ * A query's URL, encoded, stays within this: Salesforce's REST API takes URIs of up to
+ * 16,384 characters; the rest is margin. Lists are split by their encoded length, so
+ * 200 conversations usually take one Contacts query and one or two Lead queries.
+ */
+export const MAX_QUERY_URL = 16_000;
 const LEAD_BASE_FIELDS = ["Id", "Email", "Phone", "IsConverted", "ConvertedContactId", LEAD.visitorId];
 
 export interface ReadNeeds {
@@ -32,21 +36,28 @@ export function readRequests(needs: ReadNeeds): Subrequest[] {
   for (const d of needs.describe) {
     out.push({ method: "GET", url: `/services/data/v${API_VERSION}/sobjects/${OBJECT[d]}/describe`, referenceId: `describe_${d}` });
   }
-  chunkForSoql(needs.emails, MAX_LIST_CHARS).forEach((chunk, i) => {
-    out.push({ method: "GET", url: queryUrl(API_VERSION, `SELECT Id, Email FROM Contact WHERE Email IN ${inList(chunk)}`), referenceId: `contacts_${i}` });
+  const contactsSoql = (emails: string[]) => `SELECT Id, Email FROM Contact WHERE Email IN ${inList(emails)}`;
+  chunkForUrl(needs.emails, MAX_QUERY_URL - queryUrl(API_VERSION, contactsSoql([])).length).forEach((chunk, i) => {
+    out.push({ method: "GET", url: queryUrl(API_VERSION, contactsSoql(chunk)), referenceId: `contacts_${i}` });
   });
   const leadFields = [...new Set([...LEAD_BASE_FIELDS, ...needs.leadFields])].join(", ");
+  const valueFields = ["Id", ...needs.uncheckedLeadFields].join(", ");
   const where = (emails: string[], visitors: string[]) =>
     [emails.length ? `Email IN ${inList(emails)}` : "", visitors.length ? `${LEAD.visitorId} IN ${inList(visitors)}` : ""].filter(Boolean).join(" OR ");
-  const emailChunks = chunkForSoql(needs.emails, MAX_LIST_CHARS / 2);
-  const visitorChunks = chunkForSoql(needs.visitorIds, MAX_LIST_CHARS / 2);
+  const leadsSoql = (condition: string) => `SELECT ${leadFields} FROM Lead WHERE ${condition} ORDER BY LastModifiedDate DESC`;
+  const valuesSoql = (condition: string) => `SELECT ${valueFields} FROM Lead WHERE ${condition}`;
+  // Half of what the longer of the two queries leaves for its lists, to each list.
+  const emptyLists = `Email IN () OR ${LEAD.visitorId} IN ()`;
+  const fixed = Math.max(queryUrl(API_VERSION, leadsSoql(emptyLists)).length, queryUrl(API_VERSION, valuesSoql(emptyLists)).length);
+  const perList = Math.floor((MAX_QUERY_URL - fixed) / 2);
+  const emailChunks = chunkForUrl(needs.emails, perList);
+  const visitorChunks = chunkForUrl(needs.visitorIds, perList);
   const rounds = Math.max(emailChunks.length, visitorChunks.length);
   for (let i = 0; i < rounds; i++) {
     const condition = where(emailChunks[i] ?? [], visitorChunks[i] ?? []);
-    out.push({ method: "GET", url: queryUrl(API_VERSION, `SELECT ${leadFields} FROM Lead WHERE ${condition} ORDER BY LastModifiedDate DESC`), referenceId: `leads_${i}` });
+    out.push({ method: "GET", url: queryUrl(API_VERSION, leadsSoql(condition)), referenceId: `leads_${i}` });
     if (needs.uncheckedLeadFields.length > 0) {
-      const fields = ["Id", ...needs.uncheckedLeadFields].join(", ");
-      out.push({ method: "GET", url: queryUrl(API_VERSION, `SELECT ${fields} FROM Lead WHERE ${condition}`), referenceId: `leadvalues_${i}` });
+      out.push({ method: "GET", url: queryUrl(API_VERSION, valuesSoql(condition)), referenceId: `leadvalues_${i}` });
     }
   }
   return out;

@@ -35,6 +35,28 @@ export function chunkForSoql(values: readonly string[], maxChars: number): strin
   return chunks;
 }
 
+/** The encoded ", " between two values of a list in a query's URL. */
+const URL_SEPARATOR = encodeURIComponent(", ").length;
+
+/** Splits values into chunks whose quoted list, once encoded in a URL, stays under `maxUrlChars`. */
+export function chunkForUrl(values: readonly string[], maxUrlChars: number): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const v of values) {
+    const cost = encodeURIComponent(soqlString(v)).length + URL_SEPARATOR;
+    if (current.length > 0 && size + cost > maxUrlChars) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(v);
+    size += cost;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 export function queryUrl(version: string, soql: string): string {
   return `/services/data/v${version}/query?q=${encodeURIComponent(soql)}`;
 }
