@@ -156,5 +156,6 @@ export async function historyBackfill(ctx: DemoContext, tenantId: string): Promi
   });
   const spent = (await calls()) - before;
   const records = (await ctx.sfRecords("iAdvize_Conversation__c")).filter((r) => String(r.Conversation_Id__c).startsWith("0a1b2c3d-"));
-  ctx.say(`backfill: ${records.length} Conversation records written, ${spent} Salesforce API calls spent (the dry run's estimate above)`);
+  const estimate = /(\d+) Salesforce API calls/.exec(dry.output)?.[1] ?? "?";
+  ctx.say(`backfill: ${records.length} Conversation records written in Salesforce, ${spent} Salesforce API calls spent (the dry run estimated ${estimate})`);
 }
