@@ -59,8 +59,9 @@ async function emulator(ctx: DemoContext, path: string, body: unknown): Promise<
 
 /** The live follow-up: turned on for the tenant, an open chat written to Salesforce before its close, then completed at the close. */
 export async function liveFollowUp(ctx: DemoContext, tenantId: string, tenantBody: Record<string, unknown>): Promise<void> {
-  const put = await ctx.admin("PUT", `/tenants/${tenantId}`, { ...tenantBody, followUp: { enabled: true } });
-  ctx.say(`PUT /admin/api/tenants/${tenantId} with "followUp": {"enabled": true} → ${put.status}`);
+  const followUp = { enabled: true };
+  const put = await ctx.admin("PUT", `/tenants/${tenantId}`, { ...tenantBody, followUp });
+  ctx.say(`PUT /admin/api/tenants/${tenantId} with "followUp": ${JSON.stringify(followUp)} → ${put.status}`);
   const started = new Date();
   const conversation: SeedConversation = {
     ...CAR_DEALER,
