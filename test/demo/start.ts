@@ -4,7 +4,9 @@
 // `v2.conversation.closed` sent as iAdvize sends it, and the Lead and Conversation
 // record it becomes in the emulated Salesforce; on the way, the tenant's preflight
 // checklist, a bot asking for a callback, and after it the customer answering a survey
-// by SMS, whose result joins the record; and an IVR moving a caller to WhatsApp.
+// by SMS, whose result joins the record; and an IVR moving a caller to WhatsApp. Then
+// iAdvize's survey answers and a transaction on that record, an open chat followed live
+// into Salesforce, a history backfill (dry run, then real), and the tenant's API budget.
 import { execFile, execFileSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
@@ -15,6 +17,8 @@ import { ensureDevVars } from "./dev-vars.ts";
 import { DEMO_CALLCENTRE, DEMO_CONNECTED_APP, DEMO_ORG, DEMO_SF_ADMIN, DEMO_TWILIO, DEMO_WHATSAPP, startDemoEmulators } from "./emulators.ts";
 import { firstPortInUse, portInUseMessage } from "./ports.ts";
 import { onStopSignal, scratchFolder } from "./scratch.ts";
+import { historyBackfill, liveFollowUp, surveyAnswersAndTransaction } from "./steps.ts";
+import type { DemoContext } from "./steps.ts";
 import { DEMO_SURVEY } from "./survey.ts";
 import { devEnv, WRANGLER, wranglerDev } from "./wrangler-dev.ts";
 
@@ -137,7 +141,7 @@ async function demo(): Promise<void> {
   await waitForHealth();
   say("GET /health → UP");
   const tenantId = "ha-3291";
-  const put = await admin("PUT", `/tenants/${tenantId}`, {
+  const tenantBody = {
     name: "Acme Motors (demo)",
     iadvize: DEMO_USER,
     salesforce: { loginUrl: emulators.salesforce.url, auth: { type: "client_credentials", clientId: DEMO_ORG.clientId, clientSecret: DEMO_ORG.clientSecret } },
@@ -172,7 +176,8 @@ async function demo(): Promise<void> {
       allowedCountries: ["FR", "BE"],
       language: "fr",
     },
-  });
+  };
+  const put = await admin("PUT", `/tenants/${tenantId}`, tenantBody);
   say(`PUT /admin/api/tenants/${tenantId} → ${put.status} (Q1 → Lead.Vehicle__c, Q2 → Lead.Engine__c, Q3 → Lead.Test_Drive__c, Q4 → Lead.Email; chat-to-call through a signed webhook; an SMS survey after each scheduled callback, through Twilio; call to messaging, WhatsApp then SMS, through Twilio)`);
 
   // Before going live: the preflight, as an administrator runs it (asynchronously: the
@@ -210,20 +215,25 @@ async function demo(): Promise<void> {
   say(`conversations of ${tenantId}: ${JSON.stringify(view.conversations)}`);
   say(`Salesforce API usage: ${JSON.stringify(view.salesforceUsage?.[0] ?? null)}`);
   await surveyBySms();
+  await surveyAnswersAndTransaction(ctx);
   const [lead] = await sfRecords("Lead");
   const [conversation] = await sfRecords("iAdvize_Conversation__c");
   if (!lead || !conversation) throw new Error("the conversation did not reach Salesforce");
   const pick = (r: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, r[k]]));
   say(`Lead in Salesforce: ${JSON.stringify(pick(lead, ["Id", "FirstName", "LastName", "Company", "Email", "LeadSource", "Vehicle__c", "Engine__c", "Test_Drive__c", "OwnerId"]), null, 2)}`);
-  say(`Conversation record: ${JSON.stringify(pick(conversation, ["Id", "Conversation_Id__c", "Lead__c", "Channel__c", "Unanswered__c", "Callback_Outcome__c", "Callback_Reference__c", "Answers__c", "Survey_Id__c", "Survey_Status__c", "Survey_Completed_At__c", "Survey_Score_1__c", "Survey_Answers__c"]), null, 2)}`);
+  say(`Conversation record: ${JSON.stringify(pick(conversation, ["Id", "Conversation_Id__c", "Lead__c", "Channel__c", "Unanswered__c", "Callback_Outcome__c", "Callback_Reference__c", "Answers__c", "Survey_Id__c", "Survey_Status__c", "Survey_Completed_At__c", "Survey_Score_1__c", "Survey_Answers__c", "CSAT__c", "NPS__c", "Satisfaction_Comment__c", "Satisfaction__c", "Transactions__c", "Transaction_Total__c", "Transaction_Count__c"]), null, 2)}`);
+  await liveFollowUp(ctx, tenantId, tenantBody);
+  await historyBackfill(ctx, tenantId);
+  const budget = await admin("GET", `/tenants/${tenantId}/budget`);
+  say(`GET /admin/api/tenants/${tenantId}/budget → ${budget.status} ${await budget.text()}`);
   say(`all records: ${emulators.salesforce.url}/__emulator/orgs/${DEMO_ORG.id}/records/Lead and …/records/iAdvize_Conversation__c`);
   say(`setup console: ${BASE}/setup — sign in with platform ha, project 3291, API user ${DEMO_USER.username} / ${DEMO_USER.password}`);
   say(`  "Connect Salesforce" logs in on the emulated org as ${DEMO_SF_ADMIN.username} / ${DEMO_SF_ADMIN.password}; operator view: ${BASE}/setup/operator with ADMIN_TOKEN from .dev.vars`);
   say(`ready: webhooks at ${BASE}/webhooks/iadvize, admin API at ${BASE}/admin/api/tenants (token in .dev.vars). Ctrl-C stops.`);
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 30_000;
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const value = await probe();
     if (value !== undefined) return value;
@@ -269,6 +279,8 @@ async function surveyBySms(): Promise<void> {
   const summary = await (await admin("GET", `/tenants/ha-3291/surveys/${DEMO_SURVEY.id}/summary`)).json();
   say(`GET /admin/api/tenants/ha-3291/surveys/${DEMO_SURVEY.id}/summary → ${JSON.stringify(summary)}`);
 }
+
+const ctx: DemoContext = { root: ROOT, base: BASE, adminToken, iadvizeUrl: emulators.iadvize.url, say, admin, webhook, sfRecords, until };
 
 demo().catch((err: unknown) => {
   process.stderr.write(`[demo] failed: ${err instanceof Error ? err.message : String(err)}\n`);
