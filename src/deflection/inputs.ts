@@ -36,8 +36,9 @@ export function fromForm(form: URLSearchParams): Record<string, unknown> {
   for (const [k, v] of form) {
     const nested = /^(conversationFields|customerFields)[.[]([^\]]+)\]?$/.exec(k);
     if (nested?.[1] && nested[2]) {
-      const group = (out[nested[1]] ??= {}) as Record<string, string>;
-      group[nested[2]] = v;
+      const group = (out[nested[1]] ??= {});
+      // A group also posted as a plain field stays that field, for the schema to refuse.
+      if (typeof group === "object" && group !== null) (group as Record<string, string>)[nested[2]] = v;
     } else if (out[k] === undefined) {
       out[k] = v;
     }
