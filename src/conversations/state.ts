@@ -65,7 +65,8 @@ export function conversationStatements(
         amount: event.amount,
         source: event.source,
         operatorId: event.operatorId,
-        receivedAt: event.receivedAt,
+        // As an instant in UTC: transactions are ordered by this text.
+        receivedAt: new Date(event.receivedAt).toISOString(),
       };
       return [
         db

@@ -107,4 +107,19 @@ describe("attributed transactions on the records", { timeout: 60_000 }, () => {
     expect(leads).toHaveLength(1);
     expect(leads[0]?.Last_Order_Amount__c).toBe(200.2);
   });
+  it("orders transactions by their instant whatever offset iAdvize writes it with: the latest amount is the latest one", async () => {
+    const t = await newSyncTenant({
+      org: { extraFields: { Lead: [...(CUSTOMER_FIELDS.Lead ?? []), { name: "Last_Order_Amount__c", type: "currency", createable: true, updateable: true, nillable: true }] } },
+      mapping: { ...DEMO_MAPPING, "transaction.latestAmount": { object: "Lead", field: "Last_Order_Amount__c", overwrite: true } },
+    });
+    const { common } = await closedAndSynced(t);
+    // 09:00 in Paris summer time is 07:00 UTC: before the 08:00 UTC one, though it sorts after it as text.
+    const early = fresh(fixtures.transactionAttributed, { ...common, transactionId: "tx-a", externalId: "", amount: 10, source: "Onsite", receivedAt: "2026-11-21T09:00:00+02:00" });
+    const late = fresh(fixtures.transactionAttributed, { ...common, transactionId: "tx-b", externalId: "", amount: 20, source: "Onsite", receivedAt: "2026-11-21T08:00:00.000Z" });
+    for (const e of [early, late]) expect((await sendEvent(e)).status).toBe(200);
+    await settled(t, common.conversationId, [early, late].map((e) => e.eventId));
+    const [conversation] = await records(t.org, CONVERSATION);
+    expect(conversation?.Transactions__c).toBe(["2026-11-21T07:00:00.000Z | tx-a | 10.00 | Onsite", "2026-11-21T08:00:00.000Z | tx-b | 20.00 | Onsite"].join("\n"));
+    expect((await records(t.org, "Lead"))[0]?.Last_Order_Amount__c).toBe(20);
+  });
 });
