@@ -1,6 +1,6 @@
 // The endpoint against a hostile or careless IVR: odd bodies answer a JSON 4xx, never a 500.
 import { describe, expect, it } from "vitest";
-import { deflect, deflectionTenant, mobile } from "../helpers/deflection.ts";
+import { ask, deflect, deflectionTenant, mobile, received } from "../helpers/deflection.ts";
 
 describe("deflection: hostile bodies", () => {
   it("answers a 400 when a form posts a group both as a plain field and as a nested one", async () => {
@@ -10,5 +10,17 @@ describe("deflection: hostile bodies", () => {
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ error: { code: "invalid_request" } });
     }
+  });
+  it("counts every way of writing one number as that number: its daily limit holds", async () => {
+    const t = await deflectionTenant("webhook", { perNumberPerDay: 1 });
+    const e164 = mobile();
+    const national = `0${e164.slice(3)}`;
+    const spaced = national.replace(/(\d\d)(?=\d)/g, "$1 ");
+    const fullwidth = national.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+    const variants = [e164, national, spaced, `00${e164.slice(1)}`, `+33 (0)${e164.slice(3)}`, `${national} ext. 12`, fullwidth, ` ${e164}\t`];
+    const answers = [];
+    for (const [i, phone] of variants.entries()) answers.push(await ask(t.key, { phone, optIn: true, callId: `v-${i}` }));
+    expect(await received(t.account)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === "sent")).toHaveLength(1);
   });
 });
