@@ -177,7 +177,10 @@ export async function untried(db: D1Database, id: string): Promise<number> {
   return n ?? 0;
 }
 
-/** The conversation, new to the connector, closed and waiting for its sync; one already known (live or earlier) is left as it is. */
+/**
+ * The conversation, new to the connector, closed and waiting for its sync; one already known (live or earlier) is left as it is.
+ * One that only a late event made known (a transaction, a survey answer: no close came) was never synced: the backfill takes it.
+ */
 export function insertConversationStatement(
   db: D1Database,
   tenantId: string,
@@ -190,16 +193,20 @@ export function insertConversationStatement(
     .prepare(
       `INSERT INTO conversations (tenant_id, conversation_id, status, channel, started_at, closed_at, updated_at, sync_status, sync_due_at, origin, backfill_id)
        VALUES (?1, ?2, 'closed', ?3, ?4, ?5, ?6, 'pending', ?6, 'backfill', ?7)
-       ON CONFLICT (tenant_id, conversation_id) DO NOTHING`,
+       ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET
+         status = 'closed', channel = coalesce(conversations.channel, excluded.channel), started_at = coalesce(conversations.started_at, excluded.started_at),
+         closed_at = coalesce(conversations.closed_at, excluded.closed_at), updated_at = excluded.updated_at, sync_status = 'pending',
+         sync_due_at = excluded.sync_due_at, origin = 'backfill', backfill_id = excluded.backfill_id
+       WHERE conversations.sync_status = 'none'`,
     )
     .bind(tenantId, c.id, c.channel, c.createdAt, c.closedAt, at, backfillId);
 }
 
-/** Which of these conversation ids the connector knows already. */
+/** Which of these conversation ids the connector knows already (synced or on their way; not one only a late event made known). */
 export async function knownIds(db: D1Database, tenantId: string, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const { results } = await db
-    .prepare(`SELECT conversation_id FROM conversations WHERE tenant_id = ?1 AND conversation_id IN (SELECT value FROM json_each(?2))`)
+    .prepare(`SELECT conversation_id FROM conversations WHERE tenant_id = ?1 AND sync_status <> 'none' AND conversation_id IN (SELECT value FROM json_each(?2))`)
     .bind(tenantId, JSON.stringify(ids))
     .all<{ conversation_id: string }>();
   return new Set(results.map((r) => r.conversation_id));
