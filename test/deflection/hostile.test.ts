@@ -23,4 +23,14 @@ describe("deflection: hostile bodies", () => {
     expect(await received(t.account)).toHaveLength(1);
     expect(answers.filter((a) => a.status === "sent")).toHaveLength(1);
   });
+  it("answers odd JSON bodies with a JSON 4xx and records nothing", async () => {
+    const t = await deflectionTenant("webhook");
+    const bodies = ["[]", "null", "\"+33612345678\"", "{", `{"phone": "${"9".repeat(201)}"}`, `{"phone": "+33612345678", "conversationFields": {"a": {"b": 1}}}`, `{"phone": "+33612345678", "callId": ""}`, `{"phone": "+33612345678", "x": "${"y".repeat(40_000)}"}`];
+    for (const body of bodies) {
+      const res = await deflect(t.key, body);
+      expect(`${res.status} ${body.slice(0, 60)}`).toMatch(/^4\d\d /);
+      expect(await res.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+    }
+    expect(await received(t.account)).toHaveLength(0);
+  });
 });
