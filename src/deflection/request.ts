@@ -1,6 +1,7 @@
 // An IVR asks to move a caller to messaging: consent, the number (a mobile of a served
 // country), the callId seen before, the limits, then the messaging platform within the
 // IVR's deadline; what happened, with a sentence the IVR can read out.
+import { AppError } from "../errors.ts";
 import { hashingKey } from "../outreach/hashing-key.ts";
 import { callHash, numberHash } from "../outreach/hashes.ts";
 import { checkMobile } from "../outreach/mobile.ts";
@@ -17,7 +18,7 @@ import type { Language } from "./prompts.ts";
 import { providerFor } from "./providers/index.ts";
 import type { MessageRequest } from "./providers/types.ts";
 import { findByCall, insertRefusal, insertWithinLimitsUnlessSameCall, sealDetails } from "./store.ts";
-import type { Details } from "./store.ts";
+import type { DeflectionRow, Details } from "./store.ts";
 import { textsFor } from "./texts.ts";
 
 export interface DeflectionAnswer {
@@ -90,9 +91,14 @@ export async function requestDeflection(deps: RequestDeps, settings: DeflectionC
   const id = crypto.randomUUID();
   const [phoneHash, idemHash] = await Promise.all([numberHash(hashKey, deps.tenantId, phone.e164), input.callId ? callHash(hashKey, deps.tenantId, input.callId) : id]);
   const since = new Date(now.getTime() - CALL_ID_WINDOW_MS);
+  // A repeat of the call answers as the first time; the callId with another number is no repeat, and no message went to that number.
+  const repeated = (row: DeflectionRow): DeflectionAnswer => {
+    if (row.phone_hash !== phoneHash) throw new AppError("conflict", "This callId was already used with another number: send each call's own callId.");
+    return answerFor(row.id, row.status, row.reason, row.channel, language, settings);
+  };
   if (input.callId) {
     const earlier = await findByCall(deps.db, deps.tenantId, idemHash, since);
-    if (earlier) return answerFor(earlier.id, earlier.status, earlier.reason, earlier.channel, language, settings);
+    if (earlier) return repeated(earlier);
   }
   const details: Details = {
     phone: phone.e164,
@@ -105,7 +111,7 @@ export async function requestDeflection(deps: RequestDeps, settings: DeflectionC
   if (!(await insertWithinLimitsUnlessSameCall(deps.db, { ...row, status: "requested", reason: null }, settings, since))) {
     // A concurrent request with the same callId got in first, or a limit is reached.
     const first = input.callId ? await findByCall(deps.db, deps.tenantId, idemHash, since) : null;
-    if (first) return answerFor(first.id, first.status, first.reason, first.channel, language, settings);
+    if (first) return repeated(first);
     await insertRefusal(deps.db, { ...row, idemHash: id, status: "rejected", reason: "rate_limited" });
     return answerFor(id, "rejected", "rate_limited", null, language, settings);
   }

@@ -23,6 +23,7 @@ export type Details = z.infer<typeof Details>;
 export interface DeflectionRow {
   id: string;
   tenant_id: string;
+  phone_hash: string;
   status: DeflectionStatus;
   reason: string | null;
   provider: string;

@@ -33,4 +33,17 @@ describe("deflection: hostile bodies", () => {
     }
     expect(await received(t.account)).toHaveLength(0);
   });
+  it("refuses a callId seen before with another number (409), rather than tell the second caller a message was sent", async () => {
+    const t = await deflectionTenant("webhook");
+    const first = mobile();
+    expect(await ask(t.key, { phone: first, optIn: true, callId: "call-1" })).toMatchObject({ status: "sent" });
+    // The same call retried, the number written another way: the first answer again.
+    expect(await ask(t.key, { phone: `0${first.slice(3)}`, optIn: true, callId: "call-1" })).toMatchObject({ status: "sent" });
+    const other = await deflect(t.key, { phone: mobile(), optIn: true, callId: "call-1" });
+    expect(other.status).toBe(409);
+    const text = await other.text();
+    expect(JSON.parse(text)).toMatchObject({ error: { code: "conflict" } });
+    expect(text).not.toContain(first.slice(3));
+    expect(await received(t.account)).toHaveLength(1);
+  });
 });
