@@ -29,7 +29,7 @@ const Described = DeflectionInput.extend({
   conversationFields: DeflectionInput.shape.conversationFields.describe("Routing and context fields of the conversation (schema.conversation.custom.<k> on Quiq)."),
   customerFields: DeflectionInput.shape.customerFields.describe("Fields of the customer (schema.conversation.customer.custom.<k> on Quiq)."),
   mode: DeflectionInput.shape.mode.describe("notify: one message, a conversation only once the customer answers; start: the conversation opens at once. The tenant's default otherwise."),
-  callId: DeflectionInput.shape.callId.describe("The IVR's id of the call: the same callId sends one message, whatever the retries."),
+  callId: DeflectionInput.shape.callId.describe("The IVR's id of the call: the same callId sends one message, whatever the retries; with another number it is a 409."),
 });
 const Inputs = registry.register("DeflectionInput", Described);
 const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
@@ -40,6 +40,7 @@ const responses = {
   401: json(ErrorBody, "No key."),
   404: json(ErrorBody, "Unknown key."),
   405: json(ErrorBody, "Another method: nothing is done."),
+  409: json(ErrorBody, "The callId was already used with another number: nothing is sent."),
   415: json(ErrorBody, "Neither JSON nor form fields."),
 };
 const body = { content: { "application/json": { schema: Inputs }, "application/x-www-form-urlencoded": { schema: Inputs } } };
