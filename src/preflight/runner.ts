@@ -47,7 +47,10 @@ export async function runChecks(
       return failed("timeout", `No answer within ${formatMs(options.timeoutMs)}.`, "The service is slow or unreachable from the Worker; run the check again, and check its status page.");
     });
     try {
-      return await Promise.race([def.run({ ...context, signal: controller.signal }), timedOut]);
+      const run = def.run({ ...context, signal: controller.signal });
+      // If the deadline wins, the check's own later failure must not become an unhandled rejection.
+      run.catch(() => undefined);
+      return await Promise.race([run, timedOut]);
     } catch (err) {
       log.warn("preflight.check_crashed", { tenantId: context.tenantId, check: def.id, ...errorFields(err) });
       return unexpected(err);
