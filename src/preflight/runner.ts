@@ -42,15 +42,13 @@ export async function runChecks(
       }
     }
     const controller = new AbortController();
+    // The signal is aborted once the race is decided (finally, below): aborting it here would
+    // make a fetch-based check reject first, and a timeout read as a crash.
     const timedOut = options.timer(options.timeoutMs).then((): Outcome => {
-      controller.abort();
       return failed("timeout", `No answer within ${formatMs(options.timeoutMs)}.`, "The service is slow or unreachable from the Worker; run the check again, and check its status page.");
     });
     try {
-      const run = def.run({ ...context, signal: controller.signal });
-      // If the deadline wins, the check's own later failure must not become an unhandled rejection.
-      run.catch(() => undefined);
-      return await Promise.race([run, timedOut]);
+      return await Promise.race([def.run({ ...context, signal: controller.signal }), timedOut]);
     } catch (err) {
       log.warn("preflight.check_crashed", { tenantId: context.tenantId, check: def.id, ...errorFields(err) });
       return unexpected(err);

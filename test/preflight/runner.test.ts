@@ -54,6 +54,21 @@ describe("preflight runner", () => {
     expect(report.checkedAt).toBe("2026-11-21T12:00:00.000Z");
   });
 
+  it("reports a timeout, not a crash, for a check that rejects once its signal is aborted, as a fetch does", async () => {
+    const clock = manualTimer();
+    const aborts: CheckDefinition = {
+      id: "a.aborts",
+      run: (ctx) => new Promise((_, reject) => ctx.signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")))),
+    };
+    const run = runChecks([aborts], context, { timeoutMs: 1000, timer: clock.timer });
+    await Promise.resolve();
+    clock.fireAll();
+    const report = await run;
+    expect(report.checks).toEqual([
+      { id: "a.aborts", status: "failed", code: "timeout", message: "No answer within 1 s.", hint: expect.any(String) },
+    ]);
+  });
+
   it("runs a check after a warning, and reports a crash by its code only", async () => {
     const clock = manualTimer();
     const first: CheckDefinition = { id: "c.first", run: async () => warning("w", "fine enough") };
