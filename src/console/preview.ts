@@ -14,12 +14,11 @@ import { extractAnswers } from "../qualification/extract.ts";
 import type { ChatMessage } from "../qualification/messages.ts";
 import { DEFAULT_TRANSCRIPT_LIMIT, buildTranscript } from "../qualification/transcript.ts";
 import { salesforceApiFor } from "../salesforce/for-tenant.ts";
-import { buildPlan } from "../salesforce/plan.ts";
 import type { Link, Match, Warning } from "../salesforce/plan.ts";
 import { recordUsage } from "../salesforce/usage.ts";
 import type { ConversationForCrm, SyncItem } from "../sync/item.ts";
 import { readConversation } from "../sync/read-conversation.ts";
-import { readFromSalesforce } from "../sync/read-salesforce.ts";
+import { planFromRead, readFromSalesforce } from "../sync/read-salesforce.ts";
 import type { TenantConfig } from "../tenants/schema.ts";
 
 /** A pasted export has no id in iAdvize: the records show this instead. */
@@ -97,20 +96,7 @@ export async function planForPreview(db: D1Database, config: Pick<Config, "ENCRY
   const api = salesforceApiFor(db, config, tenantId, tenant);
   try {
     const sf = await readFromSalesforce(api, db, tenantId, tenant, [item], now);
-    const plan = buildPlan({
-      items: [item],
-      contacts: sf.read.contacts,
-      leads: sf.read.leads,
-      mapping: sf.mapping.usable,
-      describes: sf.describes,
-      settings: {
-        leadSource: settings.leadSource,
-        fallbackLastName: settings.fallbackLastName,
-        fallbackCompany: settings.fallbackCompany,
-        createLeadWithoutContact: settings.createLeadWithoutContact,
-      },
-      leadValuesKnown: sf.read.leadValuesKnown,
-    });
+    const plan = planFromRead([item], sf, settings);
     const outcome = plan.outcomes.get(item.conversationId);
     const created = plan.newLeads[0];
     const updated = plan.leadUpdates[0];

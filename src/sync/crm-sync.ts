@@ -9,7 +9,6 @@ import { errorFields, log } from "../log.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";
 import type { SalesforceApi } from "../salesforce/api.ts";
 import { salesforceApiFor } from "../salesforce/for-tenant.ts";
-import { buildPlan } from "../salesforce/plan.ts";
 import { recordUsage } from "../salesforce/usage.ts";
 import { writePlan } from "../salesforce/write.ts";
 import type { TenantConfig } from "../tenants/schema.ts";
@@ -23,7 +22,7 @@ import type { SyncItem } from "./item.ts";
 import { holdCauseOf } from "./outage.ts";
 import type { HoldCause } from "./outage.ts";
 import { readFromIadvize } from "./read-iadvize.ts";
-import { readFromSalesforce } from "./read-salesforce.ts";
+import { planFromRead, readFromSalesforce } from "./read-salesforce.ts";
 import { Settlement } from "./settle.ts";
 import { withinBudget } from "./budget.ts";
 
@@ -175,20 +174,7 @@ async function writeToSalesforce(
   if (!settings) return;
   const sf = await readFromSalesforce(api, run.db, run.tenantId, run.tenant, items, run.deps.now());
   await keepAlive();
-  const plan = buildPlan({
-    items,
-    contacts: sf.read.contacts,
-    leads: sf.read.leads,
-    mapping: sf.mapping.usable,
-    describes: sf.describes,
-    settings: {
-      leadSource: settings.leadSource,
-      fallbackLastName: settings.fallbackLastName,
-      fallbackCompany: settings.fallbackCompany,
-      createLeadWithoutContact: settings.createLeadWithoutContact,
-    },
-    leadValuesKnown: sf.read.leadValuesKnown,
-  });
+  const plan = planFromRead(items, sf, settings);
   const outcomes = await writePlan(api, plan, settings.assignmentRuleId ?? true);
   const warnings = sf.mapping.problems.map((p) => ({ code: `mapping_${p.problem}`, tag: p.tag, field: p.field }));
   settle.outcomes(items, new Map(claimed.map((c) => [c.conversation_id, c])), outcomes, hashes, warnings);

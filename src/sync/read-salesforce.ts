@@ -10,6 +10,8 @@ import type { Fields } from "../salesforce/describe.ts";
 import { validateMapping } from "../salesforce/mapping.ts";
 import { CONVERSATION, LEAD } from "../salesforce/model.ts";
 import { missingFromDescribes, packageMissing } from "../salesforce/package.ts";
+import { buildPlan } from "../salesforce/plan.ts";
+import type { Plan } from "../salesforce/plan.ts";
 import { parseRead, readRequests } from "../salesforce/read.ts";
 import { readAll } from "../salesforce/read-all.ts";
 import type { ReadResult } from "../salesforce/read.ts";
@@ -20,6 +22,24 @@ export interface SalesforceRead {
   read: ReadResult;
   describes: { Lead: Fields | undefined; Conversation: Fields | undefined };
   mapping: ReturnType<typeof validateMapping>;
+}
+
+/** The writes for these items given what was read: the one way the sync and the console's preview plan. */
+export function planFromRead(items: readonly SyncItem[], sf: SalesforceRead, settings: NonNullable<TenantConfig["salesforce"]>): Plan {
+  return buildPlan({
+    items,
+    contacts: sf.read.contacts,
+    leads: sf.read.leads,
+    mapping: sf.mapping.usable,
+    describes: sf.describes,
+    settings: {
+      leadSource: settings.leadSource,
+      fallbackLastName: settings.fallbackLastName,
+      fallbackCompany: settings.fallbackCompany,
+      createLeadWithoutContact: settings.createLeadWithoutContact,
+    },
+    leadValuesKnown: sf.read.leadValuesKnown,
+  });
 }
 
 export async function readFromSalesforce(
