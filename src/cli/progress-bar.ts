@@ -1,20 +1,13 @@
 // The backfill's progress as one terminal line: a bar over the range read, then the
 // conversations read, written and failed, and the time left; pure.
 import { duration } from "../backfill/progress.ts";
+import type { BackfillProgress } from "../backfill/progress.ts";
 
-export interface ProgressLine {
-  status: string;
-  dryRun: boolean;
-  rangeRead: number;
-  read: number;
-  known: number;
-  written: number;
-  failed: number;
-  waiting: number;
-  etaSeconds: number | null;
-  hold: { reason: string; paths: string[]; retryAt: string } | null;
-  estimate: { conversations: number; wouldCreateLead: number; salesforceCalls: number; salesforceCallsAtMost: number; unreadable: number } | null;
-}
+/** What the line shows of a backfill's progress, as the admin API answers it. */
+export type ProgressLine = Pick<
+  BackfillProgress,
+  "status" | "dryRun" | "rangeRead" | "read" | "known" | "written" | "failed" | "waiting" | "etaSeconds" | "hold" | "estimate"
+>;
 
 function callRange(e: ProgressLine["estimate"]): string {
   if (!e) return "0";

@@ -3,8 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { duration } from "../../src/backfill/progress.ts";
 import { progressLine, summary } from "../../src/cli/progress-bar.ts";
+import type { ProgressLine } from "../../src/cli/progress-bar.ts";
 
-const base = { status: "running", dryRun: false, rangeRead: 0.5, read: 1200, known: 100, written: 1000, failed: 2, waiting: 98, etaSeconds: 200, hold: null, estimate: null };
+const base: ProgressLine = { status: "running", dryRun: false, rangeRead: 0.5, read: 1200, known: 100, written: 1000, failed: 2, waiting: 98, etaSeconds: 200, hold: null, estimate: null };
 
 describe("progressLine", () => {
   it("draws the share of the range read and the counts", () => {
@@ -15,7 +16,7 @@ describe("progressLine", () => {
     expect(progressLine({ ...base, hold: { reason: "iadvize_schema_mismatch", paths: ["Query.closedConversations(interval)"], retryAt: "2026-11-21T10:00:00.000Z" } }, 4)).toContain(
       "HELD iadvize_schema_mismatch (Query.closedConversations(interval)) until 2026-11-21T10:00:00.000Z",
     );
-    const dry = { ...base, status: "done", dryRun: true, rangeRead: 1, etaSeconds: 0, estimate: { conversations: 116, wouldCreateLead: 87, salesforceCalls: 9, salesforceCallsAtMost: 9, unreadable: 0 } };
+    const dry: ProgressLine = { ...base, status: "done", dryRun: true, rangeRead: 1, etaSeconds: 0, estimate: { conversations: 116, wouldCreateLead: 87, salesforceCalls: 9, salesforceCallsAtMost: 9, unreadable: 0 } };
     expect(progressLine(dry, 4)).toBe("[####] 100% read 1200 · new 116 · Leads 87 · Salesforce calls 9 · ETA 0s");
     expect(summary(dry)).toBe("Dry run done: 1200 conversations in the range, 116 new to the connector, 87 would create a Lead, 9 Salesforce API calls (at most 9 if some visitors are in Salesforce already).");
   });
