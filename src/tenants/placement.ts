@@ -15,6 +15,8 @@ interface Placement {
 }
 
 const placements = new WeakMap<object, Placement>();
+/** Each database handed out here, to the directory of its deployment. */
+const directories = new WeakMap<D1Database, D1Database>();
 
 const isD1 = (value: unknown): value is D1Database =>
   typeof value === "object" && value !== null && "prepare" in value && typeof value.prepare === "function" && "batch" in value && typeof value.batch === "function";
@@ -46,6 +48,7 @@ function placementOf(env: PlacementEnv): Placement {
     if (!isD1(db)) throw new Error(`${name} (named in DB_SHARDS or DB_PINS) is not a D1 binding of this Worker`);
     shards.set(name, db);
   }
+  for (const db of shards.values()) directories.set(db, env.DB);
   const placement: Placement = { spread, shards, pins };
   placements.set(env, placement);
   return placement;
@@ -88,6 +91,15 @@ export function tenantDb(env: PlacementEnv, tenantId: string): D1Database {
 /** The directory: the look-ups that find a tenant from a key or an address, and the rows of no tenant. */
 export function directoryDb(env: PlacementEnv): D1Database {
   return env.DB;
+}
+
+/**
+ * The directory of the deployment a tenant's database belongs to (the database itself when
+ * it did not come from here): for the rows of no tenant that code holding only a tenant's
+ * database needs, such as the phone-number hashing key every tenant's hashes must share.
+ */
+export function directoryOf(db: D1Database): D1Database {
+  return directories.get(db) ?? db;
 }
 
 /** Every database tenants' rows live in, once each: for the passes over all tenants (cron, operator lists). */
