@@ -3,6 +3,7 @@
 // look-ups that find a tenant: escalation, deflection and survey keys, survey senders, and
 // the rows of no tenant), and every database, for the cron's passes over all tenants.
 import type { Bindings } from "../env.ts";
+import { AppError } from "../errors.ts";
 
 export type PlacementEnv = Pick<Bindings, "DB" | "DB_SHARDS" | "DB_PINS">;
 
@@ -21,6 +22,9 @@ const directories = new WeakMap<D1Database, D1Database>();
 const isD1 = (value: unknown): value is D1Database =>
   typeof value === "object" && value !== null && "prepare" in value && typeof value.prepare === "function" && "batch" in value && typeof value.batch === "function";
 
+/** A deployment whose placement settings do not match its bindings: 503, names only. */
+const misconfigured = (message: string) => new AppError("misconfigured", message);
+
 const list = (raw: string | undefined): string[] =>
   (raw ?? "")
     .split(",")
@@ -34,18 +38,18 @@ function placementOf(env: PlacementEnv): Placement {
   const bindings = new Map<string, unknown>(Object.entries(env));
   const pins = new Map(
     list(env.DB_PINS).map((pin) => {
-      const [tenantId = "", binding = ""] = pin.split("=").map((v) => v.trim());
-      if (!tenantId || !binding) throw new Error(`DB_PINS: "${pin}" is not tenant=BINDING`);
+      const [tenantId = "", binding = "", ...rest] = pin.split("=").map((v) => v.trim());
+      if (!tenantId || !binding || rest.length > 0) throw misconfigured(`DB_PINS: "${pin}" is not tenant=BINDING`);
       return [tenantId, binding] as const;
     }),
   );
   const spread = env.DB_SHARDS === undefined ? ["DB"] : [...new Set(list(env.DB_SHARDS))];
-  if (spread.length === 0) throw new Error("DB_SHARDS names no D1 binding");
+  if (spread.length === 0) throw misconfigured("DB_SHARDS names no D1 binding");
   const names = [...new Set([...spread, ...pins.values()])];
   const shards = new Map<string, D1Database>();
   for (const name of names) {
     const db = bindings.get(name);
-    if (!isD1(db)) throw new Error(`${name} (named in DB_SHARDS or DB_PINS) is not a D1 binding of this Worker`);
+    if (!isD1(db)) throw misconfigured(`${name} (named in DB_SHARDS or DB_PINS) is not a D1 binding of this Worker`);
     shards.set(name, db);
   }
   for (const db of shards.values()) directories.set(db, env.DB);
@@ -54,10 +58,12 @@ function placementOf(env: PlacementEnv): Placement {
   return placement;
 }
 
+const encoder = new TextEncoder();
+
 /** FNV-1a, 32 bits: a stable, fast, well-spread hash of a short string (not a secret). */
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  for (const byte of encoder.encode(text)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
   return hash;
 }
 
@@ -84,7 +90,7 @@ export function tenantBinding(env: PlacementEnv, tenantId: string): string {
 /** The database of a tenant's rows: its configuration, events, conversations, escalations, surveys, tokens, holds. */
 export function tenantDb(env: PlacementEnv, tenantId: string): D1Database {
   const db = placementOf(env).shards.get(tenantBinding(env, tenantId));
-  if (!db) throw new Error(`no D1 binding for tenant placement`);
+  if (!db) throw misconfigured("no D1 binding for the tenant's placement");
   return db;
 }
 

@@ -40,6 +40,7 @@ describe("placement", () => {
     expect(() => tenantDb(bound({ DB_SHARDS: "DB,DB_9" }), "ha-1")).toThrow("DB_9 (named in DB_SHARDS or DB_PINS) is not a D1 binding of this Worker");
     expect(() => everyDb(bound({ DB_SHARDS: "DB,ADMIN_TOKEN" }))).toThrow("ADMIN_TOKEN");
     expect(() => tenantDb(bound({ DB_PINS: "ha-1" }), "ha-1")).toThrow('DB_PINS: "ha-1" is not tenant=BINDING');
+    expect(() => tenantDb(bound({ DB_PINS: "ha-1=DB=DB_1" }), "ha-1")).toThrow("is not tenant=BINDING");
     expect(() => tenantDb(bound({ DB_SHARDS: " , " }), "ha-1")).toThrow("DB_SHARDS names no D1 binding");
   });
 });
