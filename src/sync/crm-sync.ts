@@ -175,7 +175,10 @@ async function writeToSalesforce(
   const sf = await readFromSalesforce(api, run.db, run.tenantId, run.tenant, items, run.deps.now());
   await keepAlive();
   const plan = planFromRead(items, sf, settings);
+  // Not planned: a record Salesforce has already, to which this conversation adds nothing.
+  const planned = new Set(plan.conversations.map((c) => c.conversationId));
+  for (const item of items) if (!planned.has(item.conversationId)) settle.unchanged(item.conversationId);
   const outcomes = await writePlan(api, plan, settings.assignmentRuleId ?? true);
   const warnings = sf.mapping.problems.map((p) => ({ code: `mapping_${p.problem}`, tag: p.tag, field: p.field }));
-  settle.outcomes(items, new Map(claimed.map((c) => [c.conversation_id, c])), outcomes, hashes, warnings);
+  settle.outcomes(items.filter((i) => planned.has(i.conversationId)), new Map(claimed.map((c) => [c.conversation_id, c])), outcomes, hashes, warnings);
 }

@@ -21,6 +21,8 @@ export interface ConversationForCrm {
 export interface SyncItem {
   conversationId: string;
   visitorId: string;
+  /** False when the D1 row never saw a push or close (visitorId is then the conversation id): see salesforce/existing.ts. */
+  visitorKnown?: boolean;
   tenantId: string;
   channel: string | null;
   startedAt: string | null;

@@ -113,6 +113,7 @@ export async function readFromIadvize(run: IadvizeRun, claimed: readonly Claimed
       const item: SyncItem = {
         conversationId: id,
         visitorId: c.visitor_id ?? id,
+        visitorKnown: c.visitor_id !== null,
         tenantId,
         channel: c.channel,
         startedAt: c.started_at,
