@@ -86,7 +86,7 @@ registry.registerPath({
   request: { params },
   responses: {
     200: json(
-      z.object({ tenant: View, events: Counts, conversations: Counts, needsAttention: Counts, salesforceUsage: z.array(Usage), escalationsLast30Days: Counts, deflectionsLast30Days: Counts, budget: BudgetRef }),
+      z.object({ tenant: View, events: Counts, conversations: Counts, conversationsKeptDays: z.number().int(), needsAttention: Counts, salesforceUsage: z.array(Usage), escalationsLast30Days: Counts, deflectionsLast30Days: Counts, budget: BudgetRef }),
       "The tenant and its figures.",
     ),
     ...errors,

@@ -8,6 +8,7 @@ import { KnownEvent } from "../../src/events/schema.ts";
 import type { QueueMessage } from "../../src/queues.ts";
 import { applyRetention } from "../../src/retention.ts";
 import { fixtures } from "../fixtures/webhooks/index.ts";
+import { admin } from "../helpers/admin.ts";
 import { BACKFILL_MAPPING, BackfillSim } from "../helpers/backfill.ts";
 import { seedConversation } from "../helpers/iadvize.ts";
 import { records } from "../helpers/salesforce.ts";
@@ -87,6 +88,9 @@ describe("retention of conversation rows", { timeout: 120_000 }, () => {
     sim.t += 91 * DAY;
     expect((await applyRetention(env.DB, sim.now, 90)).conversations).toBeGreaterThanOrEqual(1);
     expect(await kept(t.tenantId, seeded.id)).toBe(false);
+    // The admin's counts cover the conversations kept: the last RETENTION_DAYS days.
+    const view = await (await admin("GET", `/tenants/${t.tenantId}`)).json<{ conversations: Record<string, number>; conversationsKeptDays: number }>();
+    expect(view).toMatchObject({ conversationsKeptDays: 90, conversations: { synced: 0 } });
 
     // The NPS question answered late: the event carries that answer only.
     const { customerSatisfaction: _, ...survey } = fixtures.satisfactionAnswered;
