@@ -5,6 +5,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import * as z from "zod";
 import { ErrorCodes } from "../errors.ts";
 import { TenantId, tenantInput } from "../tenants/schema.ts";
+import { BACKFILL_MAX_DAYS } from "../backfill/range.ts";
 import { BackfillInput, BackfillView } from "../backfill/schema.ts";
 import { BudgetView } from "../budget/view.ts";
 
@@ -192,6 +193,7 @@ registry.registerPath({
     202: json(z.object({ backfill: BackfillRef }), "Started; it runs in the Worker, follow it with GET."),
     409: json(ErrorRef, "A backfill of this tenant is under way."),
     ...errors,
+    400: json(ErrorRef, `The request is invalid, or its range is longer than ${BACKFILL_MAX_DAYS} days (2 years): split it into several backfills.`),
   },
 });
 registry.registerPath({
