@@ -33,7 +33,8 @@ export interface SalesforceRead {
 export function planFromRead(items: readonly SyncItem[], sf: SalesforceRead, settings: NonNullable<TenantConfig["salesforce"]>): Plan {
   const late = items.filter((i) => i.visitorKnown === false && sf.read.existing.has(i.conversationId));
   const plan = buildPlan({
-    items: items.filter((i) => !late.includes(i)),
+    // One open and never pushed whose record Salesforce does not have waits for its close.
+    items: items.filter((i) => !late.includes(i) && !i.lateOpen),
     contacts: sf.read.contacts,
     leads: sf.read.leads,
     mapping: sf.mapping.usable,

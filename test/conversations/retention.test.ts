@@ -1,6 +1,6 @@
 // Retention of conversation rows: finished rows older than RETENTION_DAYS are deleted by the
-// cron, the others kept; a late survey answer for a deleted row, or a backfill over it, is
-// merged into the Conversation record Salesforce has (found by its external id): no second
+// cron, the others kept; a late survey answer or transaction for a deleted row, or a backfill
+// over it, is merged into the Conversation record Salesforce has (found by its external id): no second
 // record, no second Lead, nothing the record held lost.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -111,6 +111,33 @@ describe("retention of conversation rows", { timeout: 120_000 }, () => {
     expect(await records(t.org, "Lead")).toEqual(leadsBefore);
     const state = await env.DB.prepare(`SELECT sync_status, sf_match FROM conversations WHERE tenant_id = ?1 AND conversation_id = ?2`).bind(t.tenantId, seeded.id).first();
     expect(state).toEqual({ sync_status: "synced", sf_match: "existing_record" });
+  });
+
+  it("a transaction attributed after the row was deleted is added to the existing record: listed once, total and count right, nothing else changed", async () => {
+    const sim = new Sim();
+    const t = await newSyncTenant();
+    const { seeded, common, record } = await syncedLive(sim, t);
+    const tx = (transactionId: string, amount: number, receivedAt: string) => ({ ...fixtures.transactionAttributed, ...common, eventId: crypto.randomUUID(), transactionId, externalId: `ORDER-${transactionId}`, amount, source: "Onsite", receivedAt });
+    expect((await sim.webhook(tx("tx-1", 100.1, "2026-11-20T10:00:00.000Z"))).status).toBe(200);
+    await sim.deliver();
+    expect((await records(t.org, CONVERSATION))[0]).toMatchObject({ Transaction_Count__c: 1, Transaction_Total__c: 100.1 });
+    const leadsBefore = await records(t.org, "Lead");
+
+    sim.t += 91 * DAY;
+    await applyRetention(env.DB, sim.now, 90);
+    expect(await kept(t.tenantId, seeded.id)).toBe(false);
+    const late = tx("tx-2", 200.2, sim.now.toISOString());
+    expect((await sim.webhook(late)).status).toBe(200);
+    await sim.deliver();
+    // The same transaction again, under another event id: counted once.
+    expect((await sim.webhook({ ...late, eventId: crypto.randomUUID() })).status).toBe(200);
+    await sim.deliver();
+
+    const all = await records(t.org, CONVERSATION);
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ Id: record.Id, Visitor_Id__c: seeded.visitor.id, Operators__c: "45012, 45013", Satisfaction__c: "CSAT 5", Transaction_Count__c: 2, Transaction_Total__c: 300.3 });
+    expect(all[0]?.Transactions__c).toBe(["2026-11-20T10:00:00.000Z | tx-1 | 100.10 | Onsite | ORDER-tx-1", `${sim.now.toISOString()} | tx-2 | 200.20 | Onsite | ORDER-tx-2`].join("\n"));
+    expect(await records(t.org, "Lead")).toEqual(leadsBefore);
   });
 
   it("a backfill over a conversation synced live and deleted since leaves its record as it is: no second Lead, its visitor kept", async () => {

@@ -24,7 +24,7 @@ describe("deflection: reserved field names", () => {
     }
   });
 
-  it("the tenant's prompts and WhatsApp template variables refuse them too", async () => {
+  it("the tenant's deflection prompts refuse them too", async () => {
     const prompts = await admin("PUT", `/tenants/${uniqueTenantId()}`, {
       deflection: { key: `dfl_${"0".repeat(32)}`, provider: { type: "webhook", url: "https://example.com/x", secret: "s".repeat(16) }, defaultCountry: "FR", allowedCountries: ["FR"], channels: [{ platform: "SMS" }], prompts: JSON.parse(`{"fr": {"__proto__": "Bonjour"}}`) },
     });
