@@ -17,6 +17,8 @@ import { newSyncTenant } from "../helpers/tenant.ts";
 import type { SyncTenant } from "../helpers/tenant.ts";
 
 const DAY = 86_400_000;
+/** The virtual clock of the Sim tests starts in the past, so that the retention's "now" deletes no other test's rows (one D1 for all files). */
+const PAST = Date.parse("2001-03-01T09:00:00Z");
 const CONVERSATION = "iAdvize_Conversation__c";
 
 async function row(tenantId: string, status: string, syncStatus: string, updatedAt: Date, extra: { backfillId?: string } = {}) {
@@ -58,7 +60,8 @@ async function syncedLive(sim: Sim, t: SyncTenant) {
 
 describe("retention of conversation rows", { timeout: 120_000 }, () => {
   it("deletes finished rows (synced, failed) older than 90 days; keeps pending, syncing, never synced, recent, followed and running backfills' rows", async () => {
-    const now = new Date("2032-01-01T00:00:00Z");
+    // In the past: test files share one D1, and a later "now" would delete their rows too.
+    const now = new Date("2001-01-01T00:00:00Z");
     const old = new Date(now.getTime() - 91 * DAY);
     const recent = new Date(now.getTime() - 89 * DAY);
     const t = `ha-${Math.floor(Math.random() * 1e9)}`;
@@ -80,7 +83,7 @@ describe("retention of conversation rows", { timeout: 120_000 }, () => {
   });
 
   it("a survey answered after the row was deleted is merged into the existing record: no second record or Lead, the visitor, operators and earlier answer kept", async () => {
-    const sim = new Sim();
+    const sim = new Sim(PAST);
     const t = await newSyncTenant();
     const { seeded, common, record } = await syncedLive(sim, t);
     const leadsBefore = await records(t.org, "Lead");
@@ -114,7 +117,7 @@ describe("retention of conversation rows", { timeout: 120_000 }, () => {
   });
 
   it("a transaction attributed after the row was deleted is added to the existing record: listed once, total and count right, nothing else changed", async () => {
-    const sim = new Sim();
+    const sim = new Sim(PAST);
     const t = await newSyncTenant();
     const { seeded, common, record } = await syncedLive(sim, t);
     const tx = (transactionId: string, amount: number, receivedAt: string) => ({ ...fixtures.transactionAttributed, ...common, eventId: crypto.randomUUID(), transactionId, externalId: `ORDER-${transactionId}`, amount, source: "Onsite", receivedAt });
@@ -126,7 +129,7 @@ describe("retention of conversation rows", { timeout: 120_000 }, () => {
     sim.t += 91 * DAY;
     await applyRetention(env.DB, sim.now, 90);
     expect(await kept(t.tenantId, seeded.id)).toBe(false);
-    const late = tx("tx-2", 200.2, sim.now.toISOString());
+    const late = tx("tx-2", 200.2, "2026-11-22T10:00:00.000Z");
     expect((await sim.webhook(late)).status).toBe(200);
     await sim.deliver();
     // The same transaction again, under another event id: counted once.
@@ -136,7 +139,7 @@ describe("retention of conversation rows", { timeout: 120_000 }, () => {
     const all = await records(t.org, CONVERSATION);
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({ Id: record.Id, Visitor_Id__c: seeded.visitor.id, Operators__c: "45012, 45013", Satisfaction__c: "CSAT 5", Transaction_Count__c: 2, Transaction_Total__c: 300.3 });
-    expect(all[0]?.Transactions__c).toBe(["2026-11-20T10:00:00.000Z | tx-1 | 100.10 | Onsite | ORDER-tx-1", `${sim.now.toISOString()} | tx-2 | 200.20 | Onsite | ORDER-tx-2`].join("\n"));
+    expect(all[0]?.Transactions__c).toBe(["2026-11-20T10:00:00.000Z | tx-1 | 100.10 | Onsite | ORDER-tx-1", "2026-11-22T10:00:00.000Z | tx-2 | 200.20 | Onsite | ORDER-tx-2"].join("\n"));
     expect(await records(t.org, "Lead")).toEqual(leadsBefore);
   });
 
@@ -153,8 +156,9 @@ describe("retention of conversation rows", { timeout: 120_000 }, () => {
     const leads = await records(t.org, "Lead");
     expect(leads).toHaveLength(1);
 
-    sim.t += 91 * DAY;
-    await applyRetention(env.DB, new Date(sim.t), 90);
+    // The retention's deletion, as it deletes a finished row (its selection is the first test's):
+    // this world's clock follows the real one, and a "now" 91 days ahead would delete other files' rows.
+    await env.DB.prepare(`DELETE FROM conversations WHERE tenant_id = ?1 AND conversation_id = ?2 AND sync_status = 'synced'`).bind(t.tenantId, seeded.id).run();
     expect(await kept(t.tenantId, seeded.id)).toBe(false);
     await sim.start(t.tenantId, { from: "2026-01-01", to: "2026-01-10" });
     await sim.drain();
