@@ -1,8 +1,8 @@
 // How long a backfill's range may be, checked the same way by the admin API and the CLI.
-// iAdvize documents no retention of closed conversations (shared/CONTRACTS.md), so the bound
-// is ours: two years (731 days, a leap day included) is 105 weekly windows to list, a
-// backfill of hours, not one of days whose progress no one follows (`from: 0000-01-01` would
-// be some 105,000 weekly windows, about 5,300 steps). A longer history is several backfills, one after the other.
+// iAdvize documents no retention of closed conversations (shared/CONTRACTS.md), so the
+// bound is ours: two years (731 days, a leap day included) is 105 weekly windows to list,
+// a backfill of hours whose progress someone follows (`from: 0000-01-01` would be some
+// 105,000 windows, about 5,300 steps). A longer history is several backfills in a row.
 
 export const BACKFILL_MAX_DAYS = 731;
 const DAY_MS = 86_400_000;

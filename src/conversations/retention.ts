@@ -2,7 +2,7 @@
 // to the admin) and untouched for RETENTION_DAYS is deleted by the cron, in bounded
 // batches. Kept: pending, syncing and never-synced rows, followed ones, and those of a
 // backfill still running or held. Salesforce keeps the records; a late event for a
-// deleted row is merged into its record, found by its external id (sync/after-purge.ts).
+// deleted row is merged into its record, found by its external id (salesforce/existing.ts).
 
 export async function deleteFinishedConversations(db: D1Database, before: Date, limit: number): Promise<number> {
   const result = await db
