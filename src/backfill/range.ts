@@ -1,7 +1,7 @@
 // How long a backfill's range may be, checked the same way by the admin API and the CLI.
 // iAdvize documents no retention of closed conversations (shared/CONTRACTS.md), so the
 // bound is ours: two years (731 days, a leap day included) is 105 weekly windows to list,
-// a backfill of hours whose progress someone follows (`from: 0000-01-01` would be some
+// a size whose progress someone follows to the end (`from: 0000-01-01` would be some
 // 105,000 windows, about 5,300 steps). A longer history is several backfills in a row.
 
 export const BACKFILL_MAX_DAYS = 731;
