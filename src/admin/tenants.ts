@@ -73,6 +73,8 @@ export const tenantRoutes = new Hono<AppEnv>()
       hold: holdView(await tenantHoldOf(tenantDb(c.env, id), id)),
       events: await countByStatus(tenantDb(c.env, id), id),
       conversations: await syncCounts(tenantDb(c.env, id), id),
+      // Finished conversations are counted for this many days after their last change (the retention).
+      conversationsKeptDays: c.var.config.RETENTION_DAYS,
       needsAttention: await attentionCounts(tenantDb(c.env, id), id),
       salesforceUsage: await usageOf(tenantDb(c.env, id), id),
       escalationsLast30Days: await countsByStatus(tenantDb(c.env, id), id, new Date(Date.now() - 30 * 86_400_000)),

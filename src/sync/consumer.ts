@@ -12,6 +12,7 @@ import { CONVERSATION_BATCH_MAX, enqueueAll, retryDelaySeconds } from "../queues
 import { markPendingStatement } from "../conversations/sync-store.ts";
 import { byTenantDb, tenantDb } from "../tenants/placement.ts";
 import { keepAndLoad } from "./batch-load.ts";
+import { lateTransactionStatement } from "../conversations/late.ts";
 import { surveysAfterClose } from "../surveys/triggers.ts";
 import { FIRST_POLL_MS } from "../follow/schedule.ts";
 import { followOnPushStatements } from "../follow/store.ts";
@@ -120,7 +121,8 @@ async function processEvent(db: D1Database, event: StoredEvent, tenantConfigured
     e.eventType === "v2.conversation.pushed"
       ? followOnPushStatements(db, event.tenantId, e.conversationId, e.createdAt, new Date(now.getTime() + FIRST_POLL_MS), now)
       : [];
-  const before = [...conversationStatements(db, event.tenantId, e, now), ...(syncs ? [markPendingStatement(db, event.tenantId, e.conversationId, now)] : [])];
+  const late = e.eventType === "transaction.attributed" ? [lateTransactionStatement(db, event.tenantId, e.conversationId, now)] : [];
+  const before = [...conversationStatements(db, event.tenantId, e, now), ...(syncs ? [markPendingStatement(db, event.tenantId, e.conversationId, now), ...late] : [])];
   const results = await db.batch([...before, ...follow, ...setStatus(db, [event.eventId], "processed", now)]);
   if (syncs) return "sync";
   // The last follow statement puts the conversation on the schedule: it changed a row when followed.
