@@ -16,7 +16,7 @@ import { ask, escalationTenant } from "../helpers/escalation.ts";
 import { seedConversation } from "../helpers/iadvize.ts";
 import { uniqueTenantId } from "../helpers/ids.ts";
 import { records } from "../helpers/salesforce.ts";
-import { mobile, send, sendBody, surveyTenant } from "../helpers/surveys.ts";
+import { inbox, mobile, send, sendBody, surveyTenant } from "../helpers/surveys.ts";
 import { newSyncTenant } from "../helpers/tenant.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { fresh, sendEvent } from "../helpers/webhook.ts";
@@ -106,7 +106,10 @@ describe("placement over two databases", { timeout: 90_000 }, () => {
       expect(await count("DB", "escalation_keys", e.tenantId)).toBe(1);
 
       const s = surveying[shard];
-      expect((await send(s.key, sendBody(mobile()))).status).toBe(202);
+      const phone = mobile();
+      expect((await send(s.key, sendBody(phone))).status).toBe(202);
+      // The survey queue's consumer finds the SMS in the tenant's database and sends it.
+      await waitFor(async () => (await inbox(s, phone)).length > 0, { timeoutMs: 20_000, what: `${s.tenantId}'s first SMS` });
       expect(await count(shard, "survey_sessions", s.tenantId)).toBe(1);
       expect(await count(other(shard), "survey_sessions", s.tenantId)).toBe(0);
       expect(await count("DB", "survey_keys", s.tenantId)).toBe(1);
