@@ -1,6 +1,7 @@
-// One tenant's Salesforce REST API: the session from the shared token cache, one
-// re-authentication on INVALID_SESSION_ID, retries with backoff on transient failures,
-// and the API usage read from Sforce-Limit-Info.
+// One tenant's Salesforce REST API through jsforce: the session from the shared token
+// cache, one re-authentication on INVALID_SESSION_ID (jsforce's refreshFn), retries
+// with backoff on transient failures, and the API usage read from Sforce-Limit-Info.
+import { Connection } from "jsforce/core";
 import * as z from "zod";
 import { backoffDelay } from "../lib/retry.ts";
 import type { RetryPolicy } from "../lib/retry.ts";
@@ -9,10 +10,6 @@ import type { TokenCacheDeps } from "../secrets/token-cache.ts";
 import { UpstreamError } from "../lib/upstream-error.ts";
 import type { SalesforceSession } from "./auth.ts";
 import { API_VERSION } from "./model.ts";
-import { restRequest, SalesforceRestError } from "./rest.ts";
-import type { ApiUsage, RestRequest, RestSession } from "./rest.ts";
-
-export type { ApiUsage } from "./rest.ts";
 
 export interface Subrequest {
   method: "GET" | "POST" | "PATCH";
@@ -40,6 +37,11 @@ export interface WriteHeaders {
   autoAssign: boolean | string;
 }
 
+export interface ApiUsage {
+  used: number;
+  limit: number;
+}
+
 /** Errors worth another try after a pause. */
 const TRANSIENT = new Set(["SERVER_UNAVAILABLE", "UNABLE_TO_LOCK_ROW", "REQUEST_RUNNING_TOO_LONG", "QUERY_TIMEOUT"]);
 
@@ -60,7 +62,7 @@ export class SalesforceApi {
   readonly #tenantId: string;
   readonly #tokens: TokenCacheDeps<SalesforceSession>;
   readonly #policy: RetryPolicy;
-  #session: RestSession | undefined;
+  #connection: Connection | undefined;
   /** API calls made through this object (each composite is one). */
   calls = 0;
   usage: ApiUsage | undefined;
@@ -71,35 +73,22 @@ export class SalesforceApi {
     this.#policy = policy;
   }
 
-  /** The session: the cached one, or a fresh one when `refused` is the token Salesforce just refused. */
-  async #sessionFor(refused?: string): Promise<RestSession> {
-    if (this.#session && refused === undefined) return this.#session;
-    const { token, value } = await getToken("salesforce", this.#tokens, this.#tenantId, refused);
-    this.#session = { instanceUrl: value.instanceUrl, token };
-    return this.#session;
-  }
-
-  /** One request, the org's usage kept from its answer (an error answer's too). */
-  async #call(session: RestSession, req: RestRequest): Promise<unknown> {
-    try {
-      const answer = await restRequest(session, API_VERSION, req);
-      if (answer.usage) this.usage = answer.usage;
-      return answer.body;
-    } catch (err) {
-      if (err instanceof SalesforceRestError && err.usage) this.usage = err.usage;
-      throw err;
-    }
-  }
-
-  /** On INVALID_SESSION_ID, a new session (getToken told which token was refused) and the request once more. */
-  async #request(req: RestRequest): Promise<unknown> {
-    const session = await this.#sessionFor();
-    try {
-      return await this.#call(session, req);
-    } catch (err) {
-      if (!(err instanceof SalesforceRestError) || err.errorCode !== "INVALID_SESSION_ID") throw err;
-      return this.#call(await this.#sessionFor(session.token), req);
-    }
+  async #conn(): Promise<Connection> {
+    if (this.#connection) return this.#connection;
+    const { token, value } = await getToken("salesforce", this.#tokens, this.#tenantId);
+    this.#connection = new Connection({
+      instanceUrl: value.instanceUrl,
+      accessToken: token,
+      version: API_VERSION,
+      // Called by jsforce on INVALID_SESSION_ID; it then retries the request once.
+      refreshFn: (conn, callback) => {
+        getToken("salesforce", this.#tokens, this.#tenantId, conn.accessToken ?? undefined).then(
+          (fresh) => callback(null, fresh.token),
+          (err: unknown) => callback(err instanceof Error ? err : new Error("refresh failed")),
+        );
+      },
+    });
+    return this.#connection;
   }
 
   /**
@@ -118,7 +107,7 @@ export class SalesforceApi {
     };
     const body = JSON.stringify({ allOrNone: false, compositeRequest: subrequests.map((s) => ({ ...s, httpHeaders: writeHeaders })) });
     const httpHeaders = { "content-type": "application/json", ...writeHeaders };
-    const answer = await this.#send(() => this.#request({ method: "POST", url: "/composite", body, headers: httpHeaders }));
+    const answer = await this.#send(() => this.#conn().then((c) => c.request({ method: "POST", url: "/composite", body, headers: httpHeaders })));
     const parsed = CompositeAnswer.safeParse(answer);
     if (!parsed.success) throw new UpstreamError("salesforce", "bad_answer", "Salesforce answered the composite request with an unexpected body", { retryable: true });
     return parsed.data.compositeResponse;
@@ -126,7 +115,7 @@ export class SalesforceApi {
 
   /** GET /limits: the org's daily API allowance, to know whether a used-up allowance is back. */
   async dailyApiRequests(): Promise<{ max: number; remaining: number }> {
-    const answer = await this.#send(() => this.#request({ method: "GET", url: `/services/data/v${API_VERSION}/limits` }));
+    const answer = await this.#send(() => this.#conn().then((c) => c.request({ method: "GET", url: `/services/data/v${API_VERSION}/limits` })));
     const parsed = LimitsAnswer.safeParse(answer);
     if (!parsed.success) throw new UpstreamError("salesforce", "bad_answer", "Salesforce answered /limits with an unexpected body", { retryable: true });
     return { max: parsed.data.DailyApiRequests.Max, remaining: parsed.data.DailyApiRequests.Remaining };
@@ -137,10 +126,12 @@ export class SalesforceApi {
       try {
         const result = await withTimeout(call(), this.#policy.timeoutMs);
         this.calls++;
+        this.#readUsage();
         return result;
       } catch (err) {
         const code = errorCodeOf(err);
         if (code !== "NETWORK" && code !== "TIMEOUT") this.calls++;
+        this.#readUsage();
         if (err instanceof UpstreamError) throw err;
         if (code === "REQUEST_LIMIT_EXCEEDED") {
           throw new UpstreamError("salesforce", "request_limit_exceeded", "the org's daily API allowance is used up", { retryable: true, status: 403 });
@@ -154,6 +145,11 @@ export class SalesforceApi {
         throw new UpstreamError("salesforce", "rejected", `Salesforce refused the request: ${code}`, { retryable: false });
       }
     }
+  }
+
+  #readUsage(): void {
+    const info = (this.#connection as { limitInfo?: { apiUsage?: ApiUsage } } | undefined)?.limitInfo?.apiUsage;
+    if (info) this.usage = { used: info.used, limit: info.limit };
   }
 }
 

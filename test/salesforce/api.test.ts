@@ -1,4 +1,4 @@
-// The Salesforce API wrapper (fetch in workerd) against the emulator: composite calls,
+// The Salesforce API wrapper (jsforce in workerd) against the emulator: composite calls,
 // the usage read from Sforce-Limit-Info, retries, the allowance, and session expiry.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
