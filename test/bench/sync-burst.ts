@@ -41,12 +41,13 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const iadvize = await startIadvizeEmulator();
 const salesforce = await startSalesforceEmulator();
 const outdir = mkdtempSync(join(tmpdir(), "connector-bench-"));
-// The sync runs that claimed work (the Worker's `sync.run` lines), by tenant.
-const runs = new Map<string, number>();
+// When the sync runs that claimed work ended (the Worker's `sync.run` lines), by tenant.
+const runs = new Map<string, number[]>();
 const countRun = (message: string) => {
-  if (!message.includes('"sync.run"')) return;
-  const tenantId = (JSON.parse(message) as { tenantId?: string }).tenantId ?? "";
-  runs.set(tenantId, (runs.get(tenantId) ?? 0) + 1);
+  for (const line of message.split("\n")) {
+    const tenantId = /"event":"sync\.run".*"tenantId":"([^"]+)"/.exec(line)?.[1];
+    if (tenantId) runs.set(tenantId, [...(runs.get(tenantId) ?? []), Date.now()]);
+  }
 };
 const { mf, url } = await startConnector({ outdir, secrets: { ...SECRETS, IADVIZE_API_URL: iadvize.url, ALLOW_TEST_ORIGINS: salesforce.url }, onLog: countRun });
 const origin = url.origin;
@@ -206,7 +207,8 @@ try {
   await Promise.all(chats.map(({ t, c }, i) => playChat(t, c, (i % 50) * 100).then((at) => closedAt.set(c.id, at))));
   await waitForClosedRecords([...followTenants, loneFollowed], 5 * 60_000);
   const followMinutes = (Date.now() - followStarted) / 60_000;
-  const runsPerMinute = followTenants.map((t) => (runs.get(t.tenantId) ?? 0) / followMinutes);
+  const runsPerMinute = followTenants.map((t) => (runs.get(t.tenantId) ?? []).length / followMinutes);
+  const runTimes = followTenants.map((t) => (runs.get(t.tenantId) ?? []).map((at) => ((at - followStarted) / 1000).toFixed(0)).join(" "));
   const closeLatencies = [...followTenants, loneFollowed].flatMap((t) =>
     (salesforce.orgs.get(t.orgId)?.all("iAdvize_Conversation__c") ?? []).map((r) => Date.parse(String(r.LastModifiedDate ?? r.CreatedDate)) - (closedAt.get(String(r.Conversation_Id__c)) ?? 0)),
   );
@@ -237,6 +239,7 @@ try {
   say(
     `followed: sync runs per tenant a minute ${runsPerMinute.map((n) => n.toFixed(1)).join(", ")} (${followMinutes.toFixed(1)} min); close -> record completed: p50 ${(percentile(closeLatencies, 50) / 1000).toFixed(1)} s, max ${(Math.max(...closeLatencies) / 1000).toFixed(1)} s`,
   );
+  say(`followed: runs ended at (s after the first push): ${runTimes.join("; ")}`);
   say(`schedule: a followed conversation left idle costs ${readsWhileIdle(3_600_000)} reads in its first hour, ${readsWhileIdle(86_400_000)} in its first day, ${readsWhileIdle(7 * 86_400_000)} until the 7-day idle stop`);
 } finally {
   await mf.dispose();
