@@ -10,6 +10,7 @@ import type { NewEvent, StoredEvent } from "../events/store.ts";
 import { errorFields, log } from "../log.ts";
 import { CONVERSATION_BATCH_MAX, enqueueAll, retryDelaySeconds } from "../queues.ts";
 import { markPendingStatement } from "../conversations/sync-store.ts";
+import { lateTransactionStatement } from "../conversations/late.ts";
 import { configuredTenants } from "../tenants/store.ts";
 import { surveysAfterClose } from "../surveys/triggers.ts";
 import { FIRST_POLL_MS } from "../follow/schedule.ts";
@@ -118,10 +119,11 @@ async function processEvent(db: D1Database, event: StoredEvent, tenantConfigured
   // A push (a start, a transfer, a reopening) of a tenant that follows open conversations.
   const firstRead = new Date(slotAtOrAfter(event.tenantId, now.getTime() + FIRST_POLL_MS));
   const follow = e.eventType === "v2.conversation.pushed" ? followOnPushStatements(db, event.tenantId, e.conversationId, e.createdAt, firstRead, now) : [];
-  // The close of a followed conversation joins the tenant's next close slot.
+  const late = e.eventType === "transaction.attributed" ? [lateTransactionStatement(db, event.tenantId, e.conversationId, now)] : [];
+  // The close of a followed conversation joins the tenant's next close slot (the last statement before the follow's).
   const closeSlot = new Date(slotAtOrAfter(event.tenantId, now.getTime(), CLOSE_SLOT_MS));
   const followedClose = e.eventType === "v2.conversation.closed" ? [followedCloseStatement(db, event.tenantId, e.conversationId, closeSlot)] : [];
-  const before = [...conversationStatements(db, event.tenantId, e, now), ...(syncs ? [markPendingStatement(db, event.tenantId, e.conversationId, now)] : []), ...followedClose];
+  const before = [...conversationStatements(db, event.tenantId, e, now), ...(syncs ? [markPendingStatement(db, event.tenantId, e.conversationId, now), ...late] : []), ...followedClose];
   const results = await db.batch([...before, ...follow, ...setStatus(db, [event.eventId], "processed", now)]);
   if (followedClose.length > 0 && (results[before.length - 1]?.meta.changes ?? 0) > 0) return closeSlot;
   if (syncs) return "sync";
