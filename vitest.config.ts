@@ -10,7 +10,7 @@ import { TEST_SECRETS } from "./test/helpers/secrets.ts";
 import { wranglerTomlOptions } from "./test/helpers/wrangler-options.ts";
 
 // wrangler.toml's Worker, but not a developer's .dev.vars: the env is its [vars] and the bindings below.
-const { main, workerOptions, vars } = wranglerTomlOptions("./wrangler.toml");
+const { main, workerOptions, vars, alias } = wranglerTomlOptions("./wrangler.toml");
 
 /** The queue consumers of wrangler.toml, with a 50 ms batch window in tests (messages sent together still share a batch). */
 function testQueueConsumers() {
@@ -18,9 +18,15 @@ function testQueueConsumers() {
   const entries = Array.isArray(consumers) ? consumers.map((name: string) => [name, {}] as const) : Object.entries(consumers);
   return Object.fromEntries(entries.map(([name, consumer]) => [name, { ...consumer, maxBatchTimeout: 0.05 }]));
 }
+/**
+ * wrangler.toml's [alias] (modules replaced in the deployed bundle), replaced here too,
+ * each name matched exactly as wrangler does: "csv-parse" is not "csv-parse/sync".
+ */
+const exactAliases = Object.entries(alias).map(([name, file]) => ({ find: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`), replacement: file }));
 const productionWindows = process.env.TEST_QUEUE_WINDOWS === "production";
 
 export default defineConfig({
+  resolve: { alias: exactAliases },
   plugins: [
     cloudflareTest(async ({ inject }) => ({
       main,
