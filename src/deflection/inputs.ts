@@ -32,6 +32,8 @@ export const DeflectionInput = z.strictObject({
 });
 export type DeflectionInput = z.infer<typeof DeflectionInput>;
 
+const define = (o: object, k: string, v: string) => Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+
 /** Form fields (a flat body) into the JSON shape: conversationFields.k=v → {conversationFields: {k: v}}. */
 export function fromForm(form: URLSearchParams): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -41,9 +43,10 @@ export function fromForm(form: URLSearchParams): Record<string, unknown> {
       const group = (out[nested[1]] ??= {});
       // A group also posted as a plain field stays that field, for the schema to refuse.
       // Defined, not assigned: a `__proto__` field stays a key, for the schema to refuse by name.
-      if (typeof group === "object" && group !== null) Object.defineProperty(group, nested[2], { value: v, enumerable: true, writable: true, configurable: true });
-    } else if (out[k] === undefined) {
-      out[k] = v;
+      if (typeof group === "object" && group !== null) define(group, nested[2], v);
+    } else if (!Object.hasOwn(out, k)) {
+      // Own keys only: `constructor` or `__proto__` is the caller's field, refused as unknown as in JSON.
+      define(out, k, v);
     }
   }
   return out;

@@ -24,6 +24,17 @@ describe("deflection: reserved field names", () => {
     }
   });
 
+  it("a top-level form field named like an Object member (constructor, __proto__, toString) is refused as unknown, as in JSON, not dropped without a word", async () => {
+    const t = await deflectionTenant();
+    for (const key of [...RESERVED, "toString", "hasOwnProperty"]) {
+      const form = await deflect(t.key, { phone: mobile(), optIn: "1", [key]: "x" }, { form: true });
+      expect(form.status, `form ${key}`).toBe(400);
+      expect(await form.json()).toMatchObject({ error: { code: "invalid_request" } });
+      const json = await deflect(t.key, `{"phone": "${mobile()}", "optIn": true, "${key}": "x"}`);
+      expect(json.status, `json ${key}`).toBe(400);
+    }
+  });
+
   it("the tenant's deflection prompts refuse them too", async () => {
     const prompts = await admin("PUT", `/tenants/${uniqueTenantId()}`, {
       deflection: { key: `dfl_${"0".repeat(32)}`, provider: { type: "webhook", url: "https://example.com/x", secret: "s".repeat(16) }, defaultCountry: "FR", allowedCountries: ["FR"], channels: [{ platform: "SMS" }], prompts: JSON.parse(`{"fr": {"__proto__": "Bonjour"}}`) },
