@@ -115,9 +115,11 @@ export const tenantRoutes = new Hono<AppEnv>()
   })
   .delete("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
-    if (!(await deleteTenant(tenantDb(c.env, id), id))) throw new AppError("not_found", `Tenant ${id} is not configured.`);
+    // The routing first, and whether the tenant is there or not: a delete (or a new tenant's
+    // save) stopped between the two databases leaves no key routed to a tenant that is gone.
     const directory = directoryDb(c.env);
     await directory.batch([...(await setKeyStatements(directory, id, undefined)), ...(await setDeflectionKeyStatements(directory, id, undefined)), ...(await surveyRoutingStatements(directory, id, undefined))]);
+    if (!(await deleteTenant(tenantDb(c.env, id), id))) throw new AppError("not_found", `Tenant ${id} is not configured.`);
     log.info("tenant.deleted", { tenantId: id });
     return c.body(null, 204);
   });
