@@ -37,9 +37,10 @@ function placementOf(env: PlacementEnv): Placement {
   if (known) return known;
   const bindings = new Map<string, unknown>(Object.entries(env));
   const pins = new Map(
-    list(env.DB_PINS).map((pin) => {
+    list(env.DB_PINS).map((pin, i) => {
       const [tenantId = "", binding = "", ...rest] = pin.split("=").map((v) => v.trim());
-      if (!tenantId || !binding || rest.length > 0) throw misconfigured(`DB_PINS: "${pin}" is not tenant=BINDING`);
+      // By its position: the answer goes to any caller, and the entry holds a tenant's id.
+      if (!tenantId || !binding || rest.length > 0) throw misconfigured(`DB_PINS: entry ${i + 1} is not tenant=BINDING`);
       return [tenantId, binding] as const;
     }),
   );

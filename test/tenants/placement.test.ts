@@ -3,7 +3,9 @@
 // for a binding that is not there.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { app } from "../../src/app.ts";
 import { directoryDb, everyDb, tenantBinding, tenantDb } from "../../src/tenants/placement.ts";
+import { ADMIN_TOKEN } from "../helpers/secrets.ts";
 import { uniqueTenantId } from "../helpers/ids.ts";
 
 // One D1 object under several names: the rule returns names, which is what is checked here.
@@ -39,8 +41,18 @@ describe("placement", () => {
   it("a binding named but not bound, or a malformed pin, is a clear error", () => {
     expect(() => tenantDb(bound({ DB_SHARDS: "DB,DB_9" }), "ha-1")).toThrow("DB_9 (named in DB_SHARDS or DB_PINS) is not a D1 binding of this Worker");
     expect(() => everyDb(bound({ DB_SHARDS: "DB,ADMIN_TOKEN" }))).toThrow("ADMIN_TOKEN");
-    expect(() => tenantDb(bound({ DB_PINS: "ha-1" }), "ha-1")).toThrow('DB_PINS: "ha-1" is not tenant=BINDING');
+    expect(() => tenantDb(bound({ DB_PINS: "ha-1" }), "ha-1")).toThrow("DB_PINS: entry 1 is not tenant=BINDING");
     expect(() => tenantDb(bound({ DB_PINS: "ha-1=DB=DB_1" }), "ha-1")).toThrow("is not tenant=BINDING");
     expect(() => tenantDb(bound({ DB_SHARDS: " , " }), "ha-1")).toThrow("DB_SHARDS names no D1 binding");
+  });
+
+  it("a misconfigured placement is a 503 naming the setting, never its value (a pinned tenant's id, a binding)", async () => {
+    const pinned = "ha-7733991";
+    const res = await app.request(`/admin/api/tenants/${pinned}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }, { ...env, DB_PINS: `ha-1=DB, ${pinned}:DB_7` });
+    expect(res.status).toBe(503);
+    const text = await res.text();
+    expect(JSON.parse(text)).toMatchObject({ error: { code: "misconfigured", message: expect.stringContaining("DB_PINS: entry 2") } });
+    expect(text).not.toContain(pinned);
+    expect(text).not.toContain("DB_7");
   });
 });
