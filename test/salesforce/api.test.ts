@@ -60,6 +60,26 @@ describe("SalesforceApi", () => {
     expect(err).toMatchObject({ service: "salesforce", code: "unavailable", retryable: true });
   });
 
+  it("an answer in XML (a SOAP-style fault, a proxy's page) is a retryable bad answer, each call counted, never a crash of the XML parser left out of the bundle", async () => {
+    const org = await newOrg();
+    const xml = `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><soapenv:Fault><faultcode>sf:UNKNOWN</faultcode><faultstring>upstream</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`;
+    for (const contentType of ["text/xml", "application/xml; charset=UTF-8"]) {
+      await sfFaults(org, { foreign: { count: 1, status: 200, contentType, body: xml } });
+      const a = api(org);
+      const used = await apiUsed(org);
+      const err = await a.composite([query("SELECT Id FROM Lead")], { autoAssign: false }).catch((e: unknown) => e);
+      expect(err, contentType).toMatchObject({ service: "salesforce", code: "bad_answer", retryable: true });
+      expect(a.calls, contentType).toBe(1);
+      expect((await apiUsed(org)) - used, contentType).toBe(a.calls);
+    }
+    // The same page with an error status: retried as Salesforce's own 5xx, then a retryable error.
+    await sfFaults(org, { foreign: { count: 5, status: 500, contentType: "text/xml", body: xml } });
+    const a = api(org);
+    const err = await a.composite([query("SELECT Id FROM Lead")], { autoAssign: false }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ service: "salesforce", code: "unavailable", retryable: true });
+    expect(a.calls).toBe(3);
+  });
+
   it("reports a used-up allowance as request_limit_exceeded", async () => {
     const org = await newOrg();
     await sfFaults(org, { requestLimitExceeded: true });

@@ -67,7 +67,11 @@ export class Org {
   readonly objects: Map<string, ObjectDef>;
   readonly records = new Map<string, Map<string, Rec>>();
   apiUsed = 0;
-  faults: { fail503: number; lockRows: number; down?: boolean } = { fail503: 0, lockRows: 0 };
+  /**
+   * `foreign`: the next `count` data requests are answered with this status, content type and
+   * raw body (an XML fault, a proxy's page), as something in front of the API may answer.
+   */
+  faults: { fail503: number; lockRows: number; down?: boolean; foreign?: { count: number; status: number; contentType: string; body: string } } = { fail503: 0, lockRows: 0 };
   #seq = 0;
 
   constructor(options: OrgOptions) {

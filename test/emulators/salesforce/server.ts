@@ -285,6 +285,12 @@ export async function startSalesforceEmulator(opts: { port?: number } = {}): Pro
     const limitHeader = () => ({ "sforce-limit-info": `api-usage=${org.apiUsed}/${org.apiLimit}` });
     if (org.apiUsed >= org.apiLimit) return sendJson(res, 403, errorBody("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."), limitHeader());
     org.apiUsed++;
+    const foreign = org.faults.foreign;
+    if (foreign && foreign.count > 0) {
+      foreign.count--;
+      res.writeHead(foreign.status, { "content-type": foreign.contentType, ...limitHeader() });
+      return res.end(foreign.body);
+    }
     if (org.faults.down || org.faults.fail503 > 0) {
       if (!org.faults.down) org.faults.fail503--;
       return sendJson(res, 503, errorBody("SERVER_UNAVAILABLE", "Server temporarily unavailable"), limitHeader());
