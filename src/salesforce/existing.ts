@@ -8,7 +8,7 @@ import * as z from "zod";
 import type { Fields } from "./describe.ts";
 import { cut } from "./mapping.ts";
 import { CONVERSATION } from "./model.ts";
-import { satisfactionFields, transactionFields } from "./outcomes.ts";
+import { byTime, satisfactionFields, transactionFields } from "./outcomes.ts";
 import type { PlanTransaction } from "./outcomes.ts";
 import { satisfactionText } from "./plan.ts";
 
@@ -89,7 +89,14 @@ export function mergedRecord(late: LateConversation, existing: ExistingConversat
   const known = new Set(existing.transactions.map((t) => t.transactionId));
   const added = late.transactions.filter((t) => !known.has(t.transactionId));
   if (added.length > 0) {
-    Object.assign(record, transactionFields([...existing.transactions, ...added], fields?.get(CONVERSATION.transactions)?.length ?? 0));
+    // A list longer than the field loses its oldest lines, not its newest: the late ones stay
+    // listed, so a later merge knows them and never counts them twice.
+    const length = fields?.get(CONVERSATION.transactions)?.length ?? 0;
+    const all = byTime([...existing.transactions, ...added]);
+    let text = String(transactionFields(all, 0)[CONVERSATION.transactions]);
+    let dropped = 0;
+    for (; length > 0 && text.length > length && text.includes("\n"); dropped++) text = text.slice(text.indexOf("\n") + 1);
+    Object.assign(record, transactionFields(all.slice(dropped), length));
     // Total and count from the record's own numbers: its list may have been cut.
     const total = existing.total ?? existing.transactions.reduce((s, t) => s + t.amount, 0);
     record[CONVERSATION.transactionTotal] = (cents(total) + added.reduce((s, t) => s + cents(t.amount), 0)) / 100;

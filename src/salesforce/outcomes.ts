@@ -16,7 +16,7 @@ export interface PlanTransaction {
 /** Money is added in cents: 0.1 + 0.2 is 0.3 here. */
 const sum = (amounts: readonly number[]) => amounts.reduce((total, a) => total + Math.round(a * 100), 0) / 100;
 
-const byTime = (list: readonly PlanTransaction[]) =>
+export const byTime = (list: readonly PlanTransaction[]) =>
   [...list].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.transactionId.localeCompare(b.transactionId));
 
 /** The amount of the transaction received last, if any. */

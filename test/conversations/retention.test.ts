@@ -11,7 +11,7 @@ import { fixtures } from "../fixtures/webhooks/index.ts";
 import { admin } from "../helpers/admin.ts";
 import { BACKFILL_MAPPING, BackfillSim } from "../helpers/backfill.ts";
 import { seedConversation } from "../helpers/iadvize.ts";
-import { records } from "../helpers/salesforce.ts";
+import { records, seedRecord } from "../helpers/salesforce.ts";
 import { Sim } from "../helpers/sim.ts";
 import { newSyncTenant } from "../helpers/tenant.ts";
 import type { SyncTenant } from "../helpers/tenant.ts";
@@ -141,6 +141,32 @@ describe("retention of conversation rows", { timeout: 120_000 }, () => {
     expect(all[0]).toMatchObject({ Id: record.Id, Visitor_Id__c: seeded.visitor.id, Operators__c: "45012, 45013", Satisfaction__c: "CSAT 5", Transaction_Count__c: 2, Transaction_Total__c: 300.3 });
     expect(all[0]?.Transactions__c).toBe(["2026-11-20T10:00:00.000Z | tx-1 | 100.10 | Onsite | ORDER-tx-1", "2026-11-22T10:00:00.000Z | tx-2 | 200.20 | Onsite | ORDER-tx-2"].join("\n"));
     expect(await records(t.org, "Lead")).toEqual(leadsBefore);
+  });
+
+  it("late transactions on a record whose list is full are listed (its oldest lines give way) and each counted once, however many come", async () => {
+    const sim = new Sim(PAST);
+    const t = await newSyncTenant();
+    const seeded = await seedConversation({ projectId: t.projectId, visitor: { id: crypto.randomUUID(), firstName: "Jane", lastName: "Doe", email: null, phoneNumber: null, city: null, country: null, externalUserId: null } });
+    // Written long ago, its D1 row deleted since: 800 transactions of 1.00, the list cut at the field's 32,768 characters.
+    const lines = Array.from({ length: 800 }, (_, i) => `2026-01-01T00:00:${String(i % 60).padStart(2, "0")}.${String(i).padStart(3, "0")}Z | old-${i} | 1.00 | Onsite`).join("\n");
+    await seedRecord(t.org, CONVERSATION, { Conversation_Id__c: seeded.id, Visitor_Id__c: seeded.visitor.id, Transactions__c: `${lines.slice(0, 32_767)}…`, Transaction_Total__c: 800, Transaction_Count__c: 800 });
+    const common = { projectId: t.projectId, conversationId: seeded.id };
+    const tx = (transactionId: string, amount: number, receivedAt: string) => ({ ...fixtures.transactionAttributed, ...common, eventId: crypto.randomUUID(), transactionId, externalId: "", amount, source: "Onsite", receivedAt });
+
+    expect((await sim.webhook(tx("tx-a", 10, "2026-11-20T10:00:00.000Z"))).status).toBe(200);
+    await sim.deliver();
+    expect((await records(t.org, CONVERSATION))[0]).toMatchObject({ Transaction_Count__c: 801, Transaction_Total__c: 810 });
+    expect((await sim.webhook(tx("tx-b", 20, "2026-11-21T10:00:00.000Z"))).status).toBe(200);
+    await sim.deliver();
+
+    const all = await records(t.org, CONVERSATION);
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ Transaction_Count__c: 802, Transaction_Total__c: 830 });
+    const listed = String(all[0]?.Transactions__c);
+    expect(lines.length).toBeGreaterThan(32_768);
+    expect(listed.length).toBeLessThanOrEqual(32_768);
+    expect(listed).toContain("| tx-a | 10.00 | Onsite");
+    expect(listed).toContain("| tx-b | 20.00 | Onsite");
   });
 
   it("a backfill over a conversation synced live and deleted since leaves its record as it is: no second Lead, its visitor kept", async () => {
