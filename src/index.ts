@@ -17,10 +17,13 @@ import { consumeSyncBatch, consumeSyncDeadLetters } from "./sync/sync-consumer.t
 import { consumeSurveyBatch, consumeSurveyDeadLetters } from "./surveys/consumer.ts";
 import { SURVEY_DEAD_LETTER_QUEUE, SURVEY_QUEUE } from "./surveys/queue.ts";
 import { surveyUpkeep } from "./surveys/redrive.ts";
+import { isWebhookDelivery, receiveWebhookFast } from "./webhooks/fast-path.ts";
 import { BACKFILL_DEAD_LETTER_QUEUE, BACKFILL_QUEUE, consumeBackfillBatch, consumeBackfillDeadLetters, redriveBackfills } from "./backfill/queue.ts";
 
 export default {
-  fetch: app.fetch,
+  fetch(request: Request, env: Bindings, ctx: ExecutionContext) {
+    return isWebhookDelivery(request) ? receiveWebhookFast(request, env) : app.fetch(request, env, ctx);
+  },
 
   async queue(batch, env) {
     const config = configOf(env);
