@@ -123,17 +123,20 @@ try {
 
   const workerd = childPid("workerd");
   const results: Record<Handler, PhaseResult[]> = { empty: [], queue: [], floor: [], intake: [], baseline: [] };
-  const cpu: Record<Handler, { ms: number; requests: number }> = Object.fromEntries(
-    Object.keys(HOSTS).map((h) => [h, { ms: 0, requests: 0 }]),
-  ) as Record<Handler, { ms: number; requests: number }>;
+  const cpu: Record<Handler, { ms: number; nodeMs: number; requests: number }> = Object.fromEntries(
+    Object.keys(HOSTS).map((h) => [h, { ms: 0, nodeMs: 0, requests: 0 }]),
+  ) as Record<Handler, { ms: number; nodeMs: number; requests: number }>;
   const orders: Handler[][] = [HANDLERS, [...HANDLERS].reverse()];
   for (let round = 0; round < ROUNDS; round++) {
     const requests = await prepare(REQUESTS);
     // Alternate the order, so no handler always runs on a warmer or busier machine.
     for (const which of orders[round % 2] ?? []) {
       const cpuBefore = cpuMs(workerd);
+      const nodeBefore = process.cpuUsage();
       const result = await runPhase(origin, HOSTS[which], requests, CONCURRENCY);
       cpu[which].ms += cpuMs(workerd) - cpuBefore;
+      const node = process.cpuUsage(nodeBefore);
+      cpu[which].nodeMs += (node.user + node.system) / 1000;
       cpu[which].requests += result.requests;
       check(which, result);
       results[which].push(result);
@@ -148,6 +151,8 @@ try {
       p99: percentile(latencies, 99),
       // workerd's CPU per request (all its threads), in µs.
       cpu: (cpu[which].ms * 1000) / Math.max(1, cpu[which].requests),
+      // This Node process's CPU per request: the load generator, and Miniflare reading workerd's log lines.
+      nodeCpu: (cpu[which].nodeMs * 1000) / Math.max(1, cpu[which].requests),
     };
   };
   const e = summary("empty");
@@ -157,10 +162,10 @@ try {
   const ratio = a.rps / e.rps;
   const fmt = (n: number, d = 1) => n.toFixed(d);
   const row = (label: string, r: ReturnType<typeof summary>) =>
-    `${label.padEnd(13)}${fmt(r.rps, 0).padStart(7)}  ${fmt(r.p50, 2).padStart(7)}  ${fmt(r.p99, 2).padStart(7)}  ${fmt(r.cpu, 0).padStart(9)}`;
+    `${label.padEnd(13)}${fmt(r.rps, 0).padStart(7)}  ${fmt(r.p50, 2).padStart(7)}  ${fmt(r.p99, 2).padStart(7)}  ${fmt(r.cpu, 0).padStart(9)}  ${fmt(r.nodeCpu, 0).padStart(9)}`;
   const lines = [
     `webhook intake vs empty handler: ${ROUNDS} rounds x ${REQUESTS} requests, concurrency ${CONCURRENCY}, same workerd`,
-    `handler         req/s    p50 ms   p99 ms  workerd CPU µs/req`,
+    `handler         req/s    p50 ms   p99 ms  CPU µs/req: workerd  node (load, logs)`,
     row("empty", e),
     row("queue send", q),
     row("floor", f),
