@@ -77,7 +77,7 @@ const GROUPS: [string, RegExp][] = [
   ["body reading / decoding", /readBody|arrayBuffer|decode|TextDecoder|wellFormed|JSON\.parse/i],
   ["logging", /\bemit\b|\blog\b|clean|console|stringify/i],
   ["request id / async context", /requestId|randomUUID|withLogContext|AsyncLocalStorage|run\b/i],
-  ["Hono routing / response", /hono|dispatch|compose|match|router|json|Context|header|fetch/i],
+  ["routing / response (Hono or fast path)", /hono|dispatch|compose|match|router|json|Context|header|fetch/i],
 ];
 
 try {
