@@ -4,6 +4,7 @@
 // runs in alternating rounds and the fastest round is kept: on a shared machine, the
 // least disturbed round is the closest to the step's own cost.
 // Usage: node test/bench/intake-steps.ts [-- --iterations 20000 --rounds 5]
+import { Console } from "node:console";
 import { Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import * as z from "zod";
@@ -31,8 +32,8 @@ const decoded = decodeBody("json", raw);
 const event = KnownEvent.parse(decoded);
 // console.log writes to a sink, as workerd hands a line to its log pipe.
 const sink = new Writable({ write: (_chunk, _enc, done) => done() });
-const sinkConsole = new console.Console({ stdout: sink, stderr: sink });
-globalThis.console.log = sinkConsole.log.bind(sinkConsole);
+const sinkConsole = new Console({ stdout: sink, stderr: sink });
+console.log = sinkConsole.log.bind(sinkConsole);
 
 const steps: [string, () => unknown][] = [
   ["request id (randomUUID) + log context", () => withLogContext({ requestId: crypto.randomUUID() }, () => 1)],
