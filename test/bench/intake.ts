@@ -8,7 +8,8 @@
 // The queue consumer is not attached: it runs in its own invocations in production,
 // and what it does is measured by its own benchmark.
 // With --baseline <commit>, the Worker as it was at that commit runs too, in the same rounds.
-// Usage: npm run bench:intake [-- --requests 4000 --rounds 3 --concurrency 32 --baseline <commit>]
+// With --log-floor, the floor also runs with one console.log line of the intake's size per request.
+// Usage: npm run bench:intake [-- --requests 4000 --rounds 3 --concurrency 32 --baseline <commit> --log-floor]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "32" },
     // A git commit whose Worker runs too, in the same workerd and rounds: before/after in one run.
     baseline: { type: "string" },
+    // Adds the floor with one console.log line per request: what the intake's log line costs.
+    "log-floor": { type: "boolean", default: false },
   },
 });
 const BASELINE = values.baseline;
@@ -49,9 +52,18 @@ const FLOOR_WORKER = `export default { async fetch(request, env) {
   await env.Q.send({ kind: "event", tenantId: "ha-3291", event: body, correlationId: request.headers.get("x-iadvize-correlationid"), deliveryId: null, receivedAt: new Date().toISOString() });
   return new Response('{"status":"accepted"}', { headers: { "content-type": "application/json" } });
 } };`;
-const HOSTS = { empty: "empty.bench", queue: "queue-only.bench", floor: "floor.bench", intake: "connector.bench", baseline: "connector-baseline.bench" } as const;
+const LOG_LINE = `JSON.stringify({ level: "info", event: "webhook.accepted", requestId: crypto.randomUUID(), eventId: crypto.randomUUID(), eventType: "conversation.closed" })`;
+const LOG_FLOOR_WORKER = FLOOR_WORKER.replace("const body = await request.text();", `const body = await request.text();\n  console.log(${LOG_LINE});`);
+const HOSTS = { empty: "empty.bench", queue: "queue-only.bench", floor: "floor.bench", logFloor: "log-floor.bench", intake: "connector.bench", baseline: "connector-baseline.bench" } as const;
 type Handler = keyof typeof HOSTS;
-const HANDLERS: Handler[] = BASELINE ? ["empty", "queue", "floor", "intake", "baseline"] : ["empty", "queue", "floor", "intake"];
+const HANDLERS: Handler[] = [
+  "empty",
+  "queue",
+  "floor",
+  ...(values["log-floor"] ? (["logFloor"] as const) : []),
+  "intake",
+  ...(BASELINE ? (["baseline"] as const) : []),
+];
 
 async function prepare(count: number): Promise<PreparedRequest[]> {
   const out: PreparedRequest[] = [];
@@ -102,6 +114,14 @@ const { mf, url } = await startConnector({
       compatibilityDate: "2026-11-01",
       queueProducers: { Q: { queueName: "bench-floor" } },
     },
+    {
+      name: "log-floor",
+      modules: true,
+      script: LOG_FLOOR_WORKER,
+      routes: [`${HOSTS.logFloor}/*`],
+      compatibilityDate: "2026-11-01",
+      queueProducers: { Q: { queueName: "bench-log-floor" } },
+    },
   ],
 });
 try {
@@ -122,7 +142,7 @@ try {
   for (const which of HANDLERS) check(`warm-up ${which}`, await runPhase(origin, HOSTS[which], warm, CONCURRENCY));
 
   const workerd = childPid("workerd");
-  const results: Record<Handler, PhaseResult[]> = { empty: [], queue: [], floor: [], intake: [], baseline: [] };
+  const results: Record<Handler, PhaseResult[]> = { empty: [], queue: [], floor: [], logFloor: [], intake: [], baseline: [] };
   const cpu: Record<Handler, { ms: number; nodeMs: number; requests: number }> = Object.fromEntries(
     Object.keys(HOSTS).map((h) => [h, { ms: 0, nodeMs: 0, requests: 0 }]),
   ) as Record<Handler, { ms: number; nodeMs: number; requests: number }>;
@@ -169,6 +189,7 @@ try {
     row("empty", e),
     row("queue send", q),
     row("floor", f),
+    ...(values["log-floor"] ? [row("floor + log", summary("logFloor"))] : []),
     row("intake", a),
     `throughput ratio intake/empty: ${fmt(ratio, 2)} (target >= 0.80: ${ratio >= 0.8 ? "met" : "NOT met"})`,
     `throughput ratio intake/queue-send-only: ${fmt(a.rps / q.rps, 2)} (target >= 0.95: ${a.rps / q.rps >= 0.95 ? "met" : "NOT met"})`,
@@ -177,7 +198,7 @@ try {
   ];
   if (BASELINE) {
     const b = summary("baseline");
-    lines.splice(6, 0, row(`intake@${BASELINE.slice(0, 7)}`, b));
+    lines.splice(values["log-floor"] ? 7 : 6, 0, row(`intake@${BASELINE.slice(0, 7)}`, b));
     lines.push(`throughput ratio intake@${BASELINE.slice(0, 7)}/queue-send-only: ${fmt(b.rps / q.rps, 2)}; intake now/intake@${BASELINE.slice(0, 7)}: ${fmt(a.rps / b.rps, 2)}`);
     lines.push(`workerd CPU per request, intake@${BASELINE.slice(0, 7)} - queue send: ${fmt(b.cpu - q.cpu, 0)} µs`);
   }
