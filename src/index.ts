@@ -19,6 +19,7 @@ import { SURVEY_DEAD_LETTER_QUEUE, SURVEY_QUEUE } from "./surveys/queue.ts";
 import { surveyUpkeep } from "./surveys/redrive.ts";
 import { isWebhookDelivery, receiveWebhookFast } from "./webhooks/fast-path.ts";
 import { BACKFILL_DEAD_LETTER_QUEUE, BACKFILL_QUEUE, consumeBackfillBatch, consumeBackfillDeadLetters, redriveBackfills } from "./backfill/queue.ts";
+import { everyDb } from "./tenants/placement.ts";
 
 export default {
   fetch(request: Request, env: Bindings, ctx: ExecutionContext) {
@@ -73,7 +74,7 @@ export default {
         redriveStaleSyncs(env, now, settings.SYNC_GIVE_UP_HOURS * 3_600_000),
         redriveLostEscalations(env, now),
         redriveLostDeflections(env, now),
-        applyRetention(env.DB, now, settings.RETENTION_DAYS),
+        ...everyDb(env).map((db) => applyRetention(db, now, settings.RETENTION_DAYS)),
         surveyUpkeep(env, now),
         redriveBackfills(env, now),
       ]),

@@ -5,12 +5,14 @@ import { conversationStatements } from "../conversations/state.ts";
 import type { Bindings } from "../env.ts";
 import { QueueMessage } from "../queues.ts";
 import { AppError } from "../errors.ts";
-import { insertEventStatement, loadEvents, newEventOf, recordFailure, setStatus } from "../events/store.ts";
+import { newEventOf, recordFailure, setStatus } from "../events/store.ts";
 import type { NewEvent, StoredEvent } from "../events/store.ts";
 import { errorFields, log } from "../log.ts";
 import { CONVERSATION_BATCH_MAX, enqueueAll, retryDelaySeconds } from "../queues.ts";
 import { markPendingStatement } from "../conversations/sync-store.ts";
-import { configuredTenants } from "../tenants/store.ts";
+import { byTenantDb, tenantDb } from "../tenants/placement.ts";
+import { keepAndLoad } from "./batch-load.ts";
+import { lateTransactionStatement } from "../conversations/late.ts";
 import { surveysAfterClose } from "../surveys/triggers.ts";
 import { FIRST_POLL_MS } from "../follow/schedule.ts";
 import { followOnPushStatements } from "../follow/store.ts";
@@ -22,6 +24,7 @@ export async function consumeConversationBatch(
 ): Promise<void> {
   const byEventId = new Map<string, Message<unknown>[]>();
   const fresh: NewEvent[] = [];
+  const tenantOfEvent = new Map<string, string>();
   for (const message of batch.messages) {
     const body = QueueMessage.safeParse(message.body);
     if (!body.success) {
@@ -33,6 +36,7 @@ export async function consumeConversationBatch(
     const m = body.data;
     const eventId = m.kind === "event" ? m.event.eventId : m.eventId;
     if (m.kind === "event") fresh.push(newEventOf(m));
+    tenantOfEvent.set(eventId, m.tenantId);
     byEventId.set(eventId, [...(byEventId.get(eventId) ?? []), message]);
   }
   if (byEventId.size === 0) return;
@@ -40,9 +44,7 @@ export async function consumeConversationBatch(
   let events: StoredEvent[];
   let configured: Set<string>;
   try {
-    if (fresh.length > 0) await env.DB.batch(fresh.map((e) => insertEventStatement(env.DB, e)));
-    events = await loadEvents(env.DB, [...byEventId.keys()]);
-    configured = await configuredTenants(env.DB, [...new Set(events.map((e) => e.tenantId))]);
+    ({ events, configured } = await keepAndLoad(env, fresh, tenantOfEvent));
   } catch (err) {
     log.error("queue.load_failed", { queue: batch.queue, ...errorFields(err) });
     for (const list of byEventId.values()) for (const m of list) m.retry({ delaySeconds: retryDelaySeconds(m.attempts) });
@@ -65,7 +67,7 @@ export async function consumeConversationBatch(
   for (const event of events) {
     const messages = byEventId.get(event.eventId) ?? [];
     try {
-      const outcome = await processEvent(env.DB, event, configured.has(event.tenantId), now());
+      const outcome = await processEvent(tenantDb(env, event.tenantId), event, configured.has(event.tenantId), now());
       if (outcome === "follow") toFollow.add(event.tenantId);
       if (outcome === "sync") {
         toSync.add(event.tenantId);
@@ -75,12 +77,12 @@ export async function consumeConversationBatch(
     } catch (err) {
       log.warn("queue.event_failed", { eventId: event.eventId, ...errorFields(err) });
       const code = err instanceof AppError ? (err.detail ?? err.code) : err instanceof Error ? err.name : "unknown";
-      await recordFailure(env.DB, event.eventId, code, now()).catch(() => undefined);
+      await recordFailure(tenantDb(env, event.tenantId), event.eventId, code, now()).catch(() => undefined);
       for (const m of messages) m.retry({ delaySeconds: retryDelaySeconds(m.attempts) });
     }
   }
   // Surveys the tenant sends after a closed conversation (it never fails the batch).
-  await surveysAfterClose(env.DB, env.SURVEY_QUEUE, closed);
+  for (const [db, group] of byTenantDb(env, closed, (c) => c.tenantId)) await surveysAfterClose(db, env.SURVEY_QUEUE, group);
   // A followed conversation's first read is due shortly after its push: the sync wakes then.
   const followOnly = [...toFollow].filter((t) => !toSync.has(t));
   if (toSync.size > 0 || followOnly.length > 0) {
@@ -119,7 +121,8 @@ async function processEvent(db: D1Database, event: StoredEvent, tenantConfigured
     e.eventType === "v2.conversation.pushed"
       ? followOnPushStatements(db, event.tenantId, e.conversationId, e.createdAt, new Date(now.getTime() + FIRST_POLL_MS), now)
       : [];
-  const before = [...conversationStatements(db, event.tenantId, e, now), ...(syncs ? [markPendingStatement(db, event.tenantId, e.conversationId, now)] : [])];
+  const late = e.eventType === "transaction.attributed" ? [lateTransactionStatement(db, event.tenantId, e.conversationId, now)] : [];
+  const before = [...conversationStatements(db, event.tenantId, e, now), ...(syncs ? [markPendingStatement(db, event.tenantId, e.conversationId, now), ...late] : [])];
   const results = await db.batch([...before, ...follow, ...setStatus(db, [event.eventId], "processed", now)]);
   if (syncs) return "sync";
   // The last follow statement puts the conversation on the schedule: it changed a row when followed.

@@ -15,6 +15,7 @@ import { realDeps } from "./clock.ts";
 import type { SyncDeps } from "./clock.ts";
 import { SYNC_BATCH, syncTenant } from "./crm-sync.ts";
 import type { RunResult } from "./crm-sync.ts";
+import { tenantDb } from "../tenants/placement.ts";
 
 /** Cloudflare Queues delay a message by at most 12 hours; the cron covers longer waits. */
 const MAX_DELAY_SECONDS = 43_200;
@@ -85,7 +86,7 @@ async function runTenant(tenantId: string, messages: Message<unknown>[], busy: b
       for (const m of messages) m.ack();
       return;
     }
-    const result = await syncTenant(env.DB, config, tenantId, deps);
+    const result = await syncTenant(tenantDb(env, tenantId), config, tenantId, deps);
     const delay = wakeUpIn(result, deps.now());
     if (delay !== undefined) await env.SYNC_QUEUE.send({ tenantId }, delay > 0 ? { delaySeconds: delay } : {});
     for (const m of messages) m.ack();
@@ -101,7 +102,7 @@ async function runTenant(tenantId: string, messages: Message<unknown>[], busy: b
  * nothing is due). The burst's last, partial batch sends a message that runs at once.
  */
 async function waitsForBurst(env: Bindings, tenantId: string, now: Date): Promise<boolean> {
-  const { count, oldest } = await dueBacklog(env.DB, tenantId, now);
+  const { count, oldest } = await dueBacklog(tenantDb(env, tenantId), tenantId, now);
   if (count === 0) return true;
   if (count >= SYNC_BATCH || oldest === null || now.getTime() - Date.parse(oldest) >= BURST_WAIT_MS) return false;
   await env.SYNC_QUEUE.send({ tenantId, busy: true }, { delaySeconds: 1 });
