@@ -18,6 +18,8 @@ import { surveyAdminRoutes } from "./surveys/admin-routes.ts";
 import { smsInboundRoutes } from "./surveys/inbound-route.ts";
 import { surveySendRoutes } from "./surveys/send-route.ts";
 import { backfillRoutes } from "./backfill/route.ts";
+import type { Bindings } from "./env.ts";
+import { isWebhookDelivery, receiveWebhookFast } from "./webhooks/fast-path.ts";
 
 export const app = new Hono<AppEnv>();
 
@@ -51,3 +53,8 @@ app.onError((err, c) => {
   const { body, status } = errorAnswer(err, c.req.path, c.var.requestId);
   return c.json(body, status);
 });
+
+/** The Worker's HTTP entry: a webhook delivery goes straight to the intake (webhooks/fast-path.ts), the rest through the app. */
+export function handleFetch(request: Request, env: Bindings, ctx: ExecutionContext): Response | Promise<Response> {
+  return isWebhookDelivery(request) ? receiveWebhookFast(request, env) : app.fetch(request, env, ctx);
+}

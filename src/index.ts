@@ -1,5 +1,5 @@
 // Worker entry: the HTTP app, the queue consumers and the scheduled re-drive. Wiring only.
-import { app } from "./app.ts";
+import { handleFetch } from "./app.ts";
 import type { Bindings } from "./env.ts";
 import { redriveStale } from "./events/redrive.ts";
 import { consumeEscalationBatch, consumeEscalationDeadLetters, ESCALATION_DEAD_LETTER_QUEUE, ESCALATION_QUEUE } from "./escalation/queue.ts";
@@ -17,14 +17,11 @@ import { consumeSyncBatch, consumeSyncDeadLetters } from "./sync/sync-consumer.t
 import { consumeSurveyBatch, consumeSurveyDeadLetters } from "./surveys/consumer.ts";
 import { SURVEY_DEAD_LETTER_QUEUE, SURVEY_QUEUE } from "./surveys/queue.ts";
 import { surveyUpkeep } from "./surveys/redrive.ts";
-import { isWebhookDelivery, receiveWebhookFast } from "./webhooks/fast-path.ts";
 import { BACKFILL_DEAD_LETTER_QUEUE, BACKFILL_QUEUE, consumeBackfillBatch, consumeBackfillDeadLetters, redriveBackfills } from "./backfill/queue.ts";
 import { everyDb } from "./tenants/placement.ts";
 
 export default {
-  fetch(request: Request, env: Bindings, ctx: ExecutionContext) {
-    return isWebhookDelivery(request) ? receiveWebhookFast(request, env) : app.fetch(request, env, ctx);
-  },
+  fetch: handleFetch,
 
   async queue(batch, env) {
     const config = configOf(env);
