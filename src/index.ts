@@ -1,5 +1,5 @@
 // Worker entry: the HTTP app, the queue consumers and the scheduled re-drive. Wiring only.
-import { app } from "./app.ts";
+import { handleFetch } from "./app.ts";
 import type { Bindings } from "./env.ts";
 import { redriveStale } from "./events/redrive.ts";
 import { consumeEscalationBatch, consumeEscalationDeadLetters, ESCALATION_DEAD_LETTER_QUEUE, ESCALATION_QUEUE } from "./escalation/queue.ts";
@@ -21,7 +21,7 @@ import { BACKFILL_DEAD_LETTER_QUEUE, BACKFILL_QUEUE, consumeBackfillBatch, consu
 import { everyDb } from "./tenants/placement.ts";
 
 export default {
-  fetch: app.fetch,
+  fetch: handleFetch,
 
   async queue(batch, env) {
     const config = configOf(env);

@@ -36,7 +36,7 @@ export interface RuntimeOptions {
 }
 
 /** The Worker bundled from `ref` (a temporary git worktree sharing this node_modules), into `outdir`. */
-function bundleAt(ref: string, outdir: string): string {
+export function bundleAt(ref: string, outdir: string): string {
   const tree = join(outdir, "tree");
   execFileSync("git", ["worktree", "add", "--detach", tree, ref], { cwd: ROOT, stdio: "ignore" });
   try {
