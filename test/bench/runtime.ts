@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   inspectorPort?: number;
   /** Also run the Worker as it was at this git commit, reached by `host`, with the same bindings (no consumers). */
   baseline?: { ref: string; host: string };
+  /** Receives each line the Workers log (dropped otherwise). */
+  onLog?: (message: string) => void;
 }
 
 /** The Worker bundled from `ref` (a temporary git worktree sharing this node_modules), into `outdir`. */
@@ -67,7 +69,7 @@ export async function startConnector(opts: RuntimeOptions): Promise<{ mf: Minifl
   const mf = new Miniflare({
     ...convertV4MiniflareOptions({ workers: [app, ...baseline, ...(opts.others ?? [])] }),
     // The Worker's own logs would make the load generator print thousands of lines.
-    handleStructuredLogs: () => undefined,
+    handleStructuredLogs: opts.onLog ? (line) => opts.onLog?.(line.message) : () => undefined,
     ...(opts.inspectorPort === undefined ? {} : { inspectorPort: opts.inspectorPort }),
   });
   const url = await mf.ready;
