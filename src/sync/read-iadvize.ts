@@ -19,7 +19,8 @@ import type { SyncDeps } from "./clock.ts";
 import type { SyncItem } from "./item.ts";
 import { holdCauseOf } from "./outage.ts";
 import type { HoldCause } from "./outage.ts";
-import { readConversation } from "./read-conversation.ts";
+import { crmView, readConversation } from "./read-conversation.ts";
+import { takePrefetched } from "./prefetch.ts";
 import type { Settlement } from "./settle.ts";
 
 const IADVIZE_CONCURRENCY = 6;
@@ -101,7 +102,9 @@ export async function readFromIadvize(run: IadvizeRun, claimed: readonly Claimed
         settled.add(id);
         return;
       }
-      const read = kind === "follow" ? await run.follow.read(client, c, tenant.mapping) : await readConversation(client, id, tenant.mapping);
+      const early = kind === "full" ? takePrefetched(tenantId, c, run.deps.now().getTime()) : undefined;
+      const read =
+        kind === "follow" ? await run.follow.read(client, c, tenant.mapping) : early ? crmView(early, tenant.mapping) : await readConversation(client, id, tenant.mapping);
       settled.add(id);
       if (!read) {
         settle.failed(id, { code: "conversation_not_found" });

@@ -5,7 +5,8 @@
 // itself (D1, a bug) retries the message with backoff.
 // One invocation runs at most TENANTS_PER_INVOCATION tenants (a few at a time), so its
 // subrequests stay within the Workers limit; the other tenants are sent again at once.
-// A message sent during a burst (`busy`) waits for a full collection or the burst's end.
+// A message sent during a burst (`busy`) waits for a full collection or the burst's end,
+// and meanwhile reads early what is due (prefetch.ts), so the run that follows is short.
 import type { Bindings, Config } from "../env.ts";
 import { SyncMessage } from "../queues.ts";
 import { errorFields, log } from "../log.ts";
@@ -15,6 +16,8 @@ import { realDeps } from "./clock.ts";
 import type { SyncDeps } from "./clock.ts";
 import { SYNC_BATCH, syncTenant } from "./crm-sync.ts";
 import type { RunResult } from "./crm-sync.ts";
+import { prefetchDue } from "./prefetch.ts";
+import { getTenantConfig } from "../tenants/store.ts";
 
 /** Cloudflare Queues delay a message by at most 12 hours; the cron covers longer waits. */
 const MAX_DELAY_SECONDS = 43_200;
@@ -26,8 +29,10 @@ export const SUBREQUESTS_PER_INVOCATION = 10_000;
  * composites and their further pages, the two writes, duplicate look-ups) 50.
  */
 export const RUN_SUBREQUESTS_MAX = SYNC_BATCH + 50;
-/** Tenants one invocation runs: their runs together stay within the subrequest limit. */
-export const TENANTS_PER_INVOCATION = Math.floor(SUBREQUESTS_PER_INVOCATION / RUN_SUBREQUESTS_MAX);
+/** What one tenant may fetch in an invocation: the reads made early while it waits (a collection at most), then its run. */
+export const TENANT_SUBREQUESTS_MAX = SYNC_BATCH + RUN_SUBREQUESTS_MAX;
+/** Tenants one invocation runs: their reads and runs together stay within the subrequest limit. */
+export const TENANTS_PER_INVOCATION = Math.floor(SUBREQUESTS_PER_INVOCATION / TENANT_SUBREQUESTS_MAX);
 /** Runs under way at once in an invocation: a tenant's wait for iAdvize overlaps another's. */
 const CONCURRENT_RUNS = 4;
 /** During a burst, a tenant's oldest due conversation waits at most this long for a full collection. */
@@ -81,7 +86,7 @@ export async function consumeSyncBatch(batch: MessageBatch<unknown>, env: Bindin
 async function runTenant(tenantId: string, messages: Message<unknown>[], busy: boolean, env: Bindings, config: Config, deps: SyncDeps): Promise<void> {
   const attempts = Math.max(...messages.map((m) => m.attempts));
   try {
-    if (busy && (await waitsForBurst(env, tenantId, deps.now()))) {
+    if (busy && (await waitsForBurst(env, config, tenantId, deps))) {
       for (const m of messages) m.ack();
       return;
     }
@@ -98,12 +103,21 @@ async function runTenant(tenantId: string, messages: Message<unknown>[], busy: b
 /**
  * During a burst a run waits, unless a full collection is due or the oldest due conversation
  * waited BURST_WAIT_MS: true when it waits (asked again in a second, or not at all when
- * nothing is due). The burst's last, partial batch sends a message that runs at once.
+ * nothing is due). While it waits, what is due is read from iAdvize; if a full collection
+ * fell due meanwhile, the run goes at once. The burst's last, partial batch sends a message
+ * that runs at once.
  */
-async function waitsForBurst(env: Bindings, tenantId: string, now: Date): Promise<boolean> {
-  const { count, oldest } = await dueBacklog(env.DB, tenantId, now);
-  if (count === 0) return true;
-  if (count >= SYNC_BATCH || oldest === null || now.getTime() - Date.parse(oldest) >= BURST_WAIT_MS) return false;
+async function waitsForBurst(env: Bindings, config: Config, tenantId: string, deps: SyncDeps): Promise<boolean> {
+  const ready = async () => {
+    const now = deps.now();
+    const { count, oldest } = await dueBacklog(env.DB, tenantId, now);
+    if (count === 0) return "nothing";
+    return count >= SYNC_BATCH || oldest === null || now.getTime() - Date.parse(oldest) >= BURST_WAIT_MS ? "run" : "wait";
+  };
+  const before = await ready();
+  if (before !== "wait") return before === "nothing";
+  const tenant = await getTenantConfig(env.DB, config.ENCRYPTION_KEY, tenantId);
+  if (tenant?.iadvize && (await prefetchDue({ db: env.DB, config, tenantId, tenant, deps }, SYNC_BATCH)) > 0 && (await ready()) === "run") return false;
   await env.SYNC_QUEUE.send({ tenantId, busy: true }, { delaySeconds: 1 });
   return true;
 }
