@@ -163,7 +163,7 @@ async function syncClaimed(run: Run, claimed: readonly Claimed[]): Promise<RunRe
   if (settle.statements.length > 0) await db.batch(settle.statements);
   stages.mark("settle");
   const { synced, failed, unchanged, retrying, waiting } = settle.counts;
-  log.info("sync.run", { tenantId, claimed: claimed.length, synced, failed, unchanged, retrying, waiting, calls, ...stages.fields() });
+  log.info("sync.run", { tenantId, claimed: claimed.length, synced, failed, unchanged, retrying, waiting, calls, readEarly: fromIadvize.early, ...stages.fields() });
   if (cause) return held(run, cause);
   return { kind: "done", synced, failed, unchanged, retrying, more: false, calls, nextDueAt: await nextDueIso(db, tenantId) };
 }

@@ -37,6 +37,18 @@ export const TENANTS_PER_INVOCATION = Math.floor(SUBREQUESTS_PER_INVOCATION / TE
 const CONCURRENT_RUNS = 4;
 /** During a burst, a tenant's oldest due conversation waits at most this long for a full collection. */
 export const BURST_WAIT_MS = 3_000;
+/**
+ * A fast burst does not wait for the whole collection: once its oldest due conversation
+ * waited EARLY_RUN_MS, a run of EARLY_RUN_MIN or more goes (2 calls for 125 conversations,
+ * 0.016 per conversation, which leaves room for the burst's last, partial run).
+ */
+export const EARLY_RUN_MS = 1_500;
+export const EARLY_RUN_MIN = 125;
+
+/** Whether a burst's backlog is worth a run now: a full collection, a large one waiting, or any waiting too long. */
+export function burstRunsNow(count: number, waitedMs: number): boolean {
+  return count >= SYNC_BATCH || (count >= EARLY_RUN_MIN && waitedMs >= EARLY_RUN_MS) || waitedMs >= BURST_WAIT_MS;
+}
 
 /** When the tenant's next run should happen, in seconds from now; undefined when nothing waits. */
 export function wakeUpIn(result: RunResult, now: Date): number | undefined {
@@ -101,18 +113,17 @@ async function runTenant(tenantId: string, messages: Message<unknown>[], busy: b
 }
 
 /**
- * During a burst a run waits, unless a full collection is due or the oldest due conversation
- * waited BURST_WAIT_MS: true when it waits (asked again in a second, or not at all when
- * nothing is due). While it waits, what is due is read from iAdvize; if a full collection
- * fell due meanwhile, the run goes at once. The burst's last, partial batch sends a message
- * that runs at once.
+ * During a burst a run waits unless burstRunsNow: true when it waits (asked again in a
+ * second, or not at all when nothing is due). While it waits, what is due is read from
+ * iAdvize; if the backlog became worth a run meanwhile, the run goes at once. The burst's
+ * last, partial batch sends a message that runs at once.
  */
 async function waitsForBurst(env: Bindings, config: Config, tenantId: string, deps: SyncDeps): Promise<boolean> {
   const ready = async () => {
     const now = deps.now();
     const { count, oldest } = await dueBacklog(env.DB, tenantId, now);
     if (count === 0) return "nothing";
-    return count >= SYNC_BATCH || oldest === null || now.getTime() - Date.parse(oldest) >= BURST_WAIT_MS ? "run" : "wait";
+    return oldest === null || burstRunsNow(count, now.getTime() - Date.parse(oldest)) ? "run" : "wait";
   };
   const before = await ready();
   if (before !== "wait") return before === "nothing";
