@@ -15,6 +15,8 @@ type Stage = (typeof STAGES)[number];
 export interface RunLine {
   tenantId: string;
   claimed: number;
+  /** Of those, read early while the burst's sync waited. */
+  readEarly: number;
   calls: number;
   startedAt: number;
   endedAt: number;
@@ -35,7 +37,7 @@ export function runLineOf(message: string): RunLine | null {
   const ms = Object.fromEntries(STAGES.map((s) => [s, typeof f[`${s}Ms`] === "number" ? (f[`${s}Ms`] as number) : 0])) as Record<Stage, number>;
   const startedAt = Date.parse(f.startedAt);
   const total = STAGES.reduce((n, s) => n + ms[s], 0);
-  return { tenantId: f.tenantId, claimed: Number(f.claimed), calls: Number(f.calls), startedAt, endedAt: startedAt + total, ms };
+  return { tenantId: f.tenantId, claimed: Number(f.claimed), readEarly: Number(f.readEarly ?? 0), calls: Number(f.calls), startedAt, endedAt: startedAt + total, ms };
 }
 
 interface Row {
@@ -81,9 +83,9 @@ export async function stageReport(db: Db, runs: readonly RunLine[], sentAt: Read
   const lines = [`stages per conversation (s; mean over all ${perConversation.length}, and over the ${tail.length} at or above p95${unmatched ? `; ${unmatched} not matched to a run` : ""}):`];
   SEGMENTS.forEach((name, i) => lines.push(`  ${name.padEnd(34)} ${mean(perConversation, i).toFixed(2).padStart(6)}  ${mean(tail, i).toFixed(2).padStart(6)}`));
   const first = Math.min(...sentAt.values());
-  lines.push(`runs (start s after the first webhook, tenant, conversations, calls, stage ms: ${STAGES.join(" ")}):`);
+  lines.push(`runs (start s after the first webhook, tenant, conversations, of which read early, calls, stage ms: ${STAGES.join(" ")}):`);
   for (const r of [...runs].filter((x) => x.claimed > 0).sort((a, b) => a.startedAt - b.startedAt)) {
-    lines.push(`  ${((r.startedAt - first) / 1000).toFixed(2).padStart(6)} ${r.tenantId} ${String(r.claimed).padStart(3)} ${r.calls} ${STAGES.map((s) => r.ms[s]).join(" ")}`);
+    lines.push(`  ${((r.startedAt - first) / 1000).toFixed(2).padStart(6)} ${r.tenantId} ${String(r.claimed).padStart(3)} ${String(r.readEarly).padStart(3)} ${r.calls} ${STAGES.map((s) => r.ms[s]).join(" ")}`);
   }
   return lines;
 }
