@@ -1,8 +1,8 @@
 // A burst of closed conversations, signed webhooks in: while a tenant's sync waits for a
 // full collection it reads from iAdvize what is due, so the run that follows reads only
 // what arrived since (each conversation read once); a fast burst runs before the full
-// collection once 125 wait; a read made early is not trusted after a minute; an
-// outage while reading early holds nothing and loses nothing.
+// collection once 125 wait; a read made early is not trusted after a minute, nor once the
+// conversation closed again; an outage while reading early holds nothing and loses nothing.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { CONVERSATION_BATCH_MAX } from "../../src/queues.ts";
@@ -100,6 +100,21 @@ describe("a burst's sync", { timeout: 180_000 }, () => {
     await sim.deliver();
     expect(await written(t)).toBe(CONVERSATION_BATCH_MAX);
     expect(await reads(t)).toBe(2 * CONVERSATION_BATCH_MAX);
+  });
+
+  it("reads again a conversation closed again since it was read early", async () => {
+    const sim = new Sim();
+    const t = await newSyncTenant();
+    const events = (await burst(t, CONVERSATION_BATCH_MAX)) as (typeof fixtures.conversationClosed)[];
+    await sim.webhooks(events);
+    await sim.deliver();
+    expect(await reads(t)).toBe(CONVERSATION_BATCH_MAX);
+    // One of them is closed again later (a new close after a reopening): its read made early is stale.
+    const again = events[0] as typeof fixtures.conversationClosed;
+    await sim.webhooks([{ ...again, eventId: crypto.randomUUID(), createdAt: "2026-11-20T10:31:47.000Z" }]);
+    await sim.deliver();
+    expect(await written(t)).toBe(CONVERSATION_BATCH_MAX);
+    expect(await reads(t)).toBe(CONVERSATION_BATCH_MAX + 1);
   });
 
   it("an iAdvize outage while reading early holds nothing and loses nothing: the run reads and writes every conversation", async () => {
