@@ -19,38 +19,52 @@ import { tenantHoldOf } from "./holds.ts";
 
 /** A read kept longer than this is read again by the run. */
 export const PREFETCH_TTL_MS = 60_000;
-/** Reads kept at most in an isolate (a few tenants' full collections). */
+/** Reads kept at most in an isolate (a few tenants' full collections)... */
 export const PREFETCH_MAX = 1_000;
+/** ...and characters of their messages (about 16 MB of strings): long conversations are read by the run. */
+export const PREFETCH_MAX_CHARS = 8_000_000;
 /** Requests at once: a Worker invocation keeps at most six connections open. */
 const CONCURRENCY = 6;
 
 interface Kept {
   data: ConversationData;
   at: number;
+  chars: number;
   /** The conversation as D1 knew it when read: a later push or close means it is read again. */
   version: string;
 }
 
 const kept = new Map<string, Kept>();
+let keptChars = 0;
 const keyOf = (tenantId: string, conversationId: string) => `${tenantId}\u0000${conversationId}`;
 const versionOf = (c: Pick<Prefetchable, "closed_at" | "last_pushed_at">) => `${c.closed_at ?? ""}|${c.last_pushed_at ?? ""}`;
 
+function drop(key: string): Kept | undefined {
+  const k = kept.get(key);
+  if (k) {
+    kept.delete(key);
+    keptChars -= k.chars;
+  }
+  return k;
+}
+
 function dropExpired(now: number): void {
-  for (const [key, k] of kept) if (now - k.at >= PREFETCH_TTL_MS) kept.delete(key);
+  for (const [key, k] of kept) if (now - k.at >= PREFETCH_TTL_MS) drop(key);
+}
+
+function keep(key: string, data: ConversationData, at: number, version: string): void {
+  const chars = data.messages.reduce((n, m) => n + m.text.length, 0);
+  if (kept.size >= PREFETCH_MAX || keptChars + chars > PREFETCH_MAX_CHARS) return;
+  drop(key);
+  kept.set(key, { data, at, chars, version });
+  keptChars += chars;
 }
 
 /** The read made early for this claimed conversation, taken (used once); undefined when there is none, or it is stale. */
 export function takePrefetched(tenantId: string, c: Claimed, now: number): ConversationData | undefined {
-  const key = keyOf(tenantId, c.conversation_id);
-  const k = kept.get(key);
+  const k = drop(keyOf(tenantId, c.conversation_id));
   if (!k) return undefined;
-  kept.delete(key);
   return now - k.at < PREFETCH_TTL_MS && k.version === versionOf(c) ? k.data : undefined;
-}
-
-/** How many reads this isolate keeps (for tests). */
-export function prefetchedCount(): number {
-  return kept.size;
 }
 
 export interface PrefetchRun {
@@ -67,7 +81,7 @@ export async function prefetchDue(run: PrefetchRun, limit: number): Promise<numb
   const now = deps.now();
   dropExpired(now.getTime());
   const room = Math.min(limit, PREFETCH_MAX - kept.size);
-  if (room <= 0 || (await tenantHoldOf(db, tenantId)) || !(await budgetAllows(db, tenantId, "on_close", now.getTime())).ok) return 0;
+  if (room <= 0 || keptChars >= PREFETCH_MAX_CHARS || (await tenantHoldOf(db, tenantId)) || !(await budgetAllows(db, tenantId, "on_close", now.getTime())).ok) return 0;
   const due = await prefetchable(db, tenantId, now, limit);
   const todo = due.filter((c) => !kept.has(keyOf(tenantId, c.conversation_id))).slice(0, room);
   if (todo.length === 0) return 0;
@@ -78,7 +92,7 @@ export async function prefetchDue(run: PrefetchRun, limit: number): Promise<numb
     if (failed) return;
     try {
       const data = await client.conversation(c.conversation_id);
-      if (data) kept.set(keyOf(tenantId, c.conversation_id), { data, at: deps.now().getTime(), version: versionOf(c) });
+      if (data) keep(keyOf(tenantId, c.conversation_id), data, deps.now().getTime(), versionOf(c));
       read++;
     } catch (err) {
       // The run reads it again and meets the failure (a hold, a retry) as usual.
