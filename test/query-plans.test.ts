@@ -8,6 +8,15 @@ const NOW = "2026-11-21T12:00:00.000Z";
 const CRON_STATEMENTS: Record<string, { sql: string; params: unknown[] }> = {
   "events: stale received": { sql: `SELECT event_id, tenant_id FROM events WHERE status = 'received' AND updated_at < ?1 ORDER BY updated_at LIMIT ?2`, params: [NOW, 1000] },
   "events: retention": { sql: `DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE status = 'processed' AND updated_at < ?1 LIMIT ?2)`, params: [NOW, 500] },
+  "conversations: retention": {
+    sql: `DELETE FROM conversations WHERE rowid IN (
+         SELECT rowid FROM conversations c
+         WHERE c.sync_status IN ('synced', 'failed') AND c.updated_at < ?1 AND coalesce(c.synced_at, '') < ?1
+           AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.tenant_id = c.tenant_id AND f.conversation_id = c.conversation_id)
+           AND (c.backfill_id IS NULL OR NOT EXISTS (SELECT 1 FROM backfills b WHERE b.id = c.backfill_id AND b.status IN ('running', 'held')))
+         LIMIT ?2)`,
+    params: [NOW, 500],
+  },
   "escalations: lost attempts": {
     sql: `SELECT id, tenant_id, provider, status FROM escalations
      WHERE (status = 'requested' AND updated_at < ?1) OR (status = 'retrying' AND updated_at < ?2) LIMIT 500`,
@@ -65,7 +74,7 @@ describe("query plans of the cron's statements", () => {
     it(`${name}: no full-table scan`, async () => {
       const details = await plan(sql, params);
       expect(details.length).toBeGreaterThan(0);
-      const scans = details.filter((d) => /^SCAN (events|conversations|escalations|deflections|tenant_holds|backfills)\b/.test(d) && !/USING (COVERING )?INDEX/.test(d));
+      const scans = details.filter((d) => /^SCAN (events|conversations|c|escalations|deflections|tenant_holds|backfills|follow_ups|f|b)\b/.test(d) && !/USING (COVERING )?INDEX/.test(d));
       expect(scans, details.join(" | ")).toEqual([]);
     });
   }

@@ -44,7 +44,8 @@ const exists = async (table: string, key: string, id: string) => (await env.DB.p
 describe("retention", { timeout: 60_000 }, () => {
   it("deletes processed events, escalations and deflections older than 90 days, and keeps the rest", async () => {
     expect(testConfig().RETENTION_DAYS).toBe(90);
-    const now = new Date("2031-01-01T00:00:00Z");
+    // In the past: test files share one D1, and a later "now" would delete their rows too.
+    const now = new Date("2001-01-01T00:00:00Z");
     const old = new Date(now.getTime() - 91 * DAY);
     const recent = new Date(now.getTime() - 89 * DAY);
     const t = `ha-${Math.floor(Math.random() * 1e9)}`;
@@ -66,7 +67,7 @@ describe("retention", { timeout: 60_000 }, () => {
   });
 
   it("deletes at most a bounded number per run: a backlog goes over several runs", async () => {
-    const now = new Date("2035-01-01T00:00:00Z");
+    const now = new Date("2002-01-01T00:00:00Z");
     const old = new Date(now.getTime() - 200 * DAY);
     const t = `ha-${Math.floor(Math.random() * 1e9)}`;
     const bound = RETENTION_BATCH * RETENTION_BATCHES_PER_RUN;

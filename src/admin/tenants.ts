@@ -71,6 +71,8 @@ export const tenantRoutes = new Hono<AppEnv>()
       hold: holdView(await tenantHoldOf(c.env.DB, id)),
       events: await countByStatus(c.env.DB, id),
       conversations: await syncCounts(c.env.DB, id),
+      // Finished conversations are counted for this many days after their last change (the retention).
+      conversationsKeptDays: c.var.config.RETENTION_DAYS,
       needsAttention: await attentionCounts(c.env.DB, id),
       salesforceUsage: await usageOf(c.env.DB, id),
       escalationsLast30Days: await countsByStatus(c.env.DB, id, new Date(Date.now() - 30 * 86_400_000)),

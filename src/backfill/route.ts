@@ -9,6 +9,7 @@ import { log } from "../log.ts";
 import { tenantIdParam } from "../admin/tenants.ts";
 import { getTenantConfig } from "../tenants/store.ts";
 import { progressOf } from "./progress.ts";
+import { BACKFILL_MAX_DAYS, rangeProblem } from "./range.ts";
 import { BackfillInput } from "./schema.ts";
 import type { BackfillRow } from "./store.ts";
 import { backfillSyncCounts, cancelBackfill, createBackfill, currentBackfill } from "./store.ts";
@@ -25,7 +26,8 @@ export const backfillRoutes = new Hono<AppEnv>()
     const now = new Date();
     const from = new Date(input.data.from);
     const to = new Date(Math.min(Date.parse(input.data.to), now.getTime()));
-    if (!(from.getTime() < to.getTime())) throw new AppError("invalid_request", "from must be before to, and before now.");
+    const problem = rangeProblem(from, to, now);
+    if (problem) throw new AppError("invalid_request", problem, { details: [{ path: "from", maxDays: BACKFILL_MAX_DAYS }] });
     const tenant = await getTenantConfig(c.env.DB, c.var.config.ENCRYPTION_KEY, id);
     if (!tenant) throw new AppError("not_found", `Tenant ${id} is not configured.`);
     if (!tenant.iadvize || !tenant.salesforce) throw new AppError("invalid_request", `Tenant ${id} needs its iadvize and salesforce settings before a backfill.`);

@@ -5,6 +5,7 @@
 // http://127.0.0.1:8787) and ADMIN_TOKEN (default: the one in .dev.vars) say which Worker.
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { rangeProblem } from "../backfill/range.ts";
 import { progressLine, summary } from "./progress-bar.ts";
 import type { ProgressLine } from "./progress-bar.ts";
 
@@ -27,6 +28,14 @@ const { from, to, status: statusOnly, cancel } = args.values;
 if (!tenantId || !/^(ha|sd)-\d+$/.test(tenantId) || (!statusOnly && !cancel && (!from || !to))) {
   process.stderr.write(USAGE);
   process.exit(2);
+}
+if (from && to && !statusOnly && !cancel) {
+  // The Worker refuses it too (400); said here before anything is sent.
+  const problem = Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)) ? "from and to must be dates (2026-01-01) or ISO 8601 instants." : rangeProblem(new Date(from), new Date(to), new Date());
+  if (problem) {
+    process.stderr.write(`backfill: ${problem}\n`);
+    process.exit(2);
+  }
 }
 const base = (process.env.CONNECTOR_URL ?? "http://127.0.0.1:8787").replace(/\/+$/, "");
 const devVars = existsSync(".dev.vars") ? readFileSync(".dev.vars", "utf8") : "";

@@ -2,6 +2,7 @@
 // provider, the channel precedence, notify or start by default, countries, texts, limits
 // and how long a later conversation is linked back to the call.
 import * as z from "zod";
+import { plainKeys } from "../lib/plain-keys.ts";
 import { STORED_RULES, endpointUrl } from "../lib/config-fields.ts";
 import type { ConfigRules } from "../lib/config-fields.ts";
 import { Country } from "../outreach/country.ts";
@@ -33,7 +34,7 @@ const Texts = z
     imported: z.string().min(1).max(1000).optional(),
   })
   .strict();
-const Prompts = z.record(z.string().regex(/^[a-z_]+$/), z.string().min(1).max(300));
+const Prompts = plainKeys(z.record(z.string().regex(/^[a-z_]+$/), z.string().min(1).max(300)));
 
 export function deflectionConfig<S extends z.ZodType>(secret: S, rules: ConfigRules = STORED_RULES) {
   const HttpUrl = endpointUrl(rules);
@@ -64,7 +65,7 @@ export function deflectionConfig<S extends z.ZodType>(secret: S, rules: ConfigRu
             from: E164,
             contentSid: z.string().regex(/^HX[0-9a-fA-F]{32}$/, "must be a Twilio Content SID (HX…) of an approved template"),
             /** Template placeholder → what fills it. */
-            variables: z.record(z.string().regex(/^\w{1,20}$/), z.enum(["reason", "topic", "deflectionId"])).default({}),
+            variables: plainKeys(z.record(z.string().regex(/^\w{1,20}$/), z.enum(["reason", "topic", "deflectionId"]))).default({}),
           })
           .strict()
           .optional(),

@@ -17,7 +17,7 @@ import { languageOf, prompt } from "./prompts.ts";
 import type { Language } from "./prompts.ts";
 import { providerFor } from "./providers/index.ts";
 import type { MessageRequest } from "./providers/types.ts";
-import { findByCall, insertRefusal, insertWithinLimitsUnlessSameCall, sealDetails } from "./store.ts";
+import { findByCall, recordRefusal, insertWithinLimitsUnlessSameCall, sealDetails } from "./store.ts";
 import type { DeflectionRow, Details } from "./store.ts";
 import { textsFor } from "./texts.ts";
 
@@ -77,12 +77,11 @@ export async function requestDeflection(deps: RequestDeps, settings: DeflectionC
   const hashKey = await hashingKey(deps.db, deps.keys);
   const base = { tenantId: deps.tenantId, provider: provider.name, mode, language, consent: input.optIn, now };
 
-  // Refused before any message, and recorded for the audit: the raw input only as a keyed hash.
+  // Refused before any message, and counted for the audit (per reason and minute): nothing of the input kept.
   const refuse = async (reason: string, country: string | null = null): Promise<DeflectionAnswer> => {
     const id = crypto.randomUUID();
-    const phoneHash = await numberHash(hashKey, deps.tenantId, input.phone.trim());
-    await insertRefusal(deps.db, { ...base, id, phoneHash, idemHash: id, details: "", country, status: "rejected", reason });
-    return answerFor(id, "rejected", reason, null, language, settings);
+    const counted = await recordRefusal(deps.db, { ...base, id, phoneHash: "", idemHash: id, details: "", country, status: "rejected", reason });
+    return answerFor(counted, "rejected", reason, null, language, settings);
   };
   if (input.optIn !== true && needsOptIn(settings)) return refuse("consent_required");
   const phone = checkMobile(input.phone, settings.defaultCountry, settings.allowedCountries);
@@ -112,8 +111,8 @@ export async function requestDeflection(deps: RequestDeps, settings: DeflectionC
     // A concurrent request with the same callId got in first, or a limit is reached.
     const first = input.callId ? await findByCall(deps.db, deps.tenantId, idemHash, since) : null;
     if (first) return repeated(first);
-    await insertRefusal(deps.db, { ...row, idemHash: id, status: "rejected", reason: "rate_limited" });
-    return answerFor(id, "rejected", "rate_limited", null, language, settings);
+    const counted = await recordRefusal(deps.db, { ...row, idemHash: id, status: "rejected", reason: "rate_limited" });
+    return answerFor(counted, "rejected", "rate_limited", null, language, settings);
   }
 
   const sent = attempt(deps, provider, messageRequest(id, deps.tenantId, mode, language, details, settings), 1);

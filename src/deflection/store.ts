@@ -92,11 +92,25 @@ function columnsOf(e: NewDeflection) {
   };
 }
 
-/** Records a request refused before any message (for the audit). */
-export async function insertRefusal(db: D1Database, e: NewDeflection): Promise<void> {
-  const row = columnsOf(e);
+/**
+ * Counts a request refused before any message (for the audit): one row per tenant, reason,
+ * consent, country and minute, whose `requests` says how many it stands for (no number,
+ * no details: nothing is retried). Returns the id of that row, the one the IVR is told.
+ */
+export async function recordRefusal(db: D1Database, e: NewDeflection): Promise<string> {
+  const base = columnsOf(e);
+  const key = [e.reason, base.consent, e.country, base.created_at.slice(0, 16)].join("|");
+  const row = { ...base, phone_hash: "", idem_hash: e.id, details: "", refusal_key: key };
   const columns = Object.keys(row);
-  await db.prepare(`INSERT INTO deflections (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`).bind(...Object.values(row)).run();
+  const id = await db
+    .prepare(
+      `INSERT INTO deflections (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})
+       ON CONFLICT (tenant_id, refusal_key) WHERE refusal_key IS NOT NULL DO UPDATE SET requests = deflections.requests + 1, updated_at = excluded.updated_at
+       RETURNING id`,
+    )
+    .bind(...Object.values(row))
+    .first<string>("id");
+  return id ?? e.id;
 }
 
 /**
@@ -156,17 +170,19 @@ export interface AuditRow {
   consent: boolean | null;
   attempts: number;
   conversationId: string | null;
+  /** How many requests the row stands for: more than one for refusals counted in the same minute. */
+  requests: number;
 }
 
 /** The tenant's deflections for an audit: never the number or the IVR's texts. */
 export async function audit(db: D1Database, tenantId: string, since: Date, limit: number): Promise<AuditRow[]> {
   const { results } = await db
     .prepare(
-      `SELECT id, created_at, status, reason, provider, mode, channel, provider_ref, country, consent, attempts, conversation_id
+      `SELECT id, created_at, status, reason, provider, mode, channel, provider_ref, country, consent, attempts, conversation_id, requests
        FROM deflections WHERE tenant_id = ?1 AND created_at >= ?2 ORDER BY created_at DESC LIMIT ?3`,
     )
     .bind(tenantId, since.toISOString(), limit)
-    .all<{ id: string; created_at: string; status: DeflectionStatus; reason: string | null; provider: string; mode: Mode; channel: string | null; provider_ref: string | null; country: string | null; consent: number | null; attempts: number; conversation_id: string | null }>();
+    .all<{ id: string; created_at: string; status: DeflectionStatus; reason: string | null; provider: string; mode: Mode; channel: string | null; provider_ref: string | null; country: string | null; consent: number | null; attempts: number; conversation_id: string | null; requests: number }>();
   return results.map((r) => ({
     id: r.id,
     createdAt: r.created_at,
@@ -181,6 +197,7 @@ export async function audit(db: D1Database, tenantId: string, since: Date, limit
     consent: r.consent === null ? null : r.consent === 1,
     attempts: r.attempts,
     conversationId: r.conversation_id,
+    requests: r.requests,
   }));
 }
 

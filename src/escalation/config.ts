@@ -2,6 +2,7 @@
 // provider, countries, texts and limits. `secret` is how a secret is written (a value,
 // or {"set": true} in the admin API).
 import * as z from "zod";
+import { plainKeys } from "../lib/plain-keys.ts";
 import { STORED_RULES, endpointUrl } from "../lib/config-fields.ts";
 import type { ConfigRules } from "../lib/config-fields.ts";
 import { Country } from "../outreach/country.ts";
@@ -63,7 +64,7 @@ export function escalationConfig<S extends z.ZodType>(secret: S, rules: ConfigRu
       .strict(),
   ]);
 
-  const messageTexts = z.record(z.string().regex(/^[a-z_]+$/), z.string().min(1).max(500));
+  const messageTexts = plainKeys(z.record(z.string().regex(/^[a-z_]+$/), z.string().min(1).max(500)));
   return z
     .object({
       /** The key in the API connection's URL; stored as a hash, never shown. */

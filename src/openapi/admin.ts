@@ -5,6 +5,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import * as z from "zod";
 import { ErrorCodes } from "../errors.ts";
 import { TenantId, tenantInput } from "../tenants/schema.ts";
+import { BACKFILL_MAX_DAYS } from "../backfill/range.ts";
 import { BackfillInput, BackfillView } from "../backfill/schema.ts";
 import { BudgetView } from "../budget/view.ts";
 
@@ -86,7 +87,7 @@ registry.registerPath({
   request: { params },
   responses: {
     200: json(
-      z.object({ tenant: View, events: Counts, conversations: Counts, needsAttention: Counts, salesforceUsage: z.array(Usage), escalationsLast30Days: Counts, deflectionsLast30Days: Counts, budget: BudgetRef }),
+      z.object({ tenant: View, events: Counts, conversations: Counts, conversationsKeptDays: z.number().int(), needsAttention: Counts, salesforceUsage: z.array(Usage), escalationsLast30Days: Counts, deflectionsLast30Days: Counts, budget: BudgetRef }),
       "The tenant and its figures.",
     ),
     ...errors,
@@ -192,6 +193,7 @@ registry.registerPath({
     202: json(z.object({ backfill: BackfillRef }), "Started; it runs in the Worker, follow it with GET."),
     409: json(ErrorRef, "A backfill of this tenant is under way."),
     ...errors,
+    400: json(ErrorRef, `The request is invalid, or its range is longer than ${BACKFILL_MAX_DAYS} days (2 years): split it into several backfills.`),
   },
 });
 registry.registerPath({

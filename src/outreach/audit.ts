@@ -4,6 +4,9 @@
 /** The tables whose rows are requests with a status and a reason. */
 export type AuditedTable = "escalations" | "deflections";
 
+/** How many requests a row stands for: deflection refusals are counted per minute in one row. */
+const REQUESTS: Record<AuditedTable, string> = { escalations: "1", deflections: "requests" };
+
 export async function countsByOutcome<S extends string>(
   db: D1Database,
   table: AuditedTable,
@@ -12,7 +15,7 @@ export async function countsByOutcome<S extends string>(
   outcomeOf: (status: S, reason: string | null) => string,
 ): Promise<Record<string, number>> {
   const { results } = await db
-    .prepare(`SELECT status, reason, COUNT(*) AS n FROM ${table} WHERE tenant_id = ?1 AND created_at >= ?2 GROUP BY status, reason`)
+    .prepare(`SELECT status, reason, SUM(${REQUESTS[table]}) AS n FROM ${table} WHERE tenant_id = ?1 AND created_at >= ?2 GROUP BY status, reason`)
     .bind(tenantId, since.toISOString())
     .all<{ status: S; reason: string | null; n: number }>();
   const counts: Record<string, number> = {};

@@ -64,7 +64,8 @@ export interface LeadSettings {
 }
 
 export type Link = { kind: "contact"; id: string } | { kind: "lead"; id: string } | { kind: "new_lead"; visitorId: string } | { kind: "none" };
-export type Match = "contact" | "lead" | "converted_lead" | "new_lead" | "no_contact_details";
+/** `existing_record`: a late event merged into the record Salesforce already had (salesforce/existing.ts). */
+export type Match = "contact" | "lead" | "converted_lead" | "new_lead" | "no_contact_details" | "existing_record";
 
 export interface Warning {
   code: string;
@@ -226,7 +227,7 @@ export function buildPlan(input: PlanInput): Plan {
   };
 }
 
-function satisfactionText(s: Record<string, unknown> | null): string | undefined {
+export function satisfactionText(s: Record<string, unknown> | null): string | undefined {
   if (!s) return undefined;
   const parts: string[] = [];
   if (typeof s.customerSatisfaction === "number") parts.push(`CSAT ${s.customerSatisfaction}`);

@@ -10,6 +10,8 @@ import { API_VERSION, CONVERSATION, LEAD } from "./model.ts";
 import type { ExistingContact, ExistingLead } from "./plan.ts";
 import { packageMissing, packagePathsOf } from "./package.ts";
 import { chunkForUrl, inList, queryUrl } from "./soql.ts";
+import { EXISTING_FIELDS, existingConversation } from "./existing.ts";
+import type { ExistingConversation } from "./existing.ts";
 
 /**
  * A query's URL, encoded, stays within this: Salesforce's REST API takes URIs of up to
@@ -27,6 +29,8 @@ export interface ReadNeeds {
   leadFields: string[];
   /** The mapped Lead fields, unchecked: read in a query of their own, which may fail. */
   uncheckedLeadFields: string[];
+  /** Conversations whose D1 row never saw their push or close: their records, if Salesforce has them. */
+  conversationIds?: string[];
 }
 
 const OBJECT = { Lead: LEAD.object, Conversation: CONVERSATION.object } as const;
@@ -60,6 +64,10 @@ export function readRequests(needs: ReadNeeds): Subrequest[] {
       out.push({ method: "GET", url: queryUrl(API_VERSION, valuesSoql(condition)), referenceId: `leadvalues_${i}` });
     }
   }
+  const conversationsSoql = (ids: string[]) => `SELECT ${EXISTING_FIELDS.join(", ")} FROM ${CONVERSATION.object} WHERE ${CONVERSATION.conversationId} IN ${inList(ids)}`;
+  chunkForUrl(needs.conversationIds ?? [], MAX_QUERY_URL - queryUrl(API_VERSION, conversationsSoql([])).length).forEach((chunk, i) => {
+    out.push({ method: "GET", url: queryUrl(API_VERSION, conversationsSoql(chunk)), referenceId: `conversations_${i}` });
+  });
   return out;
 }
 
@@ -79,6 +87,8 @@ export interface ReadResult {
   describes: Map<"Lead" | "Conversation", Fields>;
   /** Lead field values read by the unchecked query, when it worked. */
   leadValuesKnown: boolean;
+  /** The Conversation records asked for (ReadNeeds.conversationIds) that exist, by conversation id. */
+  existing: Map<string, ExistingConversation>;
 }
 
 const OBJECT_OF_REFERENCE: [string, string][] = [
@@ -86,6 +96,7 @@ const OBJECT_OF_REFERENCE: [string, string][] = [
   ["describe_Conversation", CONVERSATION.object],
   ["contacts_", "Contact"],
   ["leads_", LEAD.object],
+  ["conversations_", CONVERSATION.object],
 ];
 const RefusalBody = z.array(z.looseObject({ errorCode: z.string(), message: z.string().optional() })).catch([]);
 
@@ -94,6 +105,7 @@ export function parseRead(responses: readonly SubResponse[]): { ok: true; result
   const leads = new Map<string, ExistingLead>();
   const extra = new Map<string, Record<string, unknown>>();
   const describes = new Map<"Lead" | "Conversation", Fields>();
+  const existing = new Map<string, ExistingConversation>();
   let leadValuesKnown = true;
   // Every part of the package the refusals name, at once, rather than one per run.
   const missing = responses.flatMap((r) => {
@@ -119,6 +131,11 @@ export function parseRead(responses: readonly SubResponse[]): { ok: true; result
         const c = ContactRow.parse(row);
         contacts.push({ Id: c.Id, Email: c.Email ?? null });
       }
+    } else if (r.referenceId.startsWith("conversations_")) {
+      for (const row of QueryAnswer.parse(r.body).records) {
+        const e = existingConversation(row);
+        existing.set(e.conversationId, e);
+      }
     } else if (r.referenceId.startsWith("leads_")) {
       const answer = QueryAnswer.parse(r.body);
       for (const row of answer.records) {
@@ -131,5 +148,5 @@ export function parseRead(responses: readonly SubResponse[]): { ok: true; result
     const lead = leads.get(id);
     if (lead) leads.set(id, { ...values, ...lead });
   }
-  return { ok: true, result: { contacts, leads: [...leads.values()], describes, leadValuesKnown } };
+  return { ok: true, result: { contacts, leads: [...leads.values()], describes, leadValuesKnown, existing } };
 }

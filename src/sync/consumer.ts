@@ -10,6 +10,7 @@ import type { NewEvent, StoredEvent } from "../events/store.ts";
 import { errorFields, log } from "../log.ts";
 import { CONVERSATION_BATCH_MAX, enqueueAll, retryDelaySeconds } from "../queues.ts";
 import { markPendingStatement } from "../conversations/sync-store.ts";
+import { lateTransactionStatement } from "../conversations/late.ts";
 import { configuredTenants } from "../tenants/store.ts";
 import { surveysAfterClose } from "../surveys/triggers.ts";
 import { FIRST_POLL_MS } from "../follow/schedule.ts";
@@ -119,7 +120,8 @@ async function processEvent(db: D1Database, event: StoredEvent, tenantConfigured
     e.eventType === "v2.conversation.pushed"
       ? followOnPushStatements(db, event.tenantId, e.conversationId, e.createdAt, new Date(now.getTime() + FIRST_POLL_MS), now)
       : [];
-  const before = [...conversationStatements(db, event.tenantId, e, now), ...(syncs ? [markPendingStatement(db, event.tenantId, e.conversationId, now)] : [])];
+  const late = e.eventType === "transaction.attributed" ? [lateTransactionStatement(db, event.tenantId, e.conversationId, now)] : [];
+  const before = [...conversationStatements(db, event.tenantId, e, now), ...(syncs ? [markPendingStatement(db, event.tenantId, e.conversationId, now), ...late] : [])];
   const results = await db.batch([...before, ...follow, ...setStatus(db, [event.eventId], "processed", now)]);
   if (syncs) return "sync";
   // The last follow statement puts the conversation on the schedule: it changed a row when followed.

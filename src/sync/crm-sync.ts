@@ -14,6 +14,7 @@ import { writePlan } from "../salesforce/write.ts";
 import type { TenantConfig } from "../tenants/schema.ts";
 import { getTenantConfig } from "../tenants/store.ts";
 import { FollowRun } from "../follow/poll.ts";
+import { stopReadsStatement } from "../follow/store.ts";
 import { clientClock, realDeps } from "./clock.ts";
 import type { SyncDeps } from "./clock.ts";
 import { claimProbe, holdTenant, releaseTenantHold, tenantHoldOf } from "./holds.ts";
@@ -183,8 +184,16 @@ async function writeToSalesforce(
   run.stages.mark("salesforceRead");
   await keepAlive();
   const plan = planFromRead(items, sf, settings);
+  // Not planned: a record Salesforce has already, to which this conversation adds nothing; or an
+  // open one never pushed whose record it does not have, waiting again for its close (conversations/late.ts).
+  const planned = new Set(plan.conversations.map((c) => c.conversationId));
+  for (const item of items) {
+    if (planned.has(item.conversationId)) continue;
+    if (item.lateOpen && !sf.read.existing.has(item.conversationId)) settle.statements.push(stopReadsStatement(run.db, run.tenantId, item.conversationId));
+    else settle.unchanged(item.conversationId);
+  }
   const outcomes = await writePlan(api, plan, settings.assignmentRuleId ?? true);
   run.stages.mark("salesforceWrite");
   const warnings = sf.mapping.problems.map((p) => ({ code: `mapping_${p.problem}`, tag: p.tag, field: p.field }));
-  settle.outcomes(items, new Map(claimed.map((c) => [c.conversation_id, c])), outcomes, hashes, warnings);
+  settle.outcomes(items.filter((i) => planned.has(i.conversationId)), new Map(claimed.map((c) => [c.conversation_id, c])), outcomes, hashes, warnings);
 }

@@ -21,6 +21,10 @@ export interface ConversationForCrm {
 export interface SyncItem {
   conversationId: string;
   visitorId: string;
+  /** False when the D1 row never saw a push or close (visitorId is then the conversation id): see salesforce/existing.ts. */
+  visitorKnown?: boolean;
+  /** Open and never pushed: made by a late transaction alone (conversations/late.ts); written only into an existing record. */
+  lateOpen?: boolean;
   tenantId: string;
   channel: string | null;
   startedAt: string | null;

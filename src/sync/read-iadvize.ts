@@ -3,6 +3,7 @@
 // conversation. The first outage stops the reading; what was not read waits.
 import * as z from "zod";
 import { attentionStatement } from "../conversations/attention.ts";
+import { isLateOpen } from "../conversations/late.ts";
 import type { Claimed } from "../conversations/sync-store.ts";
 import { deflectionLink } from "../deflection/link.ts";
 import { StoredTransactions } from "../conversations/transactions.ts";
@@ -105,7 +106,8 @@ export async function readFromIadvize(run: IadvizeRun, claimed: readonly Claimed
     if (out.stop) return;
     const id = c.conversation_id;
     try {
-      const kind = run.follow.kind(c);
+      // A row made by a late transaction alone is read in full, never followed.
+      const kind = isLateOpen(c) ? "full" : run.follow.kind(c);
       if (kind === "none") {
         settled.add(id);
         return;
@@ -125,6 +127,8 @@ export async function readFromIadvize(run: IadvizeRun, claimed: readonly Claimed
       const item: SyncItem = {
         conversationId: id,
         visitorId: c.visitor_id ?? id,
+        visitorKnown: c.visitor_id !== null,
+        lateOpen: isLateOpen(c),
         tenantId,
         channel: c.channel,
         startedAt: c.started_at,

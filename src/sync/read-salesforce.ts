@@ -10,6 +10,7 @@ import type { Fields } from "../salesforce/describe.ts";
 import { validateMapping } from "../salesforce/mapping.ts";
 import { CONVERSATION, LEAD } from "../salesforce/model.ts";
 import { missingFromDescribes, packageMissing } from "../salesforce/package.ts";
+import { mergedRecord } from "../salesforce/existing.ts";
 import { buildPlan } from "../salesforce/plan.ts";
 import type { Plan } from "../salesforce/plan.ts";
 import { parseRead, readRequests } from "../salesforce/read.ts";
@@ -24,10 +25,16 @@ export interface SalesforceRead {
   mapping: ReturnType<typeof validateMapping>;
 }
 
-/** The writes for these items given what was read: the one way the sync and the console's preview plan. */
+/**
+ * The writes for these items given what was read: the one way the sync and the console's preview plan.
+ * An item whose row never saw its push or close and whose record Salesforce has only adds its late
+ * answers and transactions to that record, or is left out when it adds nothing.
+ */
 export function planFromRead(items: readonly SyncItem[], sf: SalesforceRead, settings: NonNullable<TenantConfig["salesforce"]>): Plan {
-  return buildPlan({
-    items,
+  const late = items.filter((i) => i.visitorKnown === false && sf.read.existing.has(i.conversationId));
+  const plan = buildPlan({
+    // One open and never pushed whose record Salesforce does not have waits for its close.
+    items: items.filter((i) => !late.includes(i) && !i.lateOpen),
     contacts: sf.read.contacts,
     leads: sf.read.leads,
     mapping: sf.mapping.usable,
@@ -40,6 +47,14 @@ export function planFromRead(items: readonly SyncItem[], sf: SalesforceRead, set
     },
     leadValuesKnown: sf.read.leadValuesKnown,
   });
+  for (const item of late) {
+    const existing = sf.read.existing.get(item.conversationId);
+    const record = existing && mergedRecord(item, existing, sf.describes.Conversation);
+    if (!record) continue;
+    plan.conversations.push({ conversationId: item.conversationId, link: { kind: "none" }, record });
+    plan.outcomes.set(item.conversationId, { match: "existing_record", warnings: [] });
+  }
+  return plan;
 }
 
 export async function readFromSalesforce(
@@ -63,6 +78,7 @@ export async function readFromSalesforce(
       describe: [...(describes.Lead ? [] : (["Lead"] as const)), ...(describes.Conversation ? [] : (["Conversation"] as const))],
       leadFields: checked ? checked.usable.filter((m) => m.object === "Lead").map((m) => m.field) : [],
       uncheckedLeadFields: checked ? [] : mappedLeadFields,
+      conversationIds: items.filter((i) => i.visitorKnown === false).map((i) => i.conversationId),
     }),
   );
   const parsed = parseRead(responses);

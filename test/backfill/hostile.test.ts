@@ -1,5 +1,6 @@
-// The backfill admin routes against a hostile or careless client: two starts at once, a conversation known only by a late event.
+// The backfill admin routes against a hostile or careless client: two starts at once, a range of centuries, a conversation known only by a late event.
 import { describe, expect, it } from "vitest";
+import { BACKFILL_MAX_DAYS } from "../../src/backfill/range.ts";
 import { KnownEvent } from "../../src/events/schema.ts";
 import { fixtures } from "../fixtures/webhooks/index.ts";
 import { BACKFILL_MAPPING, BackfillSim, closedConversation } from "../helpers/backfill.ts";
@@ -12,6 +13,21 @@ describe("backfill: hostile requests", { timeout: 120_000 }, () => {
     const sim = new BackfillSim();
     const both = await Promise.all([0, 1].map(() => sim.admin("POST", `/tenants/${t.tenantId}/backfill`, { from: "2026-01-01", to: "2026-02-01" })));
     expect(both.map((r) => r.status).sort()).toEqual([202, 409]);
+  });
+  it("refuses a range longer than BACKFILL_MAX_DAYS with a 400 naming the bound; takes one of exactly that length", async () => {
+    const t = await newSyncTenant({ mapping: BACKFILL_MAPPING });
+    const sim = new BackfillSim();
+    const refused = await sim.admin("POST", `/tenants/${t.tenantId}/backfill`, { from: "0000-01-01", to: "2026-11-01" });
+    expect(refused.status).toBe(400);
+    const body = await refused.json<{ error: { code: string; message: string } }>();
+    expect(body.error.code).toBe("invalid_request");
+    expect(body.error.message).toMatch(/at most 731 days \(2 years\)/);
+    const to = new Date(Date.now() - 86_400_000);
+    const longer = await sim.admin("POST", `/tenants/${t.tenantId}/backfill`, { from: new Date(to.getTime() - (BACKFILL_MAX_DAYS + 1) * 86_400_000).toISOString(), to: to.toISOString() });
+    expect(longer.status).toBe(400);
+    const exact = await sim.admin("POST", `/tenants/${t.tenantId}/backfill`, { from: new Date(to.getTime() - BACKFILL_MAX_DAYS * 86_400_000).toISOString(), to: to.toISOString(), dryRun: true });
+    expect(exact.status).toBe(202);
+    await sim.admin("DELETE", `/tenants/${t.tenantId}/backfill`);
   });
   it("writes a conversation closed before the connector that only a transaction or survey answer made known", async () => {
     const t = await newSyncTenant({ mapping: BACKFILL_MAPPING });

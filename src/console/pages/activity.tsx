@@ -53,6 +53,7 @@ async function page(c: Context<ConsoleEnv>, notice?: string) {
       {notice ? <Notice kind="ok">{notice}</Notice> : null}
       {hold ? <HoldNotice hold={hold} t={t} tenantId={id} /> : null}
       <p>{t.activityIntro}</p>
+      <p>{t.activityKept.replace("{days}", String(c.var.config.RETENTION_DAYS))}</p>
       <section>
         <h2>{t.conversations}</h2>
         <div class="counts">
