@@ -48,6 +48,8 @@ export const BURST_WAIT_MS = 4_000;
  */
 export const EARLY_RUN_MS = 1_500;
 export const EARLY_RUN_MIN = 125;
+/** Reads made early between two looks at the backlog: a run due meanwhile waits for at most this many. */
+const PREFETCH_STEP = 50;
 
 /** Whether a burst's backlog is worth a run now: a full collection, a large one waiting, or any waiting too long. */
 export function burstRunsNow(count: number, waitedMs: number): boolean {
@@ -119,8 +121,9 @@ async function runTenant(tenantId: string, messages: Message<unknown>[], busy: b
 /**
  * During a burst a run waits unless burstRunsNow: true when it waits (asked again in a
  * second, or not at all when nothing is due). While it waits, what is due is read from
- * iAdvize; if the backlog became worth a run meanwhile, the run goes at once. The burst's
- * last, partial batch sends a message that runs at once.
+ * iAdvize, PREFETCH_STEP at a time, looking at the backlog between steps: once it is worth
+ * a run, the run goes at once. The burst's last, partial batch sends a message that runs
+ * at once.
  */
 async function waitsForBurst(env: Bindings, config: Config, tenantId: string, deps: SyncDeps): Promise<boolean> {
   const ready = async () => {
@@ -129,10 +132,18 @@ async function waitsForBurst(env: Bindings, config: Config, tenantId: string, de
     if (count === 0) return "nothing";
     return oldest === null || burstRunsNow(count, now.getTime() - Date.parse(oldest)) ? "run" : "wait";
   };
-  const before = await ready();
-  if (before !== "wait") return before === "nothing";
+  let state = await ready();
+  if (state !== "wait") return state === "nothing";
   const tenant = await getTenantConfig(env.DB, config.ENCRYPTION_KEY, tenantId);
-  if (tenant?.iadvize && (await prefetchDue({ db: env.DB, config, tenantId, tenant, deps }, SYNC_BATCH)) > 0 && (await ready()) === "run") return false;
+  // At most a collection read early per invocation: TENANT_SUBREQUESTS_MAX counts it.
+  let read = 0;
+  while (tenant?.iadvize && state === "wait" && read < SYNC_BATCH) {
+    const step = await prefetchDue({ db: env.DB, config, tenantId, tenant, deps }, Math.min(PREFETCH_STEP, SYNC_BATCH - read));
+    if (step === 0) break;
+    read += step;
+    state = await ready();
+  }
+  if (state === "run") return false;
   await env.SYNC_QUEUE.send({ tenantId, busy: true }, { delaySeconds: 1 });
   return true;
 }
