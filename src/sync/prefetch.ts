@@ -16,6 +16,7 @@ import type { TenantConfig } from "../tenants/schema.ts";
 import { clientClock } from "./clock.ts";
 import type { SyncDeps } from "./clock.ts";
 import { tenantHoldOf } from "./holds.ts";
+import { SYNC_BATCH } from "./crm-sync.ts";
 
 /** A read kept longer than this is read again by the run. */
 export const PREFETCH_TTL_MS = 60_000;
@@ -75,14 +76,14 @@ export interface PrefetchRun {
   deps: SyncDeps;
 }
 
-/** Reads the tenant's due conversations not read yet (at most `limit`); returns how many were read. */
+/** Reads `limit` more of the tenant's first SYNC_BATCH due conversations, those not read yet; returns how many were read. */
 export async function prefetchDue(run: PrefetchRun, limit: number): Promise<number> {
   const { db, tenantId, deps } = run;
   const now = deps.now();
   dropExpired(now.getTime());
   const room = Math.min(limit, PREFETCH_MAX - kept.size);
   if (room <= 0 || keptChars >= PREFETCH_MAX_CHARS || (await tenantHoldOf(db, tenantId)) || !(await budgetAllows(db, tenantId, "on_close", now.getTime())).ok) return 0;
-  const due = await prefetchable(db, tenantId, now, limit);
+  const due = await prefetchable(db, tenantId, now, SYNC_BATCH);
   const todo = due.filter((c) => !kept.has(keyOf(tenantId, c.conversation_id))).slice(0, room);
   if (todo.length === 0) return 0;
   const client = iadvizeClientFor(db, run.config, tenantId, run.tenant, clientClock(deps));
