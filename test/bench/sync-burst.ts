@@ -182,6 +182,10 @@ try {
   const totalSeconds = (Date.now() - started) / 1000;
   const latencies = [...written].map(([id, at]) => at - (sentAt.get(id) ?? at));
   const burstTenants = new Set(tenants.map((t) => t.tenantId));
+  // The runs' log lines (and their settle in D1) follow the writes: waited for, 10 s at most.
+  for (const until = Date.now() + 10_000; Date.now() < until && runs.filter((r) => burstTenants.has(r.tenantId)).reduce((n, r) => n + r.claimed, 0) < written.size; ) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const stages = await stageReport(await mf.getD1Database("DB", "connector"), runs.filter((r) => burstTenants.has(r.tenantId)), sentAt, written);
   const calls = tenants.reduce((n, t) => n + (salesforce.orgs.get(t.orgId)?.apiUsed ?? 0), 0);
   const leads = tenants.reduce((n, t) => n + (salesforce.orgs.get(t.orgId)?.all("Lead").length ?? 0), 0);
