@@ -10,7 +10,7 @@ import { TEST_SECRETS } from "./test/helpers/secrets.ts";
 import { wranglerTomlOptions } from "./test/helpers/wrangler-options.ts";
 
 // wrangler.toml's Worker, but not a developer's .dev.vars: the env is its [vars] and the bindings below.
-const { main, workerOptions, vars } = wranglerTomlOptions("./wrangler.toml");
+const { main, workerOptions, vars, alias } = wranglerTomlOptions("./wrangler.toml");
 
 /** The queue consumers of wrangler.toml, with a 50 ms batch window in tests (messages sent together still share a batch). */
 function testQueueConsumers() {
@@ -18,15 +18,25 @@ function testQueueConsumers() {
   const entries = Array.isArray(consumers) ? consumers.map((name: string) => [name, {}] as const) : Object.entries(consumers);
   return Object.fromEntries(entries.map(([name, consumer]) => [name, { ...consumer, maxBatchTimeout: 0.05 }]));
 }
+/**
+ * wrangler.toml's [alias] (modules replaced in the deployed bundle), replaced here too,
+ * each name matched exactly as wrangler does: "csv-parse" is not "csv-parse/sync".
+ */
+const exactAliases = Object.entries(alias).map(([name, file]) => ({ find: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`), replacement: file }));
 const productionWindows = process.env.TEST_QUEUE_WINDOWS === "production";
+// TEST_D1_SHARDS=1 (vitest.shards.config.ts): a second D1 database, DB_1, with the same
+// migrations, tenants spread over DB and DB_1, and only test/shards/ run.
+const sharded = process.env.TEST_D1_SHARDS === "1";
 
 export default defineConfig({
+  resolve: { alias: exactAliases },
   plugins: [
     cloudflareTest(async ({ inject }) => ({
       main,
       miniflare: {
         ...workerOptions,
         ...(productionWindows ? {} : { queueConsumers: testQueueConsumers() }),
+        ...(sharded ? { d1Databases: { ...Object.fromEntries(Object.entries(workerOptions.d1Databases ?? {})), DB_1: { id: "00000000-0000-4000-8000-000000000001" } } } : {}),
         bindings: {
           ...vars,
           ...TEST_SECRETS,
@@ -38,14 +48,15 @@ export default defineConfig({
           ALLOW_TEST_ORIGINS: `${inject("salesforceUrl")},${inject("callcentreUrl")},${inject("smsUrl")},${inject("messagingUrl")}`,
           TEST_SMS_URL: inject("smsUrl"),
           TEST_MESSAGING_URL: inject("messagingUrl"),
+          ...(sharded ? { DB_SHARDS: "DB,DB_1" } : {}),
         },
       },
     })),
   ],
   test: {
-    include: ["test/**/*.test.ts"],
+    include: sharded ? ["test/shards/**/*.test.ts"] : ["test/**/*.test.ts"],
     // The browser and Node tests run in Node, with their own config (vitest.browser.config.ts).
-    exclude: ["test/browser/**", "test/node/**", "node_modules/**"],
+    exclude: ["test/browser/**", "test/node/**", "node_modules/**", ...(sharded ? [] : ["test/shards/**"])],
     globalSetup: ["./test/emulators/global-setup.ts"],
     // Files share one workerd and its D1 (every test makes its own tenant, org and ids);
     // a fresh workerd per file cost most of the suite's time.

@@ -2,13 +2,11 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env.ts";
 import { adminAuth } from "./admin/auth.ts";
-import { configOf } from "./env.ts";
-import { AppError, errorBody } from "./errors.ts";
-import { DecryptionError } from "./secrets/cipher.ts";
-import { loggablePath } from "./http/log-path.ts";
+import { errorBody } from "./errors.ts";
+import { errorAnswer } from "./http/error-answer.ts";
+import { requireConfig } from "./http/config.ts";
 import { healthRoutes } from "./health.ts";
 import { requestId } from "./http/request-id.ts";
-import { errorFields, log } from "./log.ts";
 import { tenantRoutes } from "./admin/tenants.ts";
 import { webhookRoutes } from "./webhooks/route.ts";
 import { escalationRoutes } from "./escalation/route.ts";
@@ -20,6 +18,8 @@ import { surveyAdminRoutes } from "./surveys/admin-routes.ts";
 import { smsInboundRoutes } from "./surveys/inbound-route.ts";
 import { surveySendRoutes } from "./surveys/send-route.ts";
 import { backfillRoutes } from "./backfill/route.ts";
+import type { Bindings } from "./env.ts";
+import { isWebhookDelivery, receiveWebhookFast } from "./webhooks/fast-path.ts";
 
 export const app = new Hono<AppEnv>();
 
@@ -28,12 +28,7 @@ app.route("/health", healthRoutes);
 
 // Everything else needs the checked configuration.
 app.use("*", async (c, next) => {
-  const result = configOf(c.env);
-  if (!result.ok) {
-    log.error("config.invalid", { problems: result.problems.join("; ") });
-    throw new AppError("misconfigured", `The connector is misconfigured: ${result.problems.join("; ")}.`);
-  }
-  c.set("config", result.config);
+  c.set("config", requireConfig(c.env));
   await next();
 });
 
@@ -55,15 +50,11 @@ app.notFound((c) => {
 });
 
 app.onError((err, c) => {
-  if (err instanceof AppError) {
-    if (err.status >= 500) log.error("request.failed", { path: loggablePath(c.req.path), ...errorFields(err) });
-    return c.json(err.toBody(c.var.requestId), err.status);
-  }
-  if (err instanceof DecryptionError) {
-    log.error("request.failed", { path: loggablePath(c.req.path), code: "misconfigured", detail: "tenant secrets unreadable" });
-    const message = "This tenant's secrets cannot be opened with the ENCRYPTION_KEY values set: put back the key they were sealed with.";
-    return c.json(errorBody("misconfigured", message, c.var.requestId), 503);
-  }
-  log.error("request.crashed", { path: loggablePath(c.req.path), ...errorFields(err) });
-  return c.json(errorBody("internal", "An unexpected error occurred; it has been logged.", c.var.requestId), 500);
+  const { body, status } = errorAnswer(err, c.req.path, c.var.requestId);
+  return c.json(body, status);
 });
+
+/** The Worker's HTTP entry: a webhook delivery goes straight to the intake (webhooks/fast-path.ts), the rest through the app. */
+export function handleFetch(request: Request, env: Bindings, ctx: ExecutionContext): Response | Promise<Response> {
+  return isWebhookDelivery(request) ? receiveWebhookFast(request, env) : app.fetch(request, env, ctx);
+}

@@ -9,6 +9,10 @@ import type { BackfillMessage } from "./backfill/queue.ts";
 /** Bindings as wrangler.toml declares them; vars and secrets are checked by EnvSchema. */
 export interface Bindings {
   DB: D1Database;
+  /** Optional: the D1 bindings tenants are spread over, comma-separated (default "DB"); see src/tenants/placement.ts. */
+  DB_SHARDS?: string;
+  /** Optional: tenants pinned to a binding ("tenant=DB_1,…"), for a tenant moved between databases. */
+  DB_PINS?: string;
   CONVERSATION_QUEUE: Queue<QueueMessage>;
   SYNC_QUEUE: Queue<SyncMessage>;
   ESCALATION_QUEUE: Queue<EscalationMessage>;

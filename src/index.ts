@@ -1,5 +1,5 @@
 // Worker entry: the HTTP app, the queue consumers and the scheduled re-drive. Wiring only.
-import { app } from "./app.ts";
+import { handleFetch } from "./app.ts";
 import type { Bindings } from "./env.ts";
 import { redriveStale } from "./events/redrive.ts";
 import { consumeEscalationBatch, consumeEscalationDeadLetters, ESCALATION_DEAD_LETTER_QUEUE, ESCALATION_QUEUE } from "./escalation/queue.ts";
@@ -18,9 +18,10 @@ import { consumeSurveyBatch, consumeSurveyDeadLetters } from "./surveys/consumer
 import { SURVEY_DEAD_LETTER_QUEUE, SURVEY_QUEUE } from "./surveys/queue.ts";
 import { surveyUpkeep } from "./surveys/redrive.ts";
 import { BACKFILL_DEAD_LETTER_QUEUE, BACKFILL_QUEUE, consumeBackfillBatch, consumeBackfillDeadLetters, redriveBackfills } from "./backfill/queue.ts";
+import { everyDb } from "./tenants/placement.ts";
 
 export default {
-  fetch: app.fetch,
+  fetch: handleFetch,
 
   async queue(batch, env) {
     const config = configOf(env);
@@ -70,7 +71,7 @@ export default {
         redriveStaleSyncs(env, now, settings.SYNC_GIVE_UP_HOURS * 3_600_000),
         redriveLostEscalations(env, now),
         redriveLostDeflections(env, now),
-        applyRetention(env.DB, now, settings.RETENTION_DAYS),
+        ...everyDb(env).map((db) => applyRetention(db, now, settings.RETENTION_DAYS)),
         surveyUpkeep(env, now),
         redriveBackfills(env, now),
       ]),

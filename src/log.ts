@@ -11,12 +11,16 @@ const SENSITIVE = /(email|phone|mail|text|message_text|body|password|secret|toke
 // Names that match the pattern above but carry no personal data.
 const ALLOWED = new Set(["eventId", "tenantId", "conversationId", "eventType"]);
 
-function clean(fields: LogFields): LogFields {
-  const out: LogFields = {};
-  for (const [k, v] of Object.entries(fields)) {
-    out[k] = SENSITIVE.test(k) && !ALLOWED.has(k) ? "[redacted]" : v;
+// Field names are written in the code, so there are few of them: each verdict is kept.
+const redacted = new Map<string, boolean>();
+
+function isRedacted(name: string): boolean {
+  let verdict = redacted.get(name);
+  if (verdict === undefined) {
+    verdict = SENSITIVE.test(name) && !ALLOWED.has(name);
+    redacted.set(name, verdict);
   }
-  return out;
+  return verdict;
 }
 
 // Fields every line logged within a piece of work carries (a request's id).
@@ -28,7 +32,9 @@ export function withLogContext<T>(fields: LogFields, fn: () => T): T {
 }
 
 function emit(level: "info" | "warn" | "error", event: string, fields: LogFields): void {
-  const line = JSON.stringify({ level, event, ...context.getStore(), ...clean(fields) });
+  const out: LogFields = { level, event, ...context.getStore() };
+  for (const k of Object.keys(fields)) out[k] = isRedacted(k) ? "[redacted]" : fields[k];
+  const line = JSON.stringify(out);
   if (level === "error") console.error(line);
   else if (level === "warn") console.warn(line);
   else console.log(line);

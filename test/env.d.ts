@@ -6,6 +6,8 @@ declare global {
   namespace Cloudflare {
     interface Env extends Bindings {
       TEST_MIGRATIONS: D1Migration[];
+      /** The second database of vitest.shards.config.ts. */
+      DB_1?: D1Database;
       TEST_SALESFORCE_URL: string;
       TEST_CALLCENTRE_URL: string;
       TEST_SMS_URL: string;

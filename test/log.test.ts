@@ -22,6 +22,15 @@ describe("log", () => {
     });
   });
 
+  it("redacts a field as well the second time its name is logged (the verdict is kept per name)", () => {
+    const spy = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    for (let i = 0; i < 2; i++) log.info("x", { contactEmail: "a@b.c", eventId: "e1" });
+    for (const call of spy.mock.calls) {
+      expect(JSON.parse(String(call[0]))).toEqual({ level: "info", event: "x", contactEmail: "[redacted]", eventId: "e1" });
+    }
+    expect(spy).toHaveBeenCalledTimes(2);
+  });
+
   it("logs an error's name and code, never its message", () => {
     expect(errorFields(new Error("visitor jane@doe.example said hi"))).toEqual({ error: "Error", code: undefined });
     expect(errorFields(new AppError("invalid_payload", "m", { detail: "d" }))).toEqual({ error: "AppError", code: "invalid_payload", detail: "d" });

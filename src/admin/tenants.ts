@@ -19,11 +19,13 @@ import { redriveTenant } from "../tenants/redrive.ts";
 import { saveTenantInput } from "../tenants/save.ts";
 import { TenantId } from "../tenants/schema.ts";
 import { redact } from "../tenants/secrets.ts";
-import { tenantHoldOf, tenantHolds } from "../sync/holds.ts";
+import { tenantHoldOf } from "../sync/holds.ts";
 import type { TenantHold } from "../sync/holds.ts";
 import type { TenantRecord } from "../tenants/store.ts";
 import type { TenantListing } from "../tenants/store.ts";
-import { deleteTenant, getTenant, listTenants } from "../tenants/store.ts";
+import { deleteTenant, getTenant } from "../tenants/store.ts";
+import { everyTenantHold, listEveryTenant } from "../tenants/every.ts";
+import { directoryDb, tenantDb } from "../tenants/placement.ts";
 import { surveyRoutingStatements } from "../surveys/routing.ts";
 
 export function tenantIdParam(raw: string): string {
@@ -58,32 +60,32 @@ function holdView(hold: TenantHold | null) {
 
 export const tenantRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
-    const tenants = await listTenants(c.env.DB, c.var.config.ENCRYPTION_KEY);
-    const holds = await tenantHolds(c.env.DB);
+    const tenants = await listEveryTenant(c.env, c.var.config.ENCRYPTION_KEY);
+    const holds = await everyTenantHold(c.env);
     return c.json({ tenants: tenants.map((t) => ({ ...listingView(t), hold: holdView(holds.get(t.id) ?? null) })) });
   })
   .get("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
-    const record = await getTenant(c.env.DB, c.var.config.ENCRYPTION_KEY, id);
+    const record = await getTenant(tenantDb(c.env, id), c.var.config.ENCRYPTION_KEY, id);
     if (!record) throw new AppError("not_found", `Tenant ${id} is not configured.`);
     return c.json({
       tenant: view(record),
-      hold: holdView(await tenantHoldOf(c.env.DB, id)),
-      events: await countByStatus(c.env.DB, id),
-      conversations: await syncCounts(c.env.DB, id),
+      hold: holdView(await tenantHoldOf(tenantDb(c.env, id), id)),
+      events: await countByStatus(tenantDb(c.env, id), id),
+      conversations: await syncCounts(tenantDb(c.env, id), id),
       // Finished conversations are counted for this many days after their last change (the retention).
       conversationsKeptDays: c.var.config.RETENTION_DAYS,
-      needsAttention: await attentionCounts(c.env.DB, id),
-      salesforceUsage: await usageOf(c.env.DB, id),
-      escalationsLast30Days: await countsByStatus(c.env.DB, id, new Date(Date.now() - 30 * 86_400_000)),
-      deflectionsLast30Days: await deflectionCounts(c.env.DB, id, new Date(Date.now() - 30 * 86_400_000)),
-      budget: await budgetView(c.env.DB, id, Date.now()),
+      needsAttention: await attentionCounts(tenantDb(c.env, id), id),
+      salesforceUsage: await usageOf(tenantDb(c.env, id), id),
+      escalationsLast30Days: await countsByStatus(tenantDb(c.env, id), id, new Date(Date.now() - 30 * 86_400_000)),
+      deflectionsLast30Days: await deflectionCounts(tenantDb(c.env, id), id, new Date(Date.now() - 30 * 86_400_000)),
+      budget: await budgetView(tenantDb(c.env, id), id, Date.now()),
     });
   })
   .get("/:tenantId/budget", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
-    if (!(await getTenant(c.env.DB, c.var.config.ENCRYPTION_KEY, id))) throw new AppError("not_found", `Tenant ${id} is not configured.`);
-    return c.json({ budget: await budgetView(c.env.DB, id, Date.now()) });
+    if (!(await getTenant(tenantDb(c.env, id), c.var.config.ENCRYPTION_KEY, id))) throw new AppError("not_found", `Tenant ${id} is not configured.`);
+    return c.json({ budget: await budgetView(tenantDb(c.env, id), id, Date.now()) });
   })
   .get("/:tenantId/escalations", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
@@ -91,7 +93,7 @@ export const tenantRoutes = new Hono<AppEnv>()
     const since = sinceParam ? new Date(sinceParam) : new Date(Date.now() - 30 * 86_400_000);
     if (Number.isNaN(since.getTime())) throw new AppError("invalid_request", "since must be an ISO 8601 date.");
     const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 100) || 100, 1), 1000);
-    return c.json({ escalations: await audit(c.env.DB, id, since, limit) });
+    return c.json({ escalations: await audit(tenantDb(c.env, id), id, since, limit) });
   })
   .get("/:tenantId/deflections", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
@@ -99,7 +101,7 @@ export const tenantRoutes = new Hono<AppEnv>()
     const since = sinceParam ? new Date(sinceParam) : new Date(Date.now() - 30 * 86_400_000);
     if (Number.isNaN(since.getTime())) throw new AppError("invalid_request", "since must be an ISO 8601 date.");
     const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 100) || 100, 1), 1000);
-    return c.json({ deflections: await deflectionAudit(c.env.DB, id, since, limit) });
+    return c.json({ deflections: await deflectionAudit(tenantDb(c.env, id), id, since, limit) });
   })
   .put("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
@@ -108,13 +110,14 @@ export const tenantRoutes = new Hono<AppEnv>()
   })
   .post("/:tenantId/redrive", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
-    if (!(await getTenant(c.env.DB, c.var.config.ENCRYPTION_KEY, id))) throw new AppError("not_found", `Tenant ${id} is not configured.`);
+    if (!(await getTenant(tenantDb(c.env, id), c.var.config.ENCRYPTION_KEY, id))) throw new AppError("not_found", `Tenant ${id} is not configured.`);
     return c.json({ redriven: await redriveTenant(c.env, id, new Date()) });
   })
   .delete("/:tenantId", async (c) => {
     const id = tenantIdParam(c.req.param("tenantId"));
-    if (!(await deleteTenant(c.env.DB, id))) throw new AppError("not_found", `Tenant ${id} is not configured.`);
-    await c.env.DB.batch([...(await setKeyStatements(c.env.DB, id, undefined)), ...(await setDeflectionKeyStatements(c.env.DB, id, undefined)), ...(await surveyRoutingStatements(c.env.DB, id, undefined))]);
+    if (!(await deleteTenant(tenantDb(c.env, id), id))) throw new AppError("not_found", `Tenant ${id} is not configured.`);
+    const directory = directoryDb(c.env);
+    await directory.batch([...(await setKeyStatements(directory, id, undefined)), ...(await setDeflectionKeyStatements(directory, id, undefined)), ...(await surveyRoutingStatements(directory, id, undefined))]);
     log.info("tenant.deleted", { tenantId: id });
     return c.body(null, 204);
   });

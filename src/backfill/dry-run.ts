@@ -44,18 +44,18 @@ async function readItems(s: Step, fresh: readonly ClosedConversation[]): Promise
 }
 
 export async function dryStep(s: Step): Promise<{ kind: "done" } | { kind: "next"; at: Date }> {
-  const { env, row, deps, tenant } = s;
+  const { db, row, deps, tenant } = s;
   const g = await gather(s);
   const { items, unreadable } = await readItems(s, g.fresh);
   const at = deps.now();
   // The sync reads the describes it has not cached with its first batch, then caches them.
-  const cached = row.calls_estimate === 0 ? await cachedDescribes(env.DB, row.tenant_id, DESCRIBED.map((d) => d.object), at.getTime()) : undefined;
+  const cached = row.calls_estimate === 0 ? await cachedDescribes(db, row.tenant_id, DESCRIBED.map((d) => d.object), at.getTime()) : undefined;
   const describe = cached ? DESCRIBED.filter((d) => !cached.has(d.object)).map((d) => d.name) : [];
   const estimate = estimatePage(items, tenant, describe);
   const done = g.next === null;
-  await env.DB.batch([
+  await db.batch([
     advanceStatement(
-      env.DB,
+      db,
       row.id,
       { windowFrom: g.next?.windowFrom ?? new Date(row.range_to), pageAfter: g.next?.after ?? null, read: g.read, fresh: g.fresh.length, failedReads: unreadable, leads: estimate.leads, calls: estimate.calls, callsAtMost: estimate.callsAtMost, done, nextAt: at, release: true },
       at,

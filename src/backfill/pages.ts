@@ -19,7 +19,9 @@ const STEP_CONVERSATIONS = 100;
 
 /** What a step works with: the claimed backfill, its tenant, the tenant's iAdvize client. */
 export interface Step {
-  env: Pick<Bindings, "DB" | "SYNC_QUEUE">;
+  env: Pick<Bindings, "SYNC_QUEUE">;
+  /** The tenant's database. */
+  db: D1Database;
   row: BackfillRow;
   tenant: TenantConfig;
   client: IadvizeClient;
@@ -67,7 +69,7 @@ export async function gather(s: Step): Promise<Gathered> {
       place = null;
       break;
     }
-    const known = await knownIds(s.env.DB, s.row.tenant_id, page.page.map((c) => c.id));
+    const known = await knownIds(s.db, s.row.tenant_id, page.page.map((c) => c.id));
     const taken = new Set(out.fresh.map((c) => c.id));
     out.read += page.page.length;
     out.fresh.push(...page.page.filter((c) => !known.has(c.id) && !taken.has(c.id)));

@@ -10,6 +10,8 @@ import { realDeps } from "../sync/clock.ts";
 import type { SyncDeps } from "../sync/clock.ts";
 import { runStep } from "./step.ts";
 import { overdueBackfills } from "./store.ts";
+import { inEveryDb } from "../tenants/placement.ts";
+import type { PlacementEnv } from "../tenants/placement.ts";
 
 export const BACKFILL_QUEUE = "backfill-work";
 export const BACKFILL_DEAD_LETTER_QUEUE = "backfill-work-dlq";
@@ -22,7 +24,7 @@ const MAX_DELAY_SECONDS = 43_200;
 /** A step overdue by this much lost its message. */
 export const BACKFILL_LATE_MS = 5 * 60_000;
 
-type BackfillEnv = Pick<Bindings, "DB" | "SYNC_QUEUE" | "BACKFILL_QUEUE">;
+type BackfillEnv = PlacementEnv & Pick<Bindings, "SYNC_QUEUE" | "BACKFILL_QUEUE">;
 
 export async function consumeBackfillBatch(batch: MessageBatch<unknown>, env: BackfillEnv, config: Config, deps: SyncDeps = realDeps()): Promise<void> {
   for (const message of batch.messages) {
@@ -33,7 +35,7 @@ export async function consumeBackfillBatch(batch: MessageBatch<unknown>, env: Ba
       continue;
     }
     try {
-      const result = await runStep(env, config, body.data.backfillId, deps);
+      const result = await runStep(env, config, body.data.tenantId, body.data.backfillId, deps);
       if (result.kind === "next") {
         const seconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil((result.at.getTime() - deps.now().getTime()) / 1000)));
         await env.BACKFILL_QUEUE.send(body.data, seconds > 0 ? { delaySeconds: seconds } : {});
@@ -57,8 +59,12 @@ export async function consumeBackfillDeadLetters(batch: MessageBatch<unknown>): 
 }
 
 /** The cron: every active backfill whose step is overdue gets a message. */
-export async function redriveBackfills(env: Pick<Bindings, "DB" | "BACKFILL_QUEUE">, now: Date): Promise<number> {
-  const overdue = await overdueBackfills(env.DB, now, BACKFILL_LATE_MS);
+export function redriveBackfills(env: PlacementEnv & Pick<Bindings, "BACKFILL_QUEUE">, now: Date): Promise<number> {
+  return inEveryDb(env, (db) => redriveIn(env, db, now));
+}
+
+async function redriveIn(env: Pick<Bindings, "BACKFILL_QUEUE">, db: D1Database, now: Date): Promise<number> {
+  const overdue = await overdueBackfills(db, now, BACKFILL_LATE_MS);
   if (overdue.length === 0) return 0;
   await env.BACKFILL_QUEUE.sendBatch(overdue.map((b) => ({ body: { tenantId: b.tenant_id, backfillId: b.id } })));
   log.warn("backfill.redriven", { backfills: overdue.length });

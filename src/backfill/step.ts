@@ -18,6 +18,8 @@ import { advanceStatement, claimStep, holdBackfill, insertConversationStatement,
 import { dryStep } from "./dry-run.ts";
 import { gather } from "./pages.ts";
 import type { Step } from "./pages.ts";
+import { tenantDb } from "../tenants/placement.ts";
+import type { PlacementEnv } from "../tenants/placement.ts";
 
 /** A step's claim: a crashed step is taken back by the cron after this. */
 export const STEP_LEASE_MS = 120_000;
@@ -31,21 +33,22 @@ const HOLD_BACKOFF = { baseMs: 60_000, capMs: 6 * 3_600_000 };
 
 export type StepResult = { kind: "idle" } | { kind: "done" } | { kind: "next"; at: Date };
 
-export async function runStep(env: Pick<Bindings, "DB" | "SYNC_QUEUE">, config: Config, id: string, deps: SyncDeps): Promise<StepResult> {
+export async function runStep(env: PlacementEnv & Pick<Bindings, "SYNC_QUEUE">, config: Config, tenantId: string, id: string, deps: SyncDeps): Promise<StepResult> {
   const now = deps.now();
-  const row = await claimStep(env.DB, id, now, STEP_LEASE_MS);
+  const db = tenantDb(env, tenantId);
+  const row = await claimStep(db, id, now, STEP_LEASE_MS);
   if (!row) return { kind: "idle" };
-  const tenant = await getTenantConfig(env.DB, config.ENCRYPTION_KEY, row.tenant_id);
-  if (!tenant?.iadvize || !tenant.salesforce) return hold(env.DB, row, { reason: "tenant_not_configured", paths: [] }, now);
-  const client = iadvizeClientFor(env.DB, config, row.tenant_id, tenant, clientClock(deps));
-  const step: Step = { env, row, tenant, client, deps };
+  const tenant = await getTenantConfig(db, config.ENCRYPTION_KEY, row.tenant_id);
+  if (!tenant?.iadvize || !tenant.salesforce) return hold(db, row, { reason: "tenant_not_configured", paths: [] }, now);
+  const client = iadvizeClientFor(db, config, row.tenant_id, tenant, clientClock(deps));
+  const step: Step = { env, db, row, tenant, client, deps };
   try {
     return await (row.dry_run === 1 ? dryStep(step) : realStep(step));
   } catch (err) {
     const cause = holdCauseOf(err) ?? (err instanceof UpstreamError ? { reason: `iadvize_${err.code}`, paths: [] } : undefined);
     if (!cause) throw err;
     log.warn("backfill.held", { tenantId: row.tenant_id, backfillId: row.id, reason: cause.reason, paths: cause.paths.join(","), ...errorFields(err) });
-    return hold(env.DB, row, cause, deps.now());
+    return hold(db, row, cause, deps.now());
   }
 }
 
@@ -56,12 +59,12 @@ async function hold(db: D1Database, row: BackfillRow, cause: { reason: string; p
 }
 
 async function realStep(s: Step): Promise<StepResult> {
-  const { env, row, deps } = s;
+  const { env, db, row, deps } = s;
   const now = deps.now();
-  if ((await untried(env.DB, row.id)) > 0) {
+  if ((await untried(db, row.id)) > 0) {
     const idleFor = now.getTime() - Date.parse(row.updated_at);
     const at = new Date(now.getTime() + (idleFor > WAIT_LONG_AFTER_MS ? WAIT_LONG_MS : WAIT_SHORT_MS));
-    await postpone(env.DB, row.id, at);
+    await postpone(db, row.id, at);
     return { kind: "next", at };
   }
   const g = await gather(s);
@@ -70,9 +73,9 @@ async function realStep(s: Step): Promise<StepResult> {
   // Done once the range is read and the sync has tried all it was handed (checked above).
   const done = g.next === null && g.fresh.length === 0;
   const nextAt = new Date(at.getTime() + (g.fresh.length > 0 ? FEED_CHECK_MS : 0));
-  await env.DB.batch([
-    ...g.fresh.map((c) => insertConversationStatement(env.DB, row.tenant_id, row.id, c, at)),
-    advanceStatement(env.DB, row.id, { windowFrom: g.next?.windowFrom ?? rangeTo, pageAfter: g.next?.after ?? null, read: g.read, done, nextAt, release: true }, at),
+  await db.batch([
+    ...g.fresh.map((c) => insertConversationStatement(db, row.tenant_id, row.id, c, at)),
+    advanceStatement(db, row.id, { windowFrom: g.next?.windowFrom ?? rangeTo, pageAfter: g.next?.after ?? null, read: g.read, done, nextAt, release: true }, at),
   ]);
   log.info("backfill.step", { tenantId: row.tenant_id, backfillId: row.id, read: g.read, fresh: g.fresh.length, done });
   if (g.fresh.length > 0) {

@@ -9,6 +9,7 @@ import { redact } from "../tenants/secrets.ts";
 import type { TenantRecord } from "../tenants/store.ts";
 import { getTenant } from "../tenants/store.ts";
 import type { ConsoleEnv } from "./env.ts";
+import { tenantDb } from "../tenants/placement.ts";
 
 export type Input = Record<string, unknown>;
 
@@ -18,7 +19,7 @@ export const retryDeps = (): RetryDeps => ({ fetch: (input: RequestInfo | URL, i
 export const tenantOf = (c: Context<ConsoleEnv>): string => c.req.param("tenantId") ?? "";
 
 export async function recordOf(c: Context<ConsoleEnv>, id: string): Promise<TenantRecord | null> {
-  return getTenant(c.env.DB, c.var.config.ENCRYPTION_KEY, id);
+  return getTenant(tenantDb(c.env, id), c.var.config.ENCRYPTION_KEY, id);
 }
 
 /** The configuration with `{"set": true}` for each stored secret: what a PUT takes back as is. */

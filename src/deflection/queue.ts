@@ -7,6 +7,7 @@ import { errorFields, log } from "../log.ts";
 import { retryDelaySeconds } from "../queues.ts";
 import { retryDeflection } from "./retry.ts";
 import { failExhausted } from "./store.ts";
+import { tenantDb } from "../tenants/placement.ts";
 
 /** Queue names as wrangler.toml declares them. */
 export const DEFLECTION_QUEUE = "deflection-work";
@@ -43,7 +44,7 @@ export async function consumeDeflectionDeadLetters(batch: MessageBatch<unknown>,
       log.error("dlq.malformed_message", { queue: batch.queue, messageId: message.id });
       continue;
     }
-    await failExhausted(env.DB, body.data.deflectionId, now);
+    await failExhausted(tenantDb(env, body.data.tenantId), body.data.deflectionId, now);
     log.error("deflection.dead", { deflectionId: body.data.deflectionId, tenantId: body.data.tenantId });
   }
   batch.ackAll();

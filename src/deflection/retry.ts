@@ -8,17 +8,18 @@ import type { Language } from "./prompts.ts";
 import { providerFor } from "./providers/index.ts";
 import { messageRequest } from "./request.ts";
 import { claimForRetry, get, openDetails, updateStatement } from "./store.ts";
+import { tenantDb } from "../tenants/placement.ts";
 
 export async function retryDeflection(env: Bindings, config: Config, tenantId: string, deflectionId: string): Promise<void> {
-  const row = await get(env.DB, deflectionId);
+  const row = await get(tenantDb(env, tenantId), deflectionId);
   // Done meanwhile (a late answer was recorded), or not ours: nothing to do, and never a second message.
   if (!row || row.tenant_id !== tenantId || row.status !== "retrying") return;
   const deps = attemptDeps(env, tenantId);
   // Claim it: a message delivered twice (or queued again by the cron) sends once.
-  if (!(await claimForRetry(env.DB, deflectionId, deps.now()))) return;
-  const settings = (await getTenantConfig(env.DB, config.ENCRYPTION_KEY, tenantId))?.deflection;
+  if (!(await claimForRetry(tenantDb(env, tenantId), deflectionId, deps.now()))) return;
+  const settings = (await getTenantConfig(tenantDb(env, tenantId), config.ENCRYPTION_KEY, tenantId))?.deflection;
   if (!settings) {
-    await updateStatement(env.DB, deflectionId, "failed", { reason: "not_configured" }, deps.now()).run();
+    await updateStatement(tenantDb(env, tenantId), deflectionId, "failed", { reason: "not_configured" }, deps.now()).run();
     log.warn("deflection.not_configured", { deflectionId, tenantId });
     return;
   }

@@ -16,6 +16,7 @@ import { DeflectionInput, fromForm } from "./inputs.ts";
 import { tenantOfKey } from "./keys.ts";
 import { OPENAPI } from "./openapi.ts";
 import { requestDeflection } from "./request.ts";
+import { directoryDb, tenantDb } from "../tenants/placement.ts";
 
 async function bodyOf(c: Context<AppEnv>): Promise<Record<string, unknown>> {
   const type = mediaType(c.req.header("content-type"));
@@ -43,10 +44,10 @@ async function handle(c: Context<AppEnv>, key: string | undefined): Promise<Resp
     c.header("WWW-Authenticate", 'Bearer realm="deflections"');
     throw new AppError("unauthorized", "The deflection key is missing: put it in the URL or as a bearer token.");
   }
-  const tenantId = await tenantOfKey(c.env.DB, key);
+  const tenantId = await tenantOfKey(directoryDb(c.env), key);
   if (!tenantId) throw new AppError("not_found", "No deflection endpoint has this key.");
   const config = c.var.config;
-  const settings = (await getTenantConfig(c.env.DB, config.ENCRYPTION_KEY, tenantId))?.deflection;
+  const settings = (await getTenantConfig(tenantDb(c.env, tenantId), config.ENCRYPTION_KEY, tenantId))?.deflection;
   if (!settings) throw new AppError("not_found", "Call to messaging is not configured for this key.");
 
   const parsed = DeflectionInput.safeParse(await bodyOf(c));

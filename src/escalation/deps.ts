@@ -6,11 +6,12 @@ import { realSleep } from "../lib/retry.ts";
 import { getToken } from "../secrets/token-cache.ts";
 import { surveyAfterCallback } from "../surveys/triggers.ts";
 import type { AttemptDeps } from "./attempt.ts";
+import { tenantDb } from "../tenants/placement.ts";
 
 export function attemptDeps(env: Bindings, config: Config, tenantId: string): AttemptDeps {
   const now = () => new Date();
   return {
-    db: env.DB,
+    db: tenantDb(env, tenantId),
     now,
     fetch: (input, init) => fetch(input, init),
     token: async (login, rejected) =>
@@ -18,7 +19,7 @@ export function attemptDeps(env: Bindings, config: Config, tenantId: string): At
         await getToken(
           "callcentre",
           {
-            db: env.DB,
+            db: tenantDb(env, tenantId),
             keys: config.ENCRYPTION_KEY,
             now: () => Date.now(),
             sleep: realSleep,
@@ -32,9 +33,9 @@ export function attemptDeps(env: Bindings, config: Config, tenantId: string): At
       await env.ESCALATION_QUEUE.send({ tenantId, escalationId }, { delaySeconds });
     },
     conversationChanged: async (conversationId) => {
-      const changed = await markPendingStatement(env.DB, tenantId, conversationId, now()).run();
+      const changed = await markPendingStatement(tenantDb(env, tenantId), tenantId, conversationId, now()).run();
       if (changed.meta.changes > 0) await env.SYNC_QUEUE.send({ tenantId });
     },
-    callbackScheduled: (escalationId) => surveyAfterCallback(env.DB, env.SURVEY_QUEUE, tenantId, escalationId),
+    callbackScheduled: (escalationId) => surveyAfterCallback(tenantDb(env, tenantId), env.SURVEY_QUEUE, tenantId, escalationId),
   };
 }

@@ -9,6 +9,7 @@ import { retryDelaySeconds } from "../queues.ts";
 import { attemptDeps } from "./deps.ts";
 import { retryEscalation } from "./retry.ts";
 import { failExhausted } from "./store.ts";
+import { tenantDb } from "../tenants/placement.ts";
 
 /** Queue names as wrangler.toml declares them. */
 export const ESCALATION_QUEUE = "escalation-work";
@@ -46,7 +47,7 @@ export async function consumeEscalationDeadLetters(batch: MessageBatch<unknown>,
       continue;
     }
     const { tenantId, escalationId } = body.data;
-    const row = await failExhausted(env.DB, escalationId, now);
+    const row = await failExhausted(tenantDb(env, tenantId), escalationId, now);
     log.error("escalation.dead", { escalationId, tenantId });
     if (row?.conversation_id) await attemptDeps(env, config, tenantId).conversationChanged(row.conversation_id);
   }

@@ -7,17 +7,18 @@ import { attemptDeps } from "./deps.ts";
 import type { Language } from "./messages.ts";
 import { providerFor } from "./providers/index.ts";
 import { claimForRetry, get, openDetails, updateStatement } from "./store.ts";
+import { tenantDb } from "../tenants/placement.ts";
 
 export async function retryEscalation(env: Bindings, config: Config, tenantId: string, escalationId: string): Promise<void> {
-  const row = await get(env.DB, escalationId);
+  const row = await get(tenantDb(env, tenantId), escalationId);
   // Done meanwhile (a late answer was recorded), or not ours: nothing to do, and never a second call.
   if (!row || row.tenant_id !== tenantId || row.status !== "retrying") return;
   const deps = attemptDeps(env, config, tenantId);
   // Claim it: a message delivered twice (or queued again by the cron) makes one call.
-  if (!(await claimForRetry(env.DB, escalationId, deps.now()))) return;
-  const tenant = await getTenantConfig(env.DB, config.ENCRYPTION_KEY, tenantId);
+  if (!(await claimForRetry(tenantDb(env, tenantId), escalationId, deps.now()))) return;
+  const tenant = await getTenantConfig(tenantDb(env, tenantId), config.ENCRYPTION_KEY, tenantId);
   if (!tenant?.escalation) {
-    await updateStatement(env.DB, escalationId, "failed", { reason: "not_configured" }, deps.now()).run();
+    await updateStatement(tenantDb(env, tenantId), escalationId, "failed", { reason: "not_configured" }, deps.now()).run();
     log.warn("escalation.not_configured", { escalationId, tenantId });
     return;
   }

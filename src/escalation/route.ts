@@ -20,6 +20,7 @@ import { collectInputs, EscalationInput } from "./inputs.ts";
 import { tenantOfKey } from "./keys.ts";
 import { OPENAPI } from "./openapi.ts";
 import { requestCallback } from "./request.ts";
+import { directoryDb, tenantDb } from "../tenants/placement.ts";
 
 /** iAdvize waits 6 s; the answer leaves within 5 s whatever the platform does. */
 export const PROVIDER_DEADLINE_MS = 4000;
@@ -63,10 +64,10 @@ async function act(c: Context<AppEnv>, key: string | undefined): Promise<Respons
     c.header("WWW-Authenticate", 'Bearer realm="escalations"');
     throw new AppError("unauthorized", "The escalation key is missing: put it in the URL or as a bearer token.");
   }
-  const tenantId = await tenantOfKey(c.env.DB, key);
+  const tenantId = await tenantOfKey(directoryDb(c.env), key);
   if (!tenantId) throw new AppError("not_found", "No escalation endpoint has this key.");
   const config = c.var.config;
-  const tenant = await getTenantConfig(c.env.DB, config.ENCRYPTION_KEY, tenantId);
+  const tenant = await getTenantConfig(tenantDb(c.env, tenantId), config.ENCRYPTION_KEY, tenantId);
   if (!tenant?.escalation) throw new AppError("not_found", "Escalation is not configured for this key.");
 
   const parsed = EscalationInput.safeParse(collectInputs(new URL(c.req.url).searchParams, await bodyOf(c)));

@@ -1,9 +1,9 @@
 // The follow-up's part of a sync run. A claimed open conversation of a following tenant is
 // read from the last cursor seen (only the new messages), with the answers settled so
 // far; it is written only once the visitor has an email or a phone and what the Lead
-// would get changed; then it is due for its next read, or off the schedule (closed, 7
-// idle days, the setting turned off). A closed one that was followed is read from its
-// cursor one last time, and its row dropped.
+// would get changed; then it is due for its next read, on the tenant's read slots
+// (slots.ts), or off the schedule (closed, 7 idle days, the setting turned off). A closed
+// one that was followed is read from its cursor one last time, and its row dropped.
 import type { Claimed } from "../conversations/sync-store.ts";
 import type { IadvizeClient } from "../iadvize/client.ts";
 import { toHex } from "../lib/hmac.ts";
@@ -16,6 +16,7 @@ import type { ConversationForCrm, SyncItem } from "../sync/item.ts";
 import type { TenantConfig } from "../tenants/schema.ts";
 import { IDLE_STOP_MS, nextPoll } from "./schedule.ts";
 import { settledAnswers } from "./settled.ts";
+import { slotAtOrAfter, slotAtOrBefore } from "./slots.ts";
 import type { FollowState } from "./store.ts";
 import { endFollowStatement, endIfFailedStatement, loadFollowStates, nextReadStatement, saveFollowStatement, stopReadsStatement } from "./store.ts";
 
@@ -91,8 +92,9 @@ export class FollowRun {
     } else {
       this.#open.add(id);
       this.after.push(await saveFollowStatement(this.#db, this.#keys, this.#tenantId, id, state));
-      const next = nextPoll(Date.parse(state.lastActivityAt), this.#now().getTime());
-      if (next.kind === "poll") this.after.push(nextReadStatement(this.#db, this.#tenantId, id, new Date(next.at)), endIfFailedStatement(this.#db, this.#tenantId, id));
+      // Counted from the slot this read served (not the run's time), and on the tenant's grid: no drift.
+      const next = nextPoll(Date.parse(state.lastActivityAt), slotAtOrBefore(this.#tenantId, this.#now().getTime()));
+      if (next.kind === "poll") this.after.push(nextReadStatement(this.#db, this.#tenantId, id, new Date(slotAtOrAfter(this.#tenantId, next.at))), endIfFailedStatement(this.#db, this.#tenantId, id));
       else this.#stop(id, "idle");
     }
     const extraction = open ? settledAnswers(messages) : extractAnswers(messages);

@@ -1,6 +1,6 @@
 // Followed conversations in D1: the row that says one is followed (cursor, the messages
 // read so far sealed with the tenant's key, its last activity), and the statements that
-// put it on the sync schedule, move it to its next read, or take it off.
+// put it on the sync schedule, move it to its next read or its close's slot, or take it off.
 import * as z from "zod";
 import type { UnknownMessages } from "../iadvize/conversation.ts";
 import { ChatMessage } from "../qualification/messages.ts";
@@ -77,6 +77,20 @@ export function followOnPushStatements(db: D1Database, tenantId: string, convers
       )
       .bind(tenantId, conversationId, dueAt.toISOString()),
   ];
+}
+
+/**
+ * The close of a followed conversation (just marked pending, due now): its Lead is mostly
+ * written already, so its last read joins the tenant's next close slot, `dueAt`.
+ */
+export function followedCloseStatement(db: D1Database, tenantId: string, conversationId: string, dueAt: Date): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE conversations SET sync_due_at = ?3
+       WHERE tenant_id = ?1 AND conversation_id = ?2 AND status = 'closed' AND sync_status = 'pending'
+         AND EXISTS (SELECT 1 FROM follow_ups WHERE tenant_id = ?1 AND conversation_id = ?2)`,
+    )
+    .bind(tenantId, conversationId, dueAt.toISOString());
 }
 
 /** What a read of a followed conversation leaves for the next one. */

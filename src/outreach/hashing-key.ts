@@ -2,6 +2,7 @@
 // (any listed key opens it, the newest re-seals it), so a rotation changes no hash and
 // forgets no opt-out. Concurrent first uses agree: INSERT OR IGNORE, then read.
 import { decrypt, encrypt } from "../secrets/cipher.ts";
+import { directoryOf } from "../tenants/placement.ts";
 
 const CONTEXT = "hashing-key/phone";
 /** Per isolate, by the ENCRYPTION_KEY list it was opened with. */
@@ -11,7 +12,8 @@ export function hashingKey(db: D1Database, keys: readonly string[]): Promise<str
   const id = keys.join(",");
   let key = cache.get(id);
   if (!key) {
-    key = load(db, keys);
+    // One key for every tenant, whichever database holds its rows: kept in the directory.
+    key = load(directoryOf(db), keys);
     cache.set(id, key);
     key.catch(() => cache.delete(id));
   }

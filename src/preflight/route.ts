@@ -9,6 +9,7 @@ import { issuesOf } from "../lib/zod-issues.ts";
 import { TenantId } from "../tenants/schema.ts";
 import { getTenantConfig } from "../tenants/store.ts";
 import { DEFAULT_CHECK_TIMEOUT_MS, preflightTenant } from "./tenant.ts";
+import { tenantDb } from "../tenants/placement.ts";
 
 const CheckRequest = z.object({ timeoutMs: z.number().int().min(50).max(30_000).optional() }).strict();
 
@@ -18,7 +19,7 @@ export const preflightRoutes = new Hono<AppEnv>().post("/:tenantId/check", async
   // The body is optional: without a Content-Type there is none to read.
   const request = CheckRequest.safeParse(c.req.header("content-type") ? await readJsonBody(c) : {});
   if (!request.success) throw new AppError("invalid_request", "The check request is invalid.", { details: issuesOf(request.error) });
-  const tenant = await getTenantConfig(c.env.DB, c.var.config.ENCRYPTION_KEY, id.data);
+  const tenant = await getTenantConfig(tenantDb(c.env, id.data), c.var.config.ENCRYPTION_KEY, id.data);
   if (!tenant) throw new AppError("not_found", `Tenant ${id.data} is not configured.`);
 
   return c.json(await preflightTenant(c.env, c.var.config, id.data, tenant, request.data.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS));

@@ -9,11 +9,12 @@ import { getTenantConfig } from "../tenants/store.ts";
 import type { Survey } from "./definition.ts";
 import type { SessionRow } from "./sessions.ts";
 import { answersOf } from "./sessions.ts";
+import { tenantDb } from "../tenants/placement.ts";
 
 async function surveyFor(c: { env: AppEnv["Bindings"]; var: AppEnv["Variables"] }, rawTenant: string, surveyId: string): Promise<{ tenantId: string; survey: Survey }> {
   const parsed = TenantId.safeParse(rawTenant);
   if (!parsed.success) throw new AppError("invalid_request", "The tenant id must look like ha-123 or sd-456.");
-  const tenant = await getTenantConfig(c.env.DB, c.var.config.ENCRYPTION_KEY, parsed.data);
+  const tenant = await getTenantConfig(tenantDb(c.env, parsed.data), c.var.config.ENCRYPTION_KEY, parsed.data);
   const survey = tenant?.surveys?.definitions.find((d) => d.id === surveyId);
   if (!survey) throw new AppError("not_found", `Tenant ${parsed.data} has no survey ${surveyId.slice(0, 64)}.`);
   return { tenantId: parsed.data, survey };
@@ -26,12 +27,12 @@ export const surveyAdminRoutes = new Hono<AppEnv>()
     const { tenantId, survey } = await surveyFor(c, c.req.param("tenantId"), c.req.param("surveyId"));
     const before = c.req.query("before") ?? "9999";
     const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 100) || 100, 1), 500);
-    const { results: sessions } = await c.env.DB.prepare(
+    const { results: sessions } = await tenantDb(c.env, tenantId).prepare(
       `SELECT * FROM survey_sessions WHERE tenant_id = ?1 AND survey_id = ?2 AND created_at < ?3 ORDER BY created_at DESC LIMIT ?4`,
     )
       .bind(tenantId, survey.id, before, limit)
       .all<SessionRow>();
-    const answers = await answersOf(c.env.DB, sessions.map((s) => s.id));
+    const answers = await answersOf(tenantDb(c.env, tenantId), sessions.map((s) => s.id));
     return c.json({
       surveyId: survey.id,
       results: sessions.map((s) => ({
@@ -57,11 +58,11 @@ export const surveyAdminRoutes = new Hono<AppEnv>()
   })
   .get("/:tenantId/surveys/:surveyId/summary", async (c) => {
     const { tenantId, survey } = await surveyFor(c, c.req.param("tenantId"), c.req.param("surveyId"));
-    const { results: statuses } = await c.env.DB.prepare(`SELECT status, COUNT(*) AS n FROM survey_sessions WHERE tenant_id = ?1 AND survey_id = ?2 GROUP BY status`)
+    const { results: statuses } = await tenantDb(c.env, tenantId).prepare(`SELECT status, COUNT(*) AS n FROM survey_sessions WHERE tenant_id = ?1 AND survey_id = ?2 GROUP BY status`)
       .bind(tenantId, survey.id)
       .all<{ status: string; n: number }>();
     // Multiple choices are counted per item chosen.
-    const { results: counts } = await c.env.DB.prepare(
+    const { results: counts } = await tenantDb(c.env, tenantId).prepare(
       `SELECT a.element_id, coalesce(j.value, a.value) AS v, COUNT(*) AS n
        FROM survey_answers a LEFT JOIN json_each(CASE WHEN a.kind = 'multiple_choice' THEN a.value END) j
        WHERE a.tenant_id = ?1 AND a.survey_id = ?2 AND a.kind != 'free_text'
@@ -69,7 +70,7 @@ export const surveyAdminRoutes = new Hono<AppEnv>()
     )
       .bind(tenantId, survey.id)
       .all<{ element_id: string; v: string | number; n: number }>();
-    const { results: totals } = await c.env.DB.prepare(`SELECT element_id, COUNT(*) AS n FROM survey_answers WHERE tenant_id = ?1 AND survey_id = ?2 GROUP BY element_id`)
+    const { results: totals } = await tenantDb(c.env, tenantId).prepare(`SELECT element_id, COUNT(*) AS n FROM survey_answers WHERE tenant_id = ?1 AND survey_id = ?2 GROUP BY element_id`)
       .bind(tenantId, survey.id)
       .all<{ element_id: string; n: number }>();
     const elements: Record<string, Distribution> = {};

@@ -14,6 +14,7 @@ import { smsProviderFor } from "./providers/index.ts";
 import { SMS_SPACING_SECONDS, SurveyMessage } from "./queue.ts";
 import { startTriggered } from "./triggers.ts";
 import { writeResults } from "./write.ts";
+import { tenantDb } from "../tenants/placement.ts";
 
 export const SMS_TIMEOUT_MS = 10_000;
 
@@ -27,7 +28,7 @@ const realDeps: ConsumerDeps = { now: () => new Date(), fetch: (input, init) => 
 type SendOutcome = { kind: "done" } | { kind: "retry" };
 
 async function sendOne(env: Bindings, config: Config, deps: ConsumerDeps, tenant: TenantConfig | null, row: OutboxRow): Promise<SendOutcome> {
-  const db = env.DB;
+  const db = tenantDb(env, row.tenant_id);
   const now = deps.now();
   const fail = async (code: string) => {
     const statements = [failedGroupStatement(db, row, code, now)];
@@ -74,7 +75,7 @@ export async function consumeSurveyBatch(batch: MessageBatch<unknown>, env: Bind
   const tenantOf = (id: string) => {
     let t = tenants.get(id);
     if (!t) {
-      t = getTenantConfig(env.DB, config.ENCRYPTION_KEY, id);
+      t = getTenantConfig(tenantDb(env, id), config.ENCRYPTION_KEY, id);
       tenants.set(id, t);
     }
     return t;
@@ -96,13 +97,13 @@ export async function consumeSurveyBatch(batch: MessageBatch<unknown>, env: Bind
     }
     try {
       if (m.kind === "sms") {
-        const row = await outboxRow(env.DB, m.outboxId);
+        const row = await outboxRow(tenantDb(env, m.tenantId), m.outboxId);
         // Sent already (a redelivered message), or failed with its group: nothing to do.
         const outcome = row && row.status === "queued" ? await sendOne(env, config, deps, await tenantOf(row.tenant_id), row) : { kind: "done" };
         if (outcome.kind === "retry") message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
         else message.ack();
       } else {
-        const answer = await startTriggered(env.DB, config, env.SURVEY_QUEUE, m, deps.now());
+        const answer = await startTriggered(tenantDb(env, m.tenantId), config, env.SURVEY_QUEUE, m, deps.now());
         log.info("survey.triggered", { tenantId: m.tenantId, trigger: m.kind, status: answer.status, reason: "reason" in answer ? answer.reason : undefined });
         message.ack();
       }
@@ -113,7 +114,7 @@ export async function consumeSurveyBatch(batch: MessageBatch<unknown>, env: Bind
   }
   for (const [tenantId, messages] of writes) {
     try {
-      const result = await writeResults(env.DB, config, tenantId, writeIds.get(tenantId) ?? [], deps.now);
+      const result = await writeResults(tenantDb(env, tenantId), config, tenantId, writeIds.get(tenantId) ?? [], deps.now);
       for (const m of messages) {
         if (result.kind === "retry") m.retry({ delaySeconds: result.delaySeconds });
         else m.ack();
@@ -131,17 +132,18 @@ export async function consumeSurveyDeadLetters(batch: MessageBatch<unknown>, env
     const parsed = SurveyMessage.safeParse(message.body);
     if (parsed.success) {
       const m = parsed.data;
+      const db = tenantDb(env, m.tenantId);
       try {
         if (m.kind === "sms") {
-          const row = await outboxRow(env.DB, m.outboxId);
+          const row = await outboxRow(db, m.outboxId);
           if (row?.status === "queued") {
-            await env.DB.batch([
-              failedGroupStatement(env.DB, row, "retries_exhausted", now()),
-              env.DB.prepare(`UPDATE survey_sessions SET status = 'failed', ended_at = ?2, step = id || ':failed', updated_at = ?2 WHERE id = ?1 AND status = 'active'`).bind(row.session_id, now().toISOString()),
+            await db.batch([
+              failedGroupStatement(db, row, "retries_exhausted", now()),
+              db.prepare(`UPDATE survey_sessions SET status = 'failed', ended_at = ?2, step = id || ':failed', updated_at = ?2 WHERE id = ?1 AND status = 'active'`).bind(row.session_id, now().toISOString()),
             ]);
           }
         } else if (m.kind === "write") {
-          await env.DB.prepare(`UPDATE survey_sessions SET sf_status = 'failed', sf_error = coalesce(sf_error, 'retries_exhausted'), updated_at = ?2 WHERE id = ?1 AND sf_status = 'pending'`).bind(m.sessionId, now().toISOString()).run();
+          await db.prepare(`UPDATE survey_sessions SET sf_status = 'failed', sf_error = coalesce(sf_error, 'retries_exhausted'), updated_at = ?2 WHERE id = ?1 AND sf_status = 'pending'`).bind(m.sessionId, now().toISOString()).run();
         }
         log.warn("survey.dead_letter", { kind: m.kind, tenantId: m.tenantId });
       } catch (err) {

@@ -6,6 +6,7 @@ import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../errors.ts";
 import { handleInbound } from "./handle-reply.ts";
 import { readTwilio, readWebhook } from "./inbound/read.ts";
+import { tenantDb } from "../tenants/placement.ts";
 
 /** An empty TwiML answer: Twilio sends nothing itself, the connector's SMS follow from the queue. */
 const EMPTY_TWIML = `<?xml version="1.0" encoding="UTF-8"?><Response></Response>`;
@@ -15,7 +16,7 @@ export const smsInboundRoutes = new Hono<AppEnv>().post("/inbound/:provider", as
   if (provider !== "twilio" && provider !== "webhook") throw new AppError("not_found", `No SMS provider is called ${provider.slice(0, 40)}.`);
   const inbound = provider === "twilio" ? await readTwilio(c) : await readWebhook(c);
   const outcome = await handleInbound(
-    { db: c.env.DB, keys: c.var.config.ENCRYPTION_KEY, queue: c.env.SURVEY_QUEUE, now: new Date() },
+    { db: tenantDb(c.env, inbound.tenantId), keys: c.var.config.ENCRYPTION_KEY, queue: c.env.SURVEY_QUEUE, now: new Date() },
     provider,
     inbound.tenantId,
     inbound.settings,

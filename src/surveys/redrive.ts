@@ -7,6 +7,7 @@ import { log } from "../log.ts";
 import { enqueueAll } from "../queues.ts";
 import { stalledGroups } from "./outbox.ts";
 import type { SurveyMessage } from "./queue.ts";
+import { everyDb } from "../tenants/placement.ts";
 
 export const STALLED_AFTER_MS = 2 * 60_000;
 const PENDING_WRITE_AFTER_MS = 15 * 60_000;
@@ -14,7 +15,10 @@ const PENDING_WRITE_AFTER_MS = 15 * 60_000;
 const OUTBOX_KEPT_MS = 2 * 86_400_000;
 
 export async function surveyUpkeep(env: Bindings, now: Date): Promise<void> {
-  const db = env.DB;
+  await Promise.all(everyDb(env).map((db) => upkeepIn(env, db, now)));
+}
+
+async function upkeepIn(env: Bindings, db: D1Database, now: Date): Promise<void> {
   const at = now.toISOString();
   const stalled = await stalledGroups(db, new Date(now.getTime() - STALLED_AFTER_MS));
 

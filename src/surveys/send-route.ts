@@ -11,6 +11,7 @@ import { issuesOf } from "../lib/zod-issues.ts";
 import { getTenantConfig } from "../tenants/store.ts";
 import { tenantOfSurveyKey } from "./routing.ts";
 import { sendSurvey } from "./send.ts";
+import { directoryDb, tenantDb } from "../tenants/placement.ts";
 
 export const SendBody = z
   .object({
@@ -36,16 +37,16 @@ export const surveySendRoutes = new Hono<AppEnv>().post("/send", async (c) => {
     c.header("WWW-Authenticate", 'Bearer realm="surveys"');
     throw new AppError("unauthorized", "The survey key is missing: send it as a bearer token.");
   }
-  const tenantId = await tenantOfSurveyKey(c.env.DB, key);
+  const tenantId = await tenantOfSurveyKey(directoryDb(c.env), key);
   if (!tenantId) throw new AppError("not_found", "No survey endpoint has this key.");
-  const tenant = await getTenantConfig(c.env.DB, c.var.config.ENCRYPTION_KEY, tenantId);
+  const tenant = await getTenantConfig(tenantDb(c.env, tenantId), c.var.config.ENCRYPTION_KEY, tenantId);
   if (!tenant?.surveys) throw new AppError("not_found", "Surveys are not configured for this key.");
 
   const parsed = SendBody.safeParse(await readJsonBody(c));
   if (!parsed.success) throw new AppError("invalid_request", "The survey request is invalid.", { details: issuesOf(parsed.error) });
   const body = parsed.data;
   const answer = await sendSurvey(
-    { db: c.env.DB, keys: c.var.config.ENCRYPTION_KEY, queue: c.env.SURVEY_QUEUE, now: new Date() },
+    { db: tenantDb(c.env, tenantId), keys: c.var.config.ENCRYPTION_KEY, queue: c.env.SURVEY_QUEUE, now: new Date() },
     tenantId,
     tenant.surveys,
     {
@@ -53,7 +54,7 @@ export const surveySendRoutes = new Hono<AppEnv>().post("/send", async (c) => {
       phone: body.identifier,
       origin: "api",
       ...(body.clientReference ? { repeatKey: body.clientReference, clientReference: body.clientReference } : {}),
-      conversationId: body.clientReference ? await knownConversation(c.env.DB, tenantId, body.clientReference) : null,
+      conversationId: body.clientReference ? await knownConversation(tenantDb(c.env, tenantId), tenantId, body.clientReference) : null,
       ...(body.expiryTime ? { expiresAt: new Date(body.expiryTime) } : {}),
       variables: body.userSessionVariables,
       ...(body.content ? { content: body.content } : {}),

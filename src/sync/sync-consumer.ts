@@ -18,6 +18,7 @@ import { SYNC_BATCH, syncTenant } from "./crm-sync.ts";
 import type { RunResult } from "./crm-sync.ts";
 import { prefetchDue } from "./prefetch.ts";
 import { getTenantConfig } from "../tenants/store.ts";
+import { tenantDb } from "../tenants/placement.ts";
 
 /** Cloudflare Queues delay a message by at most 12 hours; the cron covers longer waits. */
 const MAX_DELAY_SECONDS = 43_200;
@@ -108,7 +109,7 @@ async function runTenant(tenantId: string, messages: Message<unknown>[], busy: b
       for (const m of messages) m.ack();
       return;
     }
-    const result = await syncTenant(env.DB, config, tenantId, deps);
+    const result = await syncTenant(tenantDb(env, tenantId), config, tenantId, deps);
     const delay = wakeUpIn(result, deps.now());
     if (delay !== undefined) await env.SYNC_QUEUE.send({ tenantId }, delay > 0 ? { delaySeconds: delay } : {});
     for (const m of messages) m.ack();
@@ -126,19 +127,20 @@ async function runTenant(tenantId: string, messages: Message<unknown>[], busy: b
  * at once.
  */
 async function waitsForBurst(env: Bindings, config: Config, tenantId: string, deps: SyncDeps): Promise<boolean> {
+  const db = tenantDb(env, tenantId);
   const ready = async () => {
     const now = deps.now();
-    const { count, oldest } = await dueBacklog(env.DB, tenantId, now);
+    const { count, oldest } = await dueBacklog(db, tenantId, now);
     if (count === 0) return "nothing";
     return oldest === null || burstRunsNow(count, now.getTime() - Date.parse(oldest)) ? "run" : "wait";
   };
   let state = await ready();
   if (state !== "wait") return state === "nothing";
-  const tenant = await getTenantConfig(env.DB, config.ENCRYPTION_KEY, tenantId);
+  const tenant = await getTenantConfig(db, config.ENCRYPTION_KEY, tenantId);
   // At most a collection read early per invocation: TENANT_SUBREQUESTS_MAX counts it.
   let read = 0;
   while (tenant?.iadvize && state === "wait" && read < SYNC_BATCH) {
-    const step = await prefetchDue({ db: env.DB, config, tenantId, tenant, deps }, Math.min(PREFETCH_STEP, SYNC_BATCH - read));
+    const step = await prefetchDue({ db, config, tenantId, tenant, deps }, Math.min(PREFETCH_STEP, SYNC_BATCH - read));
     if (step === 0) break;
     read += step;
     state = await ready();

@@ -18,6 +18,7 @@ import { tenantInput } from "./schema.ts";
 import { joinSecrets, splitSecrets } from "./secrets.ts";
 import type { TenantRecord } from "./store.ts";
 import { getTenant, saveTenantStatement } from "./store.ts";
+import { directoryDb, tenantDb } from "./placement.ts";
 
 export interface Saved {
   record: TenantRecord;
@@ -52,41 +53,45 @@ export async function saveTenantInput(env: Bindings, config: Config, id: string,
     });
   }
   const keys = config.ENCRYPTION_KEY;
-  const existing = await getTenant(env.DB, keys, id);
+  const db = tenantDb(env, id);
+  const directory = directoryDb(env);
+  const existing = await getTenant(db, keys, id);
   const { settings, secrets } = splitSecrets(parsed.data, existing?.secrets ?? {});
   // The configuration and what routes to it (the bots' key, the survey key and sender
   // number, each looked up by its hash) in one batch: a key another tenant holds refuses
-  // the whole save, so a 400 never leaves a half-saved tenant behind.
+  // the whole save, so a 400 never leaves a half-saved tenant behind. With the directory in
+  // another database than the tenant's, the routing is saved first, for the same reason.
   const surveys = parsed.data.surveys;
-  const statements = [
-    await saveTenantStatement(env.DB, keys, id, settings, secrets, now),
-    ...(await setKeyStatements(env.DB, id, secrets["escalation.key"])),
-    ...(await setDeflectionKeyStatements(env.DB, id, secrets["deflection.key"])),
-    ...(await surveyRoutingStatements(env.DB, id, surveys && { key: secrets["surveys.key"], provider: surveys.provider })),
+  const configuration = await saveTenantStatement(db, keys, id, settings, secrets, now);
+  const routing = [
+    ...(await setKeyStatements(directory, id, secrets["escalation.key"])),
+    ...(await setDeflectionKeyStatements(directory, id, secrets["deflection.key"])),
+    ...(await surveyRoutingStatements(directory, id, surveys && { key: secrets["surveys.key"], provider: surveys.provider })),
   ];
   let created: boolean;
   try {
-    const [saved] = await env.DB.batch<{ created_at: string }>(statements);
+    if (db !== directory) await directory.batch(routing);
+    const [saved] = await db.batch<{ created_at: string }>(db === directory ? [configuration, ...routing] : [configuration]);
     created = saved?.results[0]?.created_at === now.toISOString();
   } catch (err) {
     throw routingConflict(err);
   }
   // Credentials may have changed: the next call logs in with the saved ones.
-  await dropStoredTokens(env.DB, id);
+  await dropStoredTokens(db, id);
 
   // Events that arrived before the tenant was configured can be processed now.
-  const released = await releaseAwaiting(env.DB, id, now);
+  const released = await releaseAwaiting(db, id, now);
   await enqueueAll(
     env.CONVERSATION_QUEUE,
     released.map((eventId) => ({ kind: "stored" as const, eventId, tenantId: id })),
   );
   // Conversations that waited for a working Salesforce connection can go now.
-  if (await hasPending(env.DB, id)) await env.SYNC_QUEUE.send({ tenantId: id });
+  if (await hasPending(db, id)) await env.SYNC_QUEUE.send({ tenantId: id });
   log.info("tenant.saved", { tenantId: id, created, releasedEvents: released.length });
 
-  const record = await getTenant(env.DB, keys, id);
+  const record = await getTenant(db, keys, id);
   if (!record) throw new AppError("internal", "The tenant vanished while being saved.");
-  const warnings = await freeChecks(env.DB, id, joinSecrets(record.settings, record.secrets), now);
+  const warnings = await freeChecks(db, id, joinSecrets(record.settings, record.secrets), now);
   return { record, created, releasedEvents: released.length, warnings };
 }
 

@@ -8,6 +8,7 @@ import { insertEvent } from "../events/store.ts";
 import { errorFields, log } from "../log.ts";
 import type { KnownEvent } from "../events/schema.ts";
 import { tenantIdOf } from "../events/schema.ts";
+import { tenantDb } from "../tenants/placement.ts";
 
 export interface Delivery {
   correlationId: string | undefined;
@@ -33,7 +34,7 @@ export async function acceptEvent(env: Bindings, event: KnownEvent, delivery: De
   }
   try {
     // Kept in D1 as received: the scheduled re-drive queues it again.
-    await insertEvent(env.DB, { event, tenantId, ...delivery });
+    await insertEvent(tenantDb(env, tenantId), { event, tenantId, ...delivery });
   } catch (err) {
     log.error("webhook.store_failed", { eventId: event.eventId, ...errorFields(err) });
     throw new AppError("unavailable", "The event could not be kept; please retry.");

@@ -16,10 +16,13 @@ export function bodyKind(contentType: string | undefined): BodyKind | undefined 
   return undefined;
 }
 
+// One decoder per isolate: a whole-buffer decode keeps no state from one call to the next.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 export function decodeBody(kind: BodyKind, raw: Uint8Array): unknown {
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(raw);
+    text = utf8.decode(raw);
   } catch {
     throw new AppError("invalid_payload", "The body is not valid UTF-8.");
   }

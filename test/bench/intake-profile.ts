@@ -3,8 +3,9 @@
 // events as bench:intake does, records a V8 CPU profile of the connector's isolate over
 // the run, and prints the self time grouped by what it belongs to (body reading, HMAC,
 // zod, logging, request id, Hono, the queue send, ...), then the top functions.
-// Usage: node test/bench/intake-profile.ts [-- --requests 6000 --concurrency 32]
-import { mkdtempSync, rmSync } from "node:fs";
+// With --save <file>, the raw profile is written too (open it in Chrome's DevTools).
+// Usage: node test/bench/intake-profile.ts [-- --requests 6000 --concurrency 32 --save intake.cpuprofile]
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -15,7 +16,7 @@ import type { PreparedRequest } from "./load.ts";
 import { startConnector } from "./runtime.ts";
 import { benchSecrets } from "./secrets.ts";
 
-const { values } = parseArgs({ options: { requests: { type: "string", default: "6000" }, concurrency: { type: "string", default: "32" }, port: { type: "string", default: "9339" } } });
+const { values } = parseArgs({ options: { requests: { type: "string", default: "6000" }, concurrency: { type: "string", default: "32" }, port: { type: "string", default: "9339" }, save: { type: "string" } } });
 const REQUESTS = Number(values.requests);
 const CONCURRENCY = Number(values.concurrency);
 const PORT = Number(values.port);
@@ -76,7 +77,7 @@ const GROUPS: [string, RegExp][] = [
   ["body reading / decoding", /readBody|arrayBuffer|decode|TextDecoder|wellFormed|JSON\.parse/i],
   ["logging", /\bemit\b|\blog\b|clean|console|stringify/i],
   ["request id / async context", /requestId|randomUUID|withLogContext|AsyncLocalStorage|run\b/i],
-  ["Hono routing / response", /hono|dispatch|compose|match|router|json|Context|header|fetch/i],
+  ["routing / response (Hono or fast path)", /hono|dispatch|compose|match|router|json|Context|header|fetch/i],
 ];
 
 try {
@@ -107,6 +108,7 @@ try {
     const phase = await runPhase(origin, "connector.bench", requests, CONCURRENCY);
     const { profile } = await session.send<{ profile: Profile }>("Profiler.stop");
     session.close();
+    if (values.save) writeFileSync(values.save, JSON.stringify(profile));
 
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
     const parent = new Map<number, number>();

@@ -31,12 +31,12 @@ export interface RuntimeOptions {
   inspectorPort?: number;
   /** Also run the Worker as it was at this git commit, reached by `host`, with the same bindings (no consumers). */
   baseline?: { ref: string; host: string };
-  /** Receives each line the Workers log (dropped otherwise). */
+  /** Each line the Worker logs (otherwise dropped). */
   onLog?: (message: string) => void;
 }
 
 /** The Worker bundled from `ref` (a temporary git worktree sharing this node_modules), into `outdir`. */
-function bundleAt(ref: string, outdir: string): string {
+export function bundleAt(ref: string, outdir: string): string {
   const tree = join(outdir, "tree");
   execFileSync("git", ["worktree", "add", "--detach", tree, ref], { cwd: ROOT, stdio: "ignore" });
   try {
@@ -69,7 +69,7 @@ export async function startConnector(opts: RuntimeOptions): Promise<{ mf: Minifl
   const mf = new Miniflare({
     ...convertV4MiniflareOptions({ workers: [app, ...baseline, ...(opts.others ?? [])] }),
     // The Worker's own logs would make the load generator print thousands of lines.
-    handleStructuredLogs: opts.onLog ? (line) => opts.onLog?.(line.message) : () => undefined,
+    handleStructuredLogs: (entry) => opts.onLog?.(entry.message),
     ...(opts.inspectorPort === undefined ? {} : { inspectorPort: opts.inspectorPort }),
   });
   const url = await mf.ready;

@@ -6,7 +6,7 @@
 // the live follow-up: conversations of tenants that follow open conversations, each a
 // chat played in real time (the car dealer's messages, spread over --chat-seconds) from
 // its push to its close, with what they cost in iAdvize requests and Salesforce calls
-// beside the on-close figures.
+// beside the on-close figures, and how many sync runs each followed tenant took a minute.
 // Usage: npm run bench:sync [-- --conversations 1000 --tenants 4 --followed 200 --chat-seconds 150]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,12 +43,19 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const iadvize = await startIadvizeEmulator();
 const salesforce = await startSalesforceEmulator();
 const outdir = mkdtempSync(join(tmpdir(), "connector-bench-"));
-const runs: RunLine[] = [];
-const onLog = (message: string) => {
-  const run = runLineOf(message);
-  if (run) runs.push(run);
+// When the sync runs that claimed work ended (the Worker's `sync.run` lines), by tenant.
+const runs = new Map<string, number[]>();
+// Each run's stages, for where the burst's time went.
+const stageRuns: RunLine[] = [];
+const countRun = (message: string) => {
+  for (const line of message.split("\n")) {
+    const tenantId = /"event":"sync\.run".*"tenantId":"([^"]+)"/.exec(line)?.[1];
+    if (tenantId) runs.set(tenantId, [...(runs.get(tenantId) ?? []), Date.now()]);
+    const run = runLineOf(line);
+    if (run) stageRuns.push(run);
+  }
 };
-const { mf, url } = await startConnector({ outdir, secrets: { ...SECRETS, IADVIZE_API_URL: iadvize.url, ALLOW_TEST_ORIGINS: salesforce.url }, onLog });
+const { mf, url } = await startConnector({ outdir, secrets: { ...SECRETS, IADVIZE_API_URL: iadvize.url, ALLOW_TEST_ORIGINS: salesforce.url }, onLog: countRun });
 const origin = url.origin;
 const host = "connector.bench";
 
@@ -183,10 +190,10 @@ try {
   const latencies = [...written].map(([id, at]) => at - (sentAt.get(id) ?? at));
   const burstTenants = new Set(tenants.map((t) => t.tenantId));
   // The runs' log lines (and their settle in D1) follow the writes: waited for, 10 s at most.
-  for (const until = Date.now() + 10_000; Date.now() < until && runs.filter((r) => burstTenants.has(r.tenantId)).reduce((n, r) => n + r.claimed, 0) < written.size; ) {
+  for (const until = Date.now() + 10_000; Date.now() < until && stageRuns.filter((r) => burstTenants.has(r.tenantId)).reduce((n, r) => n + r.claimed, 0) < written.size; ) {
     await new Promise((r) => setTimeout(r, 100));
   }
-  const stages = await stageReport(await mf.getD1Database("DB", "connector"), runs.filter((r) => burstTenants.has(r.tenantId)), sentAt, written);
+  const stages = await stageReport(await mf.getD1Database("DB", "connector"), stageRuns.filter((r) => burstTenants.has(r.tenantId)), sentAt, written);
   const calls = tenants.reduce((n, t) => n + (salesforce.orgs.get(t.orgId)?.apiUsed ?? 0), 0);
   const leads = tenants.reduce((n, t) => n + (salesforce.orgs.get(t.orgId)?.all("Lead").length ?? 0), 0);
   const logins = await Promise.all(tenants.map(async (t) => ((await (await fetch(`${iadvize.url}/__emulator/stats?username=${encodeURIComponent(t.username)}`)).json()) as { logins: number }).logins));
@@ -208,8 +215,15 @@ try {
   if (!loneFollowed) throw new Error("no lone followed conversation");
   const chats = [...followTenants, loneFollowed].flatMap((t) => t.conversations.map((c) => ({ t, c })));
   const closedAt = new Map<string, number>();
+  const followStarted = Date.now();
   await Promise.all(chats.map(({ t, c }, i) => playChat(t, c, (i % 50) * 100).then((at) => closedAt.set(c.id, at))));
   await waitForClosedRecords([...followTenants, loneFollowed], 5 * 60_000);
+  const followMinutes = (Date.now() - followStarted) / 60_000;
+  const runsPerMinute = followTenants.map((t) => (runs.get(t.tenantId) ?? []).length / followMinutes);
+  const runTimes = followTenants.map((t) => (runs.get(t.tenantId) ?? []).map((at) => ((at - followStarted) / 1000).toFixed(0)).join(" "));
+  const closeLatencies = [...followTenants, loneFollowed].flatMap((t) =>
+    (salesforce.orgs.get(t.orgId)?.all("iAdvize_Conversation__c") ?? []).map((r) => Date.parse(String(r.LastModifiedDate ?? r.CreatedDate)) - (closedAt.get(String(r.Conversation_Id__c)) ?? 0)),
+  );
   const followCount = FOLLOWED;
   const followRequests = followTenants.reduce((n, t) => n + (iadvize.statsOf(t.username)?.graphql ?? 0), 0) / followCount;
   const followCalls = followTenants.reduce((n, t) => n + (salesforce.orgs.get(t.orgId)?.apiUsed ?? 0), 0) / followCount;
@@ -235,6 +249,10 @@ try {
   say(
     `lone followed conversation: ${iadvize.statsOf(loneFollowed.username)?.graphql ?? 0} iAdvize requests, ${salesforce.orgs.get(loneFollowed.orgId)?.apiUsed ?? 0} Salesforce API calls (on close: 1 request, ${loneCalls} calls)`,
   );
+  say(
+    `followed: sync runs per tenant a minute ${runsPerMinute.map((n) => n.toFixed(1)).join(", ")} (${followMinutes.toFixed(1)} min); close -> record completed: p50 ${(percentile(closeLatencies, 50) / 1000).toFixed(1)} s, max ${(Math.max(...closeLatencies) / 1000).toFixed(1)} s`,
+  );
+  say(`followed: runs ended at (s after the first push): ${runTimes.join("; ")}`);
   say(`schedule: a followed conversation left idle costs ${readsWhileIdle(3_600_000)} reads in its first hour, ${readsWhileIdle(86_400_000)} in its first day, ${readsWhileIdle(7 * 86_400_000)} until the 7-day idle stop`);
 } finally {
   await mf.dispose();

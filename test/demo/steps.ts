@@ -81,11 +81,11 @@ export async function liveFollowUp(ctx: DemoContext, tenantId: string, tenantBod
   const lead = await ctx.until(
     "the followed visitor's Lead",
     async () => (await ctx.sfRecords("Lead")).find((l) => l.Email === "marc.durand@example.com"),
-    60_000,
+    90_000,
   );
   const open = (await ctx.sfRecords("iAdvize_Conversation__c")).find((r) => r.Conversation_Id__c === FOLLOWED_ID) ?? {};
   const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(1);
-  ctx.say(`before the close (+${seconds} s after the push, the schedule's first read is 30 s after it): Lead ${JSON.stringify(pick(lead, ["Id", "FirstName", "LastName", "Email", "Vehicle__c"]))}, Conversation record ${JSON.stringify(pick(open, ["Id", "Lead__c", "Closed_At__c"]))}`);
+  ctx.say(`before the close (+${seconds} s after the push, the first read is at the tenant's first read slot 30 to 60 s after it): Lead ${JSON.stringify(pick(lead, ["Id", "FirstName", "LastName", "Email", "Vehicle__c"]))}, Conversation record ${JSON.stringify(pick(open, ["Id", "Lead__c", "Closed_At__c"]))}`);
 
   await emulator(ctx, `/conversations/${FOLLOWED_ID}/messages`, { messages: said(5, 9) });
   const closedAt = new Date().toISOString();

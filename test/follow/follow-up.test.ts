@@ -4,6 +4,7 @@
 // back from the emulated Salesforce. Nothing sleeps.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { CLOSE_SLOT_MS, READ_SLOT_MS, slotAtOrAfter } from "../../src/follow/slots.ts";
 import { CAR_DEALER } from "../emulators/iadvize/seed.ts";
 import type { SeedMessage } from "../emulators/iadvize/seed.ts";
 import { fixtures } from "../fixtures/webhooks/index.ts";
@@ -16,6 +17,8 @@ import type { SyncTenant } from "../helpers/tenant.ts";
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
+/** A virtual clock starting on a whole second, as the tenant's slots and the queue's delays (whole seconds) are. */
+const wholeSecondSim = () => new Sim(Math.ceil(Date.now() / SECOND) * SECOND);
 const DAY = 24 * 60 * MINUTE;
 const M = CAR_DEALER.messages;
 
@@ -53,32 +56,77 @@ async function closeAt(sim: Sim, t: SyncTenant, c: { id: string; visitor: { id: 
   await sim.deliver();
 }
 
+/** The tenant's first read slot at or after `at`: a followed conversation's reads happen there. */
+const readSlot = (t: SyncTenant, at: number) => slotAtOrAfter(t.tenantId, at);
+/** The tenant's first close slot at or after `at`: a followed conversation closed then is completed there. */
+const closeSlot = (t: SyncTenant, at: number) => slotAtOrAfter(t.tenantId, at, CLOSE_SLOT_MS);
+
+/** Closes a followed conversation at `at`, then lets the clock run to its close slot. */
+async function closeFollowedAt(sim: Sim, t: SyncTenant, c: { id: string; visitor: { id: string } }, at: number, operatorIds?: number[]) {
+  await closeAt(sim, t, c, at, operatorIds);
+  await runUntil(sim, closeSlot(t, at));
+}
+
+/** Like runUntil, but each sync message is delivered `lateMs` after it falls due (the queue's window, a busy Worker). */
+async function runLate(sim: Sim, until: number, lateMs: number) {
+  for (;;) {
+    const at = Math.min(...sim.pending.map((m) => m.at));
+    if (!Number.isFinite(at) || at > until) break;
+    sim.t = Math.max(sim.t, at + lateMs);
+    await sim.deliver();
+  }
+  sim.t = Math.max(sim.t, until);
+}
+
+/** Like runUntil, returning how many iAdvize reads each run that read something made. */
+async function readsPerRun(sim: Sim, user: string, until: number): Promise<number[]> {
+  const runs: number[] = [];
+  for (;;) {
+    const before = (await stats(user)).graphql;
+    if (!(await sim.next(until))) break;
+    const read = (await stats(user)).graphql - before;
+    if (read > 0) runs.push(read);
+  }
+  sim.t = Math.max(sim.t, until);
+  return runs;
+}
+
 const followRow = (t: SyncTenant, id: string) =>
   env.DB.prepare(`SELECT polls, cursor FROM follow_ups WHERE tenant_id = ?1 AND conversation_id = ?2`).bind(t.tenantId, id).first<{ polls: number; cursor: string | null }>();
 const conversationRow = (t: SyncTenant, id: string) =>
   env.DB.prepare(`SELECT status, sync_status FROM conversations WHERE tenant_id = ?1 AND conversation_id = ?2`).bind(t.tenantId, id).first<{ status: string; sync_status: string }>();
+const dueAt = async (t: SyncTenant, id: string) =>
+  Date.parse(
+    (await env.DB.prepare(`SELECT sync_due_at FROM conversations WHERE tenant_id = ?1 AND conversation_id = ?2`).bind(t.tenantId, id).first<{ sync_due_at: string }>())?.sync_due_at ?? "",
+  );
 
 describe("follow-up of an open conversation", { timeout: 60_000 }, () => {
   it("reads only the messages after the last cursor, writes the Lead while the chat goes on, and completes the Conversation record on close", async () => {
-    const sim = new Sim();
+    const sim = wholeSecondSim();
     const t0 = sim.t;
     const t = await newSyncTenant({ followUp: { enabled: true } });
     const c = await openConversation(t, sim, said(0, 0, t0 + 2 * SECOND));
     expect((await sim.webhook(pushed(t, c, sim.now))).status).toBe(200);
     const user = t.iadvizeUser.username;
+    // The first read: at the tenant's first read slot 30 s or more after the push.
+    const first = readSlot(t, t0 + 30 * SECOND);
+    expect(first - t0).toBeGreaterThanOrEqual(30 * SECOND);
+    expect(first - t0).toBeLessThan(30 * SECOND + READ_SLOT_MS);
 
-    await runUntil(sim, t0 + 20 * SECOND);
-    expect((await stats(user)).graphql).toBe(0); // the first read waits 30 s after the push
+    await runUntil(sim, first - 6 * SECOND);
+    expect((await stats(user)).graphql).toBe(0); // the first read waits for its slot
 
     // The visitor gives an email in answer to Q4: the bot's question is still the last one asked.
-    await addMessages(c.id, said(1, 1, t0 + 25 * SECOND));
-    await runUntil(sim, t0 + 35 * SECOND);
+    await addMessages(c.id, said(1, 1, first - 5 * SECOND));
+    await runUntil(sim, first - 1);
+    expect((await stats(user)).graphql).toBe(0);
+    await runUntil(sim, first);
     expect(await stats(user)).toMatchObject({ graphql: 1, messages: 2 });
     expect(await records(t.org, "Lead")).toHaveLength(0);
 
     // Q1 is asked: Q4's answer is settled, the visitor can be created: the Lead is written before the close.
-    await addMessages(c.id, said(2, 4, t0 + 40 * SECOND));
-    await runUntil(sim, t0 + 65 * SECOND);
+    await addMessages(c.id, said(2, 4, first + 10 * SECOND));
+    await runUntil(sim, first + 30 * SECOND);
     expect(await stats(user)).toMatchObject({ graphql: 2, messages: 5 });
     const [lead] = await records(t.org, "Lead");
     expect(lead).toMatchObject({ Email: "jane.doe@example.com", iAdvize_Visitor_Id__c: c.visitor.id });
@@ -88,13 +136,14 @@ describe("follow-up of an open conversation", { timeout: 60_000 }, () => {
     expect(open?.Closed_At__c ?? null).toBeNull();
 
     // Q1 answered in two messages, then Q2 asked: the Lead gets the whole answer, not its first half.
-    await addMessages(c.id, said(5, 7, t0 + 70 * SECOND));
-    await runUntil(sim, t0 + 95 * SECOND);
+    await addMessages(c.id, said(5, 7, first + 40 * SECOND));
+    await runUntil(sim, first + 60 * SECOND);
     expect(await stats(user)).toMatchObject({ graphql: 3, messages: 8 });
     expect((await records(t.org, "Lead"))[0]).toMatchObject({ Vehicle__c: "The new Zoe\nin blue if possible" });
 
-    await addMessages(c.id, said(8, 10, t0 + 100 * SECOND));
-    await closeAt(sim, t, c, t0 + 130 * SECOND, [45012, 45013]);
+    await addMessages(c.id, said(8, 10, first + 70 * SECOND));
+    const closing = first + 95 * SECOND;
+    await closeFollowedAt(sim, t, c, closing, [45012, 45013]);
 
     // Every message was read exactly once, and the close completed the same records.
     expect((await stats(user)).messages).toBe(M.length);
@@ -104,7 +153,7 @@ describe("follow-up of an open conversation", { timeout: 60_000 }, () => {
     const conversations = await records(t.org, "iAdvize_Conversation__c");
     expect(conversations).toHaveLength(1);
     expect(conversations[0]).toMatchObject({ Lead__c: leads[0]?.Id, Operators__c: "45012, 45013", Unanswered__c: "Q3" });
-    expect(Date.parse(String(conversations[0]?.Closed_At__c))).toBe(t0 + 130 * SECOND);
+    expect(Date.parse(String(conversations[0]?.Closed_At__c))).toBe(closing);
     expect(String(conversations[0]?.Transcript__c)).toContain("When would you like a test drive?");
     expect(await syncState(t, c.id)).toMatchObject({ sync_status: "synced" });
     expect(await followRow(t, c.id)).toBeNull();
@@ -185,24 +234,24 @@ describe("follow-up of an open conversation", { timeout: 60_000 }, () => {
   });
 
   it("a conversation too long to keep between reads is read again from its start, never from a cursor without its messages", async () => {
-    const sim = new Sim();
+    const sim = wholeSecondSim();
     const t0 = sim.t;
     const t = await newSyncTenant({ followUp: { enabled: true } });
     const long = Array.from({ length: 7 }, (_, i) => ({ role: "visitor" as const, text: `${"x".repeat(100_000)} ${i}`, createdAt: new Date(t0 + i * SECOND).toISOString() }));
     const c = await openConversation(t, sim, long);
     await sim.webhook(pushed(t, c, sim.now));
-    await runUntil(sim, t0 + 65 * SECOND);
+    await runUntil(sim, readSlot(t, t0 + 30 * SECOND) + 30 * SECOND);
     expect(await stats(t.iadvizeUser.username)).toMatchObject({ graphql: 2, messages: 14 });
     expect(await followRow(t, c.id)).toMatchObject({ polls: 2, cursor: null });
   });
 
   it("turned off while a conversation is followed: no read after, and the follow-up's state is dropped", async () => {
-    const sim = new Sim();
+    const sim = wholeSecondSim();
     const t0 = sim.t;
     const t = await newSyncTenant({ followUp: { enabled: true } });
     const c = await openConversation(t, sim, said(0, 1, t0));
     await sim.webhook(pushed(t, c, sim.now));
-    await runUntil(sim, t0 + 40 * SECOND);
+    await runUntil(sim, readSlot(t, t0 + 30 * SECOND));
     expect((await stats(t.iadvizeUser.username)).graphql).toBe(1);
     expect(await followRow(t, c.id)).toMatchObject({ polls: 1 });
 
@@ -215,22 +264,23 @@ describe("follow-up of an open conversation", { timeout: 60_000 }, () => {
   });
 
   it("a conversation transferred, closed, then reopened and closed again updates the same Lead and Conversation record", async () => {
-    const sim = new Sim();
+    const sim = wholeSecondSim();
     const t0 = sim.t;
     const t = await newSyncTenant({ followUp: { enabled: true } });
     const c = await openConversation(t, sim, said(0, 8, t0), { email: "jane.doe@example.com" });
     await sim.webhook(pushed(t, c, sim.now));
-    await runUntil(sim, t0 + 40 * SECOND);
+    const first = readSlot(t, t0 + 30 * SECOND);
+    await runUntil(sim, first);
     expect(await records(t.org, "Lead")).toHaveLength(1);
     expect((await records(t.org, "iAdvize_Conversation__c"))[0]).toMatchObject({ Operators__c: "45012" });
 
-    // Transferred to another operator: pushed again while open.
-    await runUntil(sim, t0 + 60 * SECOND);
+    // Transferred to another operator: pushed again while open, read at the next slot.
+    await runUntil(sim, first + 20 * SECOND);
     await sim.webhook(pushed(t, c, sim.now, 45013));
-    await runUntil(sim, t0 + 2 * MINUTE);
+    await runUntil(sim, first + 30 * SECOND);
     expect((await records(t.org, "iAdvize_Conversation__c"))[0]).toMatchObject({ Operators__c: "45012, 45013" });
 
-    await closeAt(sim, t, c, t0 + 3 * MINUTE, [45012, 45013]);
+    await closeFollowedAt(sim, t, c, t0 + 3 * MINUTE, [45012, 45013]);
     const firstClose = await records(t.org, "iAdvize_Conversation__c");
     expect(Date.parse(String(firstClose[0]?.Closed_At__c))).toBe(t0 + 3 * MINUTE);
 
@@ -245,7 +295,7 @@ describe("follow-up of an open conversation", { timeout: 60_000 }, () => {
     // Followed again: read once in full (its cursor was dropped at the close), then from its cursor.
     expect((await stats(t.iadvizeUser.username)).messages - served).toBe(9 + 1);
 
-    await closeAt(sim, t, c, t0 + 20 * MINUTE, [45014]);
+    await closeFollowedAt(sim, t, c, t0 + 20 * MINUTE, [45014]);
     const leads = await records(t.org, "Lead");
     const conversations = await records(t.org, "iAdvize_Conversation__c");
     expect(leads).toHaveLength(1);
@@ -254,6 +304,86 @@ describe("follow-up of an open conversation", { timeout: 60_000 }, () => {
     expect(Date.parse(String(conversations[0]?.Closed_At__c))).toBe(t0 + 20 * MINUTE);
     expect(String(conversations[0]?.Transcript__c)).toContain("do you take trade-ins?");
     expect(await conversationRow(t, c.id)).toMatchObject({ status: "closed", sync_status: "synced" });
+  });
+});
+
+describe("the follow-up's slots", { timeout: 60_000 }, () => {
+  it("reads a followed conversation on its tenant's slots, 30 s apart while active, without drifting when every run comes late", async () => {
+    const sim = new Sim();
+    const t0 = sim.t;
+    const t = await newSyncTenant({ followUp: { enabled: true } });
+    const c = await openConversation(t, sim, said(0, 0, t0));
+    await sim.webhook(pushed(t, c, sim.now));
+    const first = readSlot(t, t0 + 30 * SECOND);
+    const dues: number[] = [];
+    // 20 reads, each run 1.7 s after its slot; the visitor writes before each read, so it stays due every 30 s.
+    for (let i = 0; i < 20; i++) {
+      const due = await dueAt(t, c.id);
+      dues.push(due);
+      await addMessages(c.id, [{ role: "visitor", text: `still there ${i}`, createdAt: new Date(due - 5 * SECOND).toISOString() }]);
+      await runLate(sim, due + SECOND, 1_700);
+    }
+    expect(dues).toEqual(Array.from({ length: 20 }, (_, i) => first + i * READ_SLOT_MS));
+    expect(await stats(t.iadvizeUser.username)).toMatchObject({ graphql: 20, messages: 21 });
+    expect(await dueAt(t, c.id)).toBe(first + 20 * READ_SLOT_MS);
+  });
+
+  it("reads a tenant's followed conversations pushed seconds apart in the same runs, those pushed across a slot from their first read on", async () => {
+    const sim = wholeSecondSim();
+    const t = await newSyncTenant({ followUp: { enabled: true } });
+    const user = t.iadvizeUser.username;
+    const slot = readSlot(t, sim.t + 40 * SECOND);
+    // A and B pushed 4 s apart, both more than 30 s before the slot; C 6 s after B, less than 30 s before it.
+    const push = async (at: number) => {
+      await runUntil(sim, at);
+      const c = await openConversation(t, sim, said(0, 0, at));
+      expect((await sim.webhook(pushed(t, c, sim.now))).status).toBe(200);
+      return c;
+    };
+    const a = await push(slot - 38 * SECOND);
+    const b = await push(slot - 34 * SECOND);
+    const c = await push(slot - 28 * SECOND);
+    // One run at the slot reads A and B; C is due at the next slot, read with them from then on.
+    expect(await readsPerRun(sim, user, slot + 2 * READ_SLOT_MS)).toEqual([2, 3, 3]);
+    for (const x of [a, b, c]) expect(await dueAt(t, x.id)).toBe(slot + 3 * READ_SLOT_MS);
+  });
+
+  it("completes a followed conversation's close at the tenant's next close slot, within 10 s, while a conversation not followed is synced at its close", async () => {
+    const sim = wholeSecondSim();
+    const t0 = sim.t;
+    const t = await newSyncTenant({ followUp: { enabled: true } });
+    const user = t.iadvizeUser.username;
+    const c = await openConversation(t, sim, said(0, 8, t0), { email: "jane.doe@example.com" });
+    await sim.webhook(pushed(t, c, sim.now));
+    const first = readSlot(t, t0 + 30 * SECOND);
+    await runUntil(sim, first);
+    expect(await records(t.org, "Lead")).toHaveLength(1);
+
+    // Closed 1 s after a read slot, off the close grid: it waits 9 s, for the next close slot, not for the next read slot.
+    const closing = first + SECOND;
+    const slot = closeSlot(t, closing);
+    expect(slot - closing).toBeLessThanOrEqual(CLOSE_SLOT_MS);
+    expect(slot).toBe(first + CLOSE_SLOT_MS);
+    // Beside it, a conversation of the same tenant that was never followed (no push seen), closed at the same time.
+    const other = await seedConversation({ projectId: t.projectId, createdAt: new Date(t0).toISOString(), closedAt: null, visitor: { ...CAR_DEALER.visitor, id: crypto.randomUUID(), email: "john.roe@example.com" } });
+    await closeAt(sim, t, c, closing, [45012]);
+    await setClosed(other.id, sim.now.toISOString());
+    expect((await sim.webhook(closed(t, other, sim.now))).status).toBe(200);
+    await sim.deliver();
+    expect(await syncState(t, other.id)).toMatchObject({ sync_status: "synced" });
+    expect((await stats(user)).graphql).toBe(2); // the followed one's first read, and the other's close
+
+    await runUntil(sim, slot - 1);
+    expect((await stats(user)).graphql).toBe(2);
+    const open = (await records(t.org, "iAdvize_Conversation__c")).find((r) => r.Conversation_Id__c === c.id);
+    expect(open?.Closed_At__c ?? null).toBeNull();
+
+    await runUntil(sim, slot);
+    expect((await stats(user)).graphql).toBe(3);
+    const done = (await records(t.org, "iAdvize_Conversation__c")).find((r) => r.Conversation_Id__c === c.id);
+    expect(Date.parse(String(done?.Closed_At__c))).toBe(closing);
+    expect(await syncState(t, c.id)).toMatchObject({ sync_status: "synced" });
+    expect(await followRow(t, c.id)).toBeNull();
   });
 });
 

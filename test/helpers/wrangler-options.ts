@@ -2,6 +2,7 @@
 // consumers, [vars]) for the runtimes the tests start, never with a developer's .dev.vars.
 // Each test runtime then adds its secrets explicitly.
 import { devNull } from "node:os";
+import { dirname, resolve } from "node:path";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 import type { Unstable_Config, Unstable_MiniflareWorkerOptions } from "wrangler";
 
@@ -13,6 +14,8 @@ export interface WranglerTomlOptions {
   workerOptions: Omit<Unstable_MiniflareWorkerOptions["workerOptions"], "bindings">;
   /** wrangler.toml's [vars], and nothing else. */
   vars: Unstable_Config["vars"];
+  /** wrangler.toml's [alias]: module name → file, resolved from the project's root. */
+  alias: Record<string, string>;
 }
 
 export function wranglerTomlOptions(configPath: string): WranglerTomlOptions {
@@ -23,5 +26,8 @@ export function wranglerTomlOptions(configPath: string): WranglerTomlOptions {
   // the vars are then set to wrangler.toml's own.
   const noDevVars: Options & { envFiles: string[] } = { envFiles: [devNull] };
   const { bindings: _, ...workerOptions } = unstable_getMiniflareWorkerOptions(config, undefined, noDevVars).workerOptions;
-  return { main: config.main, workerOptions, vars: config.vars };
+  const root = dirname(resolve(configPath));
+  const declared: Record<string, string> = config.alias ?? {};
+  const alias = Object.fromEntries(Object.entries(declared).map(([name, file]) => [name, resolve(root, file)]));
+  return { main: config.main, workerOptions, vars: config.vars, alias };
 }

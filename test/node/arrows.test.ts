@@ -73,3 +73,9 @@ describe("one parser per header", () => {
     expect(FILES.filter((f) => /header\("content-type"\)\?*\.split/i.test(f.text) || /split\(";"\)\[0\]/.test(f.text)).map((f) => f.file)).toEqual(["http/content-type.ts"]);
   });
 });
+
+describe("one place decides where a tenant's rows live", () => {
+  it("only tenants/placement.ts reads the D1 bindings: every store gets tenantDb, directoryDb or everyDb", () => {
+    expect(FILES.filter((f) => /\.DB\b|\[\s*["']DB(?:_\w+)?["']\s*\]/.test(f.text)).map((f) => f.file)).toEqual(["tenants/placement.ts"]);
+  });
+});

@@ -8,6 +8,7 @@ import { KnownEvent } from "../../src/events/schema.ts";
 import { fixtures } from "../fixtures/webhooks/index.ts";
 import { admin, tenantBody } from "../helpers/admin.ts";
 import { fresh } from "../helpers/webhook.ts";
+import { uniqueProjectId } from "../helpers/ids.ts";
 
 async function stored(overrides: Record<string, unknown> = {}) {
   const event = KnownEvent.parse(fresh(fixtures.conversationClosed, { conversationId: crypto.randomUUID(), ...overrides }));
@@ -29,7 +30,7 @@ function incoming(overrides: Record<string, unknown> = {}, correlationId: string
   };
 }
 
-async function run(queue: string, bodies: unknown[], attempts = 1) {
+async function run(queue: string, bodies: unknown[], attempts = 1, workerEnv: typeof env = env) {
   const batch = createMessageBatch(
     queue,
     bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts, body })),
@@ -37,7 +38,7 @@ async function run(queue: string, bodies: unknown[], attempts = 1) {
   // getQueueResult does not report the delay asked for, so the retries are watched too.
   const delays = batch.messages.map((m) => vi.spyOn(m, "retry"));
   const ctx = createExecutionContext();
-  await worker.queue(batch, env);
+  await worker.queue(batch, workerEnv);
   const result = await getQueueResult(batch, ctx);
   return { ...result, retryDelays: delays.flatMap((spy) => spy.mock.calls.map(([opts]) => opts?.delaySeconds)) };
 }
@@ -57,20 +58,24 @@ describe("conversation queue consumer", () => {
   });
 
   it("records a new event once and processes it once, however often it is delivered", async () => {
-    const projectId = 900002;
+    const projectId = uniqueProjectId();
     await admin("PUT", `/tenants/ha-${projectId}`, tenantBody());
+    // The syncs it asks for are kept here: a live sync run would touch the rows watched below.
+    const syncs: unknown[] = [];
+    const held = { ...env, SYNC_QUEUE: { send: async (b: unknown) => void syncs.push(b), sendBatch: async (bs: Iterable<{ body: unknown }>) => void syncs.push(...[...bs].map((b) => b.body)) } } as unknown as typeof env;
     const m = incoming({ projectId });
-    const first = await run("conversation-work", [m, m]);
+    const first = await run("conversation-work", [m, m], 1, held);
     expect(first.explicitAcks.sort()).toEqual(["m0", "m1"]);
-    const before = await env.DB.prepare("SELECT updated_at FROM events WHERE event_id = ?").bind(m.event.eventId).first<string>("updated_at");
-    const conversationBefore = await env.DB.prepare("SELECT updated_at FROM conversations WHERE conversation_id = ?").bind(m.event.conversationId).first<string>("updated_at");
+    expect(syncs.length).toBeGreaterThan(0);
+    // Marks that any write of the rows would replace.
+    await env.DB.prepare("UPDATE events SET updated_at = 'untouched' WHERE event_id = ?").bind(m.event.eventId).run();
+    await env.DB.prepare("UPDATE conversations SET updated_at = 'untouched' WHERE conversation_id = ?").bind(m.event.conversationId).run();
 
     // iAdvize retries: the same event arrives again, later. Nothing is written.
-    await new Promise((r) => setTimeout(r, 5));
-    const again = await run("conversation-work", [m]);
+    const again = await run("conversation-work", [m], 1, held);
     expect(again.explicitAcks).toEqual(["m0"]);
-    expect(await env.DB.prepare("SELECT updated_at FROM events WHERE event_id = ?").bind(m.event.eventId).first<string>("updated_at")).toBe(before);
-    expect(await env.DB.prepare("SELECT updated_at FROM conversations WHERE conversation_id = ?").bind(m.event.conversationId).first<string>("updated_at")).toBe(conversationBefore);
+    expect(await env.DB.prepare("SELECT updated_at FROM events WHERE event_id = ?").bind(m.event.eventId).first<string>("updated_at")).toBe("untouched");
+    expect(await env.DB.prepare("SELECT updated_at FROM conversations WHERE conversation_id = ?").bind(m.event.conversationId).first<string>("updated_at")).toBe("untouched");
   });
 
   it("treats an event whose correlation id is already known as a duplicate", async () => {

@@ -39,4 +39,10 @@ describe("decode", () => {
     expect(() => decodeBody("json", new Uint8Array([0xff, 0xfe]))).toThrow(/UTF-8/);
     expect(() => decodeBody("json", enc("{"))).toThrow(/not valid JSON/);
   });
+
+  it("carries nothing from one body to the next: a cut-off character is refused, the next body reads whole", () => {
+    const cut = enc('{"a":"é').slice(0, -1); // the first byte of "é" only
+    expect(() => decodeBody("json", cut)).toThrow(/UTF-8/);
+    expect(decodeBody("json", enc('{"a":"é"}'))).toEqual({ a: "é" });
+  });
 });

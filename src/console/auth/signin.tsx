@@ -15,6 +15,7 @@ import { Layout, Notice } from "../layout.tsx";
 import { endSession, startSession } from "../session.ts";
 import { SIGNIN_LIMITS, countAttempt } from "../throttle.ts";
 import { proveProjectAccess } from "./project-proof.ts";
+import { directoryDb, tenantDb } from "../../tenants/placement.ts";
 
 export const SigninForm = z.object({
   platform: z.enum(["ha", "sd"]),
@@ -86,7 +87,7 @@ export const signinRoutes = new Hono<ConsoleEnv>()
     const now = new Date();
     const tenantId = form.success ? `${form.data.platform}-${form.data.projectId}` : undefined;
     const limited = await countAttempt(
-      c.env.DB,
+      directoryDb(c.env),
       [
         { key: `ip:${clientIp(c)}`, ...SIGNIN_LIMITS.perIp },
         ...(tenantId ? [{ key: `tenant:${tenantId}`, ...SIGNIN_LIMITS.perTenant }] : []),
@@ -108,7 +109,7 @@ export const signinRoutes = new Hono<ConsoleEnv>()
     }
     // The proof creates the tenant, or claims one that has no iAdvize user yet; a stored
     // user is kept (the iAdvize page replaces it).
-    const existing = await getTenant(c.env.DB, c.var.config.ENCRYPTION_KEY, tenantId);
+    const existing = await getTenant(tenantDb(c.env, tenantId), c.var.config.ENCRYPTION_KEY, tenantId);
     if (!existing || !existing.secrets["iadvize.username"]) {
       const current = existing ? redact(existing.settings, existing.secrets) : {};
       await saveTenantInput(c.env, c.var.config, tenantId, { ...current, iadvize: { username: email, password } }, now);
@@ -120,7 +121,7 @@ export const signinRoutes = new Hono<ConsoleEnv>()
   .get("/operator", (c) => OperatorPage({ c }))
   .post("/operator", async (c) => {
     const now = new Date();
-    const limited = await countAttempt(c.env.DB, [{ key: `ip:${clientIp(c)}`, ...SIGNIN_LIMITS.perIp }], now);
+    const limited = await countAttempt(directoryDb(c.env), [{ key: `ip:${clientIp(c)}`, ...SIGNIN_LIMITS.perIp }], now);
     if (limited) return OperatorPage({ c, error: "rateLimited", status: 429 });
     const form = OperatorForm.safeParse(await c.req.parseBody());
     if (!form.success || !(await timingSafeEqual(form.data.token, c.var.config.ADMIN_TOKEN))) {

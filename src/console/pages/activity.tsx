@@ -18,6 +18,7 @@ import { HoldNotice, isBlocking } from "../hold-notice.tsx";
 import { Layout, Notice } from "../layout.tsx";
 import { tenantOf } from "../tenant.ts";
 import { BackfillPanel } from "../backfill-panel.tsx";
+import { tenantDb } from "../../tenants/placement.ts";
 
 const DAY = 86_400_000;
 
@@ -36,15 +37,15 @@ async function page(c: Context<ConsoleEnv>, notice?: string) {
   const stateParam = c.req.query("state");
   const state = (STATES as readonly string[]).includes(stateParam ?? "") ? (stateParam as State) : undefined;
   const pageNo = Math.min(Math.max(Number(c.req.query("page") ?? 0) || 0, 0), 10_000);
-  const hold = await tenantHoldOf(c.env.DB, id);
+  const hold = await tenantHoldOf(tenantDb(c.env, id), id);
   const blocked = isBlocking(hold);
   const [stored, list, events, usage, escalations, attention] = await Promise.all([
-    syncCounts(c.env.DB, id),
-    conversationsPage(c.env.DB, id, { state, blocked, reason: hold?.reason ?? null }, pageNo),
-    countByStatus(c.env.DB, id),
-    usageOf(c.env.DB, id, 30),
-    countsByStatus(c.env.DB, id, new Date(now.getTime() - 30 * DAY)),
-    attentionCounts(c.env.DB, id),
+    syncCounts(tenantDb(c.env, id), id),
+    conversationsPage(tenantDb(c.env, id), id, { state, blocked, reason: hold?.reason ?? null }, pageNo),
+    countByStatus(tenantDb(c.env, id), id),
+    usageOf(tenantDb(c.env, id), id, 30),
+    countsByStatus(tenantDb(c.env, id), id, new Date(now.getTime() - 30 * DAY)),
+    attentionCounts(tenantDb(c.env, id), id),
   ]);
   const counts = stateCounts(stored, blocked);
   const link = (s: State | undefined, p: number) => `/setup/t/${id}/activity?${new URLSearchParams({ ...(s ? { state: s } : {}), ...(p ? { page: String(p) } : {}) })}`;
@@ -109,7 +110,7 @@ async function page(c: Context<ConsoleEnv>, notice?: string) {
           {list.more ? <a href={link(state, pageNo + 1)} rel="next">{t.next}</a> : null}
         </div>
       </section>
-      <BackfillPanel db={c.env.DB} tenantId={id} lang={lang} />
+      <BackfillPanel db={tenantDb(c.env, id)} tenantId={id} lang={lang} />
       <section>
         <h2>{t.events}</h2>
         <div class="counts">

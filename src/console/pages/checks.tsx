@@ -8,6 +8,7 @@ import { getTenantConfig } from "../../tenants/store.ts";
 import type { ConsoleEnv } from "../env.ts";
 import { Layout, Notice } from "../layout.tsx";
 import { tenantOf } from "../tenant.ts";
+import { tenantDb } from "../../tenants/placement.ts";
 
 const MARK = { ok: "✓", warning: "!", failed: "✗", skipped: "–" } as const;
 
@@ -49,7 +50,7 @@ export const checksPage = new Hono<ConsoleEnv>()
   .get("/t/:tenantId/checks", (c) => page(c))
   .post("/t/:tenantId/checks", async (c) => {
     const id = tenantOf(c);
-    const tenant = await getTenantConfig(c.env.DB, c.var.config.ENCRYPTION_KEY, id);
+    const tenant = await getTenantConfig(tenantDb(c.env, id), c.var.config.ENCRYPTION_KEY, id);
     // Signed in as a tenant that has been deleted since: nothing to check.
     if (!tenant) return c.redirect("/setup", 303);
     return page(c, await preflightTenant(c.env, c.var.config, id, tenant));

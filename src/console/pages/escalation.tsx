@@ -21,6 +21,7 @@ import { PROVIDER_FORMS, providerInput } from "../provider-fields.ts";
 import type { ProviderField, ProviderForm } from "../provider-fields.ts";
 import type { Input } from "../tenant.ts";
 import { formString, inputOf, recordOf, saveSection, tenantOf } from "../tenant.ts";
+import { tenantDb } from "../../tenants/placement.ts";
 
 /** The stored provider as the admin API shows it: settings, and `{"set": true}` for each stored secret. */
 type StoredProvider = Record<string, unknown> & { type?: unknown };
@@ -56,7 +57,7 @@ interface Extra {
 async function page(c: Context<ConsoleEnv>, extra: Extra = {}) {
   const { t, lang, session, config } = c.var;
   const id = tenantOf(c);
-  const tenant = await getTenantConfig(c.env.DB, config.ENCRYPTION_KEY, id);
+  const tenant = await getTenantConfig(tenantDb(c.env, id), config.ENCRYPTION_KEY, id);
   const esc = tenant?.escalation;
   const stored = storedProvider(inputOf(await recordOf(c, id)));
   const chosen = extra.posted?.type ?? (typeof stored?.type === "string" ? stored.type : "webhook");
@@ -222,7 +223,7 @@ export const escalationPage = new Hono<ConsoleEnv>()
     const id = tenantOf(c);
     const form = await c.req.parseBody();
     const input = EscalationInput.safeParse({ phone: formString(form, "phone"), consent: "true", reason: "console test" });
-    const tenant = await getTenantConfig(c.env.DB, c.var.config.ENCRYPTION_KEY, id);
+    const tenant = await getTenantConfig(tenantDb(c.env, id), c.var.config.ENCRYPTION_KEY, id);
     if (!input.success || !tenant?.escalation) {
       c.status(400);
       return page(c, { notice: { kind: "error", text: c.var.t.invalidForm } });

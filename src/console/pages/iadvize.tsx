@@ -10,6 +10,7 @@ import { Layout, Notice } from "../layout.tsx";
 import type { CheckResult } from "../../preflight/types.ts";
 import { SaveWarnings } from "../save-warnings.tsx";
 import { recordOf, retryDeps, saveSection, tenantOf } from "../tenant.ts";
+import { tenantDb } from "../../tenants/placement.ts";
 
 const UserForm = z.object({ email: z.email().max(320), password: z.string().min(1).max(1000) });
 
@@ -58,7 +59,7 @@ export const iadvizePage = new Hono<ConsoleEnv>()
   })
   .post("/t/:tenantId/iadvize/test", async (c) => {
     const id = tenantOf(c);
-    const tenant = await getTenantConfig(c.env.DB, c.var.config.ENCRYPTION_KEY, id);
+    const tenant = await getTenantConfig(tenantDb(c.env, id), c.var.config.ENCRYPTION_KEY, id);
     const [platform, project] = id.split("-") as ["ha" | "sd", string];
     const proof: Proof = tenant?.iadvize
       ? await proveProjectAccess(retryDeps(), c.var.config.IADVIZE_API_URL, platform, Number(project), tenant.iadvize, new Date())

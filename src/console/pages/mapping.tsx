@@ -19,6 +19,7 @@ import { planForPreview, readForPreview } from "../preview.ts";
 import type { PlannedRecords, PreviewSource } from "../preview.ts";
 import { PreviewView } from "../preview-view.tsx";
 import type { Preview } from "../preview-view.tsx";
+import { tenantDb } from "../../tenants/placement.ts";
 
 type Mapping = TenantConfig["mapping"];
 
@@ -36,13 +37,13 @@ const describeField = (f: TargetField) =>
 async function page(c: Context<ConsoleEnv>, extra: { notice?: { kind: "ok" | "error"; text: string }; exportText?: string; preview?: Preview; warnings?: CheckResult[] } = {}) {
   const { t, lang, session, config } = c.var;
   const id = tenantOf(c);
-  const tenant = await getTenantConfig(c.env.DB, config.ENCRYPTION_KEY, id);
+  const tenant = await getTenantConfig(tenantDb(c.env, id), config.ENCRYPTION_KEY, id);
   const mapping: Mapping = tenant?.mapping ?? {};
   let fields: TargetField[] = [];
   let unreachable = false;
   if (tenant?.salesforce) {
     try {
-      fields = await targetFields(c.env.DB, config, id, tenant);
+      fields = await targetFields(tenantDb(c.env, id), config, id, tenant);
     } catch (err) {
       log.warn("console.describe_failed", { tenantId: id, ...errorFields(err) });
       unreachable = true;
@@ -123,8 +124,8 @@ export const mappingPage = new Hono<ConsoleEnv>()
   .post("/t/:tenantId/mapping", async (c) => {
     const id = tenantOf(c);
     const form = await c.req.parseBody();
-    const tenant = await getTenantConfig(c.env.DB, c.var.config.ENCRYPTION_KEY, id);
-    const fields = tenant?.salesforce ? await targetFields(c.env.DB, c.var.config, id, tenant) : [];
+    const tenant = await getTenantConfig(tenantDb(c.env, id), c.var.config.ENCRYPTION_KEY, id);
+    const fields = tenant?.salesforce ? await targetFields(tenantDb(c.env, id), c.var.config, id, tenant) : [];
     const mapping: Record<string, { object: string; field: string; overwrite: boolean }> = {};
     const refused: string[] = [];
     for (const [name, value] of Object.entries(form)) {
@@ -151,7 +152,7 @@ export const mappingPage = new Hono<ConsoleEnv>()
     const form = await c.req.parseBody();
     const text = typeof form.export === "string" ? form.export.slice(0, 512 * 1024) : "";
     const conversationId = typeof form.conversationId === "string" ? form.conversationId.trim() : "";
-    const tenant = await getTenantConfig(c.env.DB, c.var.config.ENCRYPTION_KEY, id);
+    const tenant = await getTenantConfig(tenantDb(c.env, id), c.var.config.ENCRYPTION_KEY, id);
     if (!tenant) return c.redirect("/setup", 303);
     let source: PreviewSource;
     if (conversationId) {
@@ -169,7 +170,7 @@ export const mappingPage = new Hono<ConsoleEnv>()
       source = { kind: "export", messages: ChatMessages.parse(JSON.parse(text)) };
     }
     // A recent conversation of this project, read from iAdvize as the sync reads it.
-    const item = await readForPreview(c.env.DB, c.var.config, id, tenant, source).catch((err: unknown) => {
+    const item = await readForPreview(tenantDb(c.env, id), c.var.config, id, tenant, source).catch((err: unknown) => {
       log.warn("console.preview_read_failed", { tenantId: id, ...errorFields(err) });
       return null;
     });
@@ -181,7 +182,7 @@ export const mappingPage = new Hono<ConsoleEnv>()
     let problem: string | undefined;
     if (tenant.salesforce) {
       try {
-        records = await planForPreview(c.env.DB, c.var.config, id, tenant, item, new Date());
+        records = await planForPreview(tenantDb(c.env, id), c.var.config, id, tenant, item, new Date());
       } catch (err) {
         log.warn("console.preview_plan_failed", { tenantId: id, ...errorFields(err) });
         problem = err instanceof Error ? err.message.slice(0, 500) : "error";

@@ -19,6 +19,7 @@ import { connectionOf, saveConnection } from "../salesforce-connection.ts";
 import { cookieSecret, mayManage } from "../session.ts";
 import type { Input } from "../tenant.ts";
 import { formString, inputOf, recordOf, retryDeps, saveSection, tenantOf } from "../tenant.ts";
+import { tenantDb } from "../../tenants/placement.ts";
 
 /** The OAuth transaction: which tenant, the state and the PKCE verifier, for ten minutes. */
 const FLOW_COOKIE = "console_sf_flow";
@@ -42,7 +43,7 @@ function withSalesforce(input: Input, loginUrl: string, auth: Record<string, unk
 async function page(c: Context<ConsoleEnv>, notice?: { kind: "ok" | "error"; text: string }, warnings?: CheckResult[]) {
   const { t, lang, session, config } = c.var;
   const id = tenantOf(c);
-  const [record, connection, usage] = await Promise.all([recordOf(c, id), connectionOf(c.env.DB, id), usageOf(c.env.DB, id, 1)]);
+  const [record, connection, usage] = await Promise.all([recordOf(c, id), connectionOf(tenantDb(c.env, id), id), usageOf(tenantDb(c.env, id), id, 1)]);
   const sf = inputOf(record).salesforce as { loginUrl?: string; auth?: { type?: string; clientId?: string } } | undefined;
   const latest = usage[0];
   return c.html(
@@ -117,8 +118,8 @@ export const salesforcePage = new Hono<ConsoleEnv>()
     // Back from "Connect Salesforce": what the save's free checks find now (the callback could not show them).
     if (c.req.query("saved") !== "1") return page(c);
     const id = tenantOf(c);
-    const tenant = await getTenantConfig(c.env.DB, c.var.config.ENCRYPTION_KEY, id);
-    return page(c, undefined, tenant ? await freeChecks(c.env.DB, id, tenant, new Date()) : undefined);
+    const tenant = await getTenantConfig(tenantDb(c.env, id), c.var.config.ENCRYPTION_KEY, id);
+    return page(c, undefined, tenant ? await freeChecks(tenantDb(c.env, id), id, tenant, new Date()) : undefined);
   })
   .post("/t/:tenantId/salesforce", async (c) => {
     const form = await c.req.parseBody();
@@ -188,7 +189,7 @@ export const salesforceCallback = new Hono<ConsoleEnv>().get(CALLBACK_PATH.repla
     const info = await connectionInfo(retryDeps(), connected);
     const auth = { type: "refresh_token", clientId: config.SALESFORCE_CLIENT_ID, refreshToken: connected.refreshToken, ...(config.SALESFORCE_CLIENT_SECRET ? { clientSecret: config.SALESFORCE_CLIENT_SECRET } : {}) };
     await saveSection(c, tenantId, (input) => withSalesforce(input, connected.instanceUrl, auth));
-    await saveConnection(c.env.DB, tenantId, info, connected.instanceUrl, new Date());
+    await saveConnection(tenantDb(c.env, tenantId), tenantId, info, connected.instanceUrl, new Date());
     log.info("console.salesforce_connected", { tenantId });
   } catch (err) {
     log.warn("console.salesforce_connect_failed", { tenantId, ...errorFields(err) });

@@ -2,16 +2,16 @@
 // syncs wait, and a way into each.
 import { Hono } from "hono";
 import { syncCounts } from "../../conversations/sync-store.ts";
-import { tenantHolds } from "../../sync/holds.ts";
-import { listTenants } from "../../tenants/store.ts";
+import { everyTenantHold, listEveryTenant } from "../../tenants/every.ts";
+import { tenantDb } from "../../tenants/placement.ts";
 import type { ConsoleEnv } from "../env.ts";
 import { Layout } from "../layout.tsx";
 
 export const tenantsPage = new Hono<ConsoleEnv>().get("/tenants", async (c) => {
   const { t, lang, session } = c.var;
-  const tenants = await listTenants(c.env.DB, c.var.config.ENCRYPTION_KEY);
-  const counts = await Promise.all(tenants.map((r) => syncCounts(c.env.DB, r.id)));
-  const holds = await tenantHolds(c.env.DB);
+  const tenants = await listEveryTenant(c.env, c.var.config.ENCRYPTION_KEY);
+  const counts = await Promise.all(tenants.map((r) => syncCounts(tenantDb(c.env, r.id), r.id)));
+  const holds = await everyTenantHold(c.env);
   return c.html(
     <Layout t={t} lang={lang} title={t.tenants} session={session}>
       <section>

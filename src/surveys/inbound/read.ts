@@ -13,6 +13,7 @@ import { getTenantConfig } from "../../tenants/store.ts";
 import type { InboundSms, SurveySettings } from "../providers/types.ts";
 import { tenantOfSender } from "../routing.ts";
 import { verifyTwilioSignature } from "./twilio-signature.ts";
+import { directoryDb, tenantDb } from "../../tenants/placement.ts";
 
 const BODY_LIMIT = 64 * 1024;
 const E164 = z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number");
@@ -43,8 +44,8 @@ const WebhookInbound = z
   .strict();
 
 async function tenantFor(c: Context<AppEnv>, provider: "twilio" | "webhook", to: string | undefined): Promise<{ tenantId: string; settings: SurveySettings }> {
-  const tenantId = to ? await tenantOfSender(c.env.DB, provider, to) : null;
-  const tenant = tenantId ? await getTenantConfig(c.env.DB, c.var.config.ENCRYPTION_KEY, tenantId) : null;
+  const tenantId = to ? await tenantOfSender(directoryDb(c.env), provider, to) : null;
+  const tenant = tenantId ? await getTenantConfig(tenantDb(c.env, tenantId), c.var.config.ENCRYPTION_KEY, tenantId) : null;
   if (!tenantId || !tenant?.surveys || tenant.surveys.provider.type !== provider) throw new AppError("not_found", "No tenant sends surveys from this number.");
   return { tenantId, settings: tenant.surveys };
 }
