@@ -48,6 +48,27 @@ export async function dueBacklog(db: D1Database, tenantId: string, now: Date): P
   return { count: row?.count ?? 0, oldest: row?.oldest ?? null };
 }
 
+/** A due conversation whose iAdvize read may be made early: closed, live (not backfilled), never followed. */
+export interface Prefetchable {
+  conversation_id: string;
+  closed_at: string | null;
+  last_pushed_at: string | null;
+}
+
+/** At most `limit` of a tenant's due pending conversations that may be read early. */
+export async function prefetchable(db: D1Database, tenantId: string, now: Date, limit: number): Promise<Prefetchable[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT conversation_id, closed_at, last_pushed_at FROM conversations c
+       WHERE tenant_id = ?1 AND sync_status = 'pending' AND sync_due_at <= ?2 AND status = 'closed' AND origin = 'live'
+         AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.tenant_id = c.tenant_id AND f.conversation_id = c.conversation_id)
+       LIMIT ?3`,
+    )
+    .bind(tenantId, now.toISOString(), limit)
+    .all<Prefetchable>();
+  return results;
+}
+
 /** Claims up to `limit` due pending conversations of a tenant (or syncing ones whose lease ran out). */
 export async function claimPending(db: D1Database, tenantId: string, limit: number, leaseMs: number, now: Date): Promise<Claimed[]> {
   const at = now.toISOString();

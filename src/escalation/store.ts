@@ -143,6 +143,24 @@ export async function latestForConversation(db: D1Database, tenantId: string, co
     .first();
 }
 
+/** The latest escalation of each of these conversations (those that have one), in one query. */
+export async function latestForConversations(
+  db: D1Database,
+  tenantId: string,
+  conversationIds: readonly string[],
+): Promise<Map<string, { status: EscalationStatus; reason: string | null; provider_ref: string | null; created_at: string }>> {
+  const { results } = await db
+    .prepare(
+      `SELECT conversation_id, status, reason, provider_ref, created_at FROM escalations
+       WHERE tenant_id = ?1 AND conversation_id IN (SELECT value FROM json_each(?2)) ORDER BY created_at DESC`,
+    )
+    .bind(tenantId, JSON.stringify(conversationIds))
+    .all<{ conversation_id: string; status: EscalationStatus; reason: string | null; provider_ref: string | null; created_at: string }>();
+  const out = new Map<string, { status: EscalationStatus; reason: string | null; provider_ref: string | null; created_at: string }>();
+  for (const { conversation_id, ...e } of results) if (!out.has(conversation_id)) out.set(conversation_id, e);
+  return out;
+}
+
 export interface AuditRow {
   id: string;
   createdAt: string;

@@ -26,6 +26,7 @@ import { readFromIadvize } from "./read-iadvize.ts";
 import { planFromRead, readFromSalesforce } from "./read-salesforce.ts";
 import { Settlement } from "./settle.ts";
 import { withinBudget } from "./budget.ts";
+import { RunStages } from "./stages.ts";
 
 /** Conversations per run: one Salesforce collection (200 records), each costing one iAdvize read. */
 export const SYNC_BATCH = 200;
@@ -48,12 +49,14 @@ interface Run {
   tenantId: string;
   tenant: TenantConfig;
   deps: SyncDeps;
+  stages: RunStages;
 }
 
 export async function syncTenant(db: D1Database, config: Config, tenantId: string, deps: SyncDeps = realDeps()): Promise<RunResult> {
+  const stages = new RunStages(deps.now);
   const tenant = await getTenantConfig(db, config.ENCRYPTION_KEY, tenantId);
   if (!tenant?.salesforce || !tenant.iadvize) return { kind: "not_configured" };
-  const run: Run = { db, config, tenantId, tenant, deps };
+  const run: Run = { db, config, tenantId, tenant, deps, stages };
   const hold = await tenantHoldOf(db, tenantId);
   if (hold) {
     const gate = await passHold(run, hold);
@@ -62,12 +65,14 @@ export async function syncTenant(db: D1Database, config: Config, tenantId: strin
   // A probe syncs one conversation; once it went through, the next run takes a full batch.
   const limit = hold ? 1 : SYNC_BATCH;
   const claimed = await claimPending(db, tenantId, limit, LEASE_MS, deps.now());
+  stages.mark("claim");
   if (claimed.length === 0) {
     if (hold) return { kind: "held", hold, fresh: false };
     return { kind: "done", synced: 0, failed: 0, unchanged: 0, retrying: 0, more: false, calls: 0, nextDueAt: await nextDueIso(db, tenantId) };
   }
   // Each conversation by its budget tier: what may not spend calls now waits, nothing spent.
   const allowed = await withinBudget(run, claimed);
+  stages.mark("budget");
   if (hold && allowed.length === 0) return { kind: "held", hold, fresh: false };
   const result = await syncClaimed(run, allowed);
   if (result.kind !== "done") return result;
@@ -117,7 +122,7 @@ async function nextDueIso(db: D1Database, tenantId: string): Promise<string | nu
 }
 
 async function syncClaimed(run: Run, claimed: readonly Claimed[]): Promise<RunResult> {
-  const { db, config, tenantId, tenant, deps } = run;
+  const { db, config, tenantId, tenant, deps, stages } = run;
   const giveUpAfterMs = config.SYNC_GIVE_UP_HOURS * 3_600_000;
   const settle = new Settlement(db, tenantId, deps.now, giveUpAfterMs);
   let renewedAt = deps.now().getTime();
@@ -130,6 +135,7 @@ async function syncClaimed(run: Run, claimed: readonly Claimed[]): Promise<RunRe
 
   const follow = await FollowRun.load(db, config.ENCRYPTION_KEY, tenantId, tenant, claimed, deps.now);
   const fromIadvize = await readFromIadvize({ db, config, tenantId, tenant, deps, settle, keepAlive, follow }, claimed);
+  stages.mark("iadvize");
   let cause: HoldCause | undefined;
   let calls = 0;
   if (fromIadvize.items.length > 0) {
@@ -156,8 +162,9 @@ async function syncClaimed(run: Run, claimed: readonly Claimed[]): Promise<RunRe
   // The follow-up's next reads, after the outcomes they depend on.
   settle.statements.push(...follow.after);
   if (settle.statements.length > 0) await db.batch(settle.statements);
+  stages.mark("settle");
   const { synced, failed, unchanged, retrying, waiting } = settle.counts;
-  log.info("sync.run", { tenantId, claimed: claimed.length, synced, failed, unchanged, retrying, waiting, calls });
+  log.info("sync.run", { tenantId, claimed: claimed.length, synced, failed, unchanged, retrying, waiting, calls, readEarly: fromIadvize.early, ...stages.fields() });
   if (cause) return held(run, cause);
   return { kind: "done", synced, failed, unchanged, retrying, more: false, calls, nextDueAt: await nextDueIso(db, tenantId) };
 }
@@ -174,6 +181,7 @@ async function writeToSalesforce(
   const settings = run.tenant.salesforce;
   if (!settings) return;
   const sf = await readFromSalesforce(api, run.db, run.tenantId, run.tenant, items, run.deps.now());
+  run.stages.mark("salesforceRead");
   await keepAlive();
   const plan = planFromRead(items, sf, settings);
   // Not planned: a record Salesforce has already, to which this conversation adds nothing; or an
@@ -185,6 +193,7 @@ async function writeToSalesforce(
     else settle.unchanged(item.conversationId);
   }
   const outcomes = await writePlan(api, plan, settings.assignmentRuleId ?? true);
+  run.stages.mark("salesforceWrite");
   const warnings = sf.mapping.problems.map((p) => ({ code: `mapping_${p.problem}`, tag: p.tag, field: p.field }));
   settle.outcomes(items.filter((i) => planned.has(i.conversationId)), new Map(claimed.map((c) => [c.conversation_id, c])), outcomes, hashes, warnings);
 }

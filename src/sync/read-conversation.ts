@@ -2,6 +2,7 @@
 // visitor, the answers to the tagged questions, the transcript, the email and phone, and
 // a flag when some messages could not be read (kept, synced, and shown to an administrator).
 import type { IadvizeClient } from "../iadvize/client.ts";
+import type { ConversationData } from "../iadvize/conversation.ts";
 import { resolveContact } from "../qualification/contact.ts";
 import type { MappingEntry } from "../qualification/contact.ts";
 import { extractAnswers } from "../qualification/extract.ts";
@@ -15,7 +16,11 @@ export async function readConversation(
   transcriptLimit = DEFAULT_TRANSCRIPT_LIMIT,
 ): Promise<ConversationForCrm | null> {
   const conversation = await client.conversation(conversationId);
-  if (!conversation) return null;
+  return conversation ? crmView(conversation, mapping, transcriptLimit) : null;
+}
+
+/** What the CRM needs from a conversation already read. */
+export function crmView(conversation: ConversationData, mapping: Readonly<Record<string, MappingEntry>>, transcriptLimit = DEFAULT_TRANSCRIPT_LIMIT): ConversationForCrm {
   const extraction = extractAnswers(conversation.messages);
   return {
     conversation,

@@ -7,7 +7,7 @@ import { isLateOpen } from "../conversations/late.ts";
 import type { Claimed } from "../conversations/sync-store.ts";
 import { deflectionLink } from "../deflection/link.ts";
 import { StoredTransactions } from "../conversations/transactions.ts";
-import { latestForConversation } from "../escalation/store.ts";
+import { latestForConversations } from "../escalation/store.ts";
 import { iadvizeClientFor } from "../iadvize/for-tenant.ts";
 import type { Config } from "../env.ts";
 import { toHex } from "../lib/hmac.ts";
@@ -20,7 +20,8 @@ import type { SyncDeps } from "./clock.ts";
 import type { SyncItem } from "./item.ts";
 import { holdCauseOf } from "./outage.ts";
 import type { HoldCause } from "./outage.ts";
-import { readConversation } from "./read-conversation.ts";
+import { crmView, readConversation } from "./read-conversation.ts";
+import { takePrefetched } from "./prefetch.ts";
 import type { Settlement } from "./settle.ts";
 
 const IADVIZE_CONCURRENCY = 6;
@@ -40,6 +41,8 @@ export interface IadvizeRun {
 export interface IadvizeRead {
   items: SyncItem[];
   hashes: Map<string, string>;
+  /** How many were read early, while the burst's sync waited (prefetch.ts). */
+  early: number;
   /** Why reading stopped early, when the service failed. */
   stop?: HoldCause;
   /** Claimed conversations left unread: they wait for the service. */
@@ -73,9 +76,14 @@ async function contentHash(item: SyncItem, tenant: TenantConfig): Promise<string
   return toHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(material)));
 }
 
-async function escalationOf(db: D1Database, tenantId: string, conversationId: string): Promise<SyncItem["escalation"]> {
-  const e = await latestForConversation(db, tenantId, conversationId);
-  return e ? { status: e.status, reason: e.reason, reference: e.provider_ref, requestedAt: e.created_at } : null;
+/** The latest escalation of each claimed conversation, looked up once for the run. */
+async function escalationsOf(db: D1Database, tenantId: string, claimed: readonly Claimed[]): Promise<Map<string, NonNullable<SyncItem["escalation"]>>> {
+  const found = await latestForConversations(
+    db,
+    tenantId,
+    claimed.map((c) => c.conversation_id),
+  );
+  return new Map([...found].map(([id, e]) => [id, { status: e.status, reason: e.reason, reference: e.provider_ref, requestedAt: e.created_at }]));
 }
 
 async function inPool<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
@@ -90,8 +98,9 @@ async function inPool<T>(items: readonly T[], size: number, run: (item: T) => Pr
 export async function readFromIadvize(run: IadvizeRun, claimed: readonly Claimed[]): Promise<IadvizeRead> {
   const { db, tenantId, tenant, settle } = run;
   const client = iadvizeClientFor(db, run.config, tenantId, tenant, clientClock(run.deps));
-  const out: IadvizeRead = { items: [], hashes: new Map(), unread: [] };
+  const out: IadvizeRead = { items: [], hashes: new Map(), early: 0, unread: [] };
   const settled = new Set<string>();
+  const escalations = await escalationsOf(db, tenantId, claimed);
 
   const readOne = async (c: Claimed) => {
     if (out.stop) return;
@@ -103,7 +112,10 @@ export async function readFromIadvize(run: IadvizeRun, claimed: readonly Claimed
         settled.add(id);
         return;
       }
-      const read = kind === "follow" ? await run.follow.read(client, c, tenant.mapping) : await readConversation(client, id, tenant.mapping);
+      const early = kind === "full" ? takePrefetched(tenantId, c, run.deps.now().getTime()) : undefined;
+      if (early) out.early++;
+      const read =
+        kind === "follow" ? await run.follow.read(client, c, tenant.mapping) : early ? crmView(early, tenant.mapping) : await readConversation(client, id, tenant.mapping);
       settled.add(id);
       if (!read) {
         settle.failed(id, { code: "conversation_not_found" });
@@ -124,7 +136,7 @@ export async function readFromIadvize(run: IadvizeRun, claimed: readonly Claimed
         operatorIds: column(OperatorIds, c.operator_ids) ?? [],
         satisfaction: column(Satisfaction, c.satisfaction) ?? null,
         transactions: column(StoredTransactions, c.transactions) ?? [],
-        escalation: await escalationOf(db, tenantId, id),
+        escalation: escalations.get(id) ?? null,
         deflection: deflection?.link ?? null,
         read,
       };

@@ -22,6 +22,8 @@ import { percentile } from "./load.ts";
 import { readsWhileIdle } from "../../src/follow/schedule.ts";
 import { startConnector } from "./runtime.ts";
 import { benchSecrets } from "./secrets.ts";
+import { runLineOf, stageReport } from "./sync-stages.ts";
+import type { RunLine } from "./sync-stages.ts";
 
 const { values } = parseArgs({
   options: {
@@ -43,10 +45,14 @@ const salesforce = await startSalesforceEmulator();
 const outdir = mkdtempSync(join(tmpdir(), "connector-bench-"));
 // When the sync runs that claimed work ended (the Worker's `sync.run` lines), by tenant.
 const runs = new Map<string, number[]>();
+// Each run's stages, for where the burst's time went.
+const stageRuns: RunLine[] = [];
 const countRun = (message: string) => {
   for (const line of message.split("\n")) {
     const tenantId = /"event":"sync\.run".*"tenantId":"([^"]+)"/.exec(line)?.[1];
     if (tenantId) runs.set(tenantId, [...(runs.get(tenantId) ?? []), Date.now()]);
+    const run = runLineOf(line);
+    if (run) stageRuns.push(run);
   }
 };
 const { mf, url } = await startConnector({ outdir, secrets: { ...SECRETS, IADVIZE_API_URL: iadvize.url, ALLOW_TEST_ORIGINS: salesforce.url }, onLog: countRun });
@@ -182,6 +188,12 @@ try {
   const written = await waitForRecords(tenants, 10 * 60_000);
   const totalSeconds = (Date.now() - started) / 1000;
   const latencies = [...written].map(([id, at]) => at - (sentAt.get(id) ?? at));
+  const burstTenants = new Set(tenants.map((t) => t.tenantId));
+  // The runs' log lines (and their settle in D1) follow the writes: waited for, 10 s at most.
+  for (const until = Date.now() + 10_000; Date.now() < until && stageRuns.filter((r) => burstTenants.has(r.tenantId)).reduce((n, r) => n + r.claimed, 0) < written.size; ) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const stages = await stageReport(await mf.getD1Database("DB", "connector"), stageRuns.filter((r) => burstTenants.has(r.tenantId)), sentAt, written);
   const calls = tenants.reduce((n, t) => n + (salesforce.orgs.get(t.orgId)?.apiUsed ?? 0), 0);
   const leads = tenants.reduce((n, t) => n + (salesforce.orgs.get(t.orgId)?.all("Lead").length ?? 0), 0);
   const logins = await Promise.all(tenants.map(async (t) => ((await (await fetch(`${iadvize.url}/__emulator/stats?username=${encodeURIComponent(t.username)}`)).json()) as { logins: number }).logins));
@@ -228,6 +240,7 @@ try {
   say(`iAdvize logins per tenant: ${logins.join(", ")} (target 1: ${logins.every((n) => n === 1) ? "met" : "NOT met"})`);
   say(`webhook -> Salesforce write: p50 ${(percentile(latencies, 50) / 1000).toFixed(1)} s, p95 ${(percentile(latencies, 95) / 1000).toFixed(1)} s, max ${(Math.max(...latencies) / 1000).toFixed(1)} s`);
   say(`lone conversation: ${loneCalls} Salesforce API calls (target <= 2: ${loneCalls <= 2 ? "met" : "NOT met"}), written ${(loneMs / 1000).toFixed(1)} s after its webhook`);
+  for (const line of stages) say(line);
   say(`on close: ${onCloseRequests.toFixed(2)} iAdvize requests per conversation`);
   say(
     `followed: ${followCount} conversations across 2 tenants, each a ${CHAT_MS / 1000} s chat of ${CAR_DEALER.messages.length} messages; ${leadsBeforeClose} of ${followLeads} Leads in Salesforce before their conversation closed; ${followLeads} Leads, ${followRecords} Conversation records`,
