@@ -5,10 +5,12 @@ import { realSleep } from "../lib/retry.ts";
 export interface SyncDeps {
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
+  /** A burst's sync waiting inside its invocation between two looks at the backlog; absent: it never does. */
+  wait?: (ms: number) => Promise<void>;
   fetch?: typeof fetch;
 }
 
-export const realDeps = (): SyncDeps => ({ now: () => new Date(), sleep: realSleep });
+export const realDeps = (): SyncDeps => ({ now: () => new Date(), sleep: realSleep, wait: realSleep });
 
 /** The clocks the service clients expect (milliseconds). */
 export const clientClock = (deps: SyncDeps) => ({

@@ -51,6 +51,10 @@ export const EARLY_RUN_MS = 1_500;
 export const EARLY_RUN_MIN = 125;
 /** Reads made early between two looks at the backlog: a run due meanwhile waits for at most this many. */
 const PREFETCH_STEP = 50;
+/** A waiting burst's sync looks at its backlog this often inside its invocation (one small COUNT each). */
+export const WAIT_LOOK_MS = 250;
+/** Looks inside one invocation: BURST_WAIT_MS of wall time at most, then the message is sent again. */
+export const WAIT_LOOKS = BURST_WAIT_MS / WAIT_LOOK_MS;
 
 /** Whether a burst's backlog is worth a run now: a full collection, a large one waiting, or any waiting too long. */
 export function burstRunsNow(count: number, waitedMs: number): boolean {
@@ -122,9 +126,11 @@ async function runTenant(tenantId: string, messages: Message<unknown>[], busy: b
 /**
  * During a burst a run waits unless burstRunsNow: true when it waits (asked again in a
  * second, or not at all when nothing is due). While it waits, what is due is read from
- * iAdvize, PREFETCH_STEP at a time, looking at the backlog between steps: once it is worth
- * a run, the run goes at once. The burst's last, partial batch sends a message that runs
- * at once.
+ * iAdvize, PREFETCH_STEP at a time, looking at the backlog between steps; then it keeps
+ * waiting inside the invocation, looking every WAIT_LOOK_MS (one COUNT) and reading early
+ * what fell due meanwhile: once the backlog is worth a run, the run goes at once, in this
+ * invocation (a message sent again could sit behind another batch). The burst's last,
+ * partial batch sends a message that runs at once.
  */
 async function waitsForBurst(env: Bindings, config: Config, tenantId: string, deps: SyncDeps): Promise<boolean> {
   const db = tenantDb(env, tenantId);
@@ -139,13 +145,22 @@ async function waitsForBurst(env: Bindings, config: Config, tenantId: string, de
   const tenant = await getTenantConfig(db, config.ENCRYPTION_KEY, tenantId);
   // At most a collection read early per invocation: TENANT_SUBREQUESTS_MAX counts it.
   let read = 0;
-  while (tenant?.iadvize && state === "wait" && read < SYNC_BATCH) {
-    const step = await prefetchDue({ db, config, tenantId, tenant, deps }, Math.min(PREFETCH_STEP, SYNC_BATCH - read));
-    if (step === 0) break;
-    read += step;
+  const readEarly = async () => {
+    while (tenant?.iadvize && state === "wait" && read < SYNC_BATCH) {
+      const step = await prefetchDue({ db, config, tenantId, tenant, deps }, Math.min(PREFETCH_STEP, SYNC_BATCH - read));
+      if (step === 0) break;
+      read += step;
+      state = await ready();
+    }
+  };
+  await readEarly();
+  for (let look = 0; deps.wait && state === "wait" && look < WAIT_LOOKS; look++) {
+    await deps.wait(WAIT_LOOK_MS);
     state = await ready();
+    await readEarly();
   }
   if (state === "run") return false;
+  if (state === "nothing") return true;
   await env.SYNC_QUEUE.send({ tenantId, busy: true }, { delaySeconds: 1 });
   return true;
 }
