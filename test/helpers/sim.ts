@@ -26,11 +26,13 @@ export class Sim {
   readonly deps: SyncDeps;
   readonly env: Bindings;
   readonly config = testConfig();
+  /** What happens while a burst's sync waits inside its invocation (the ms it asks); unset, no time passes and nothing arrives. */
+  meanwhile: ((ms: number) => Promise<void>) | undefined;
   #seq = 0;
 
   constructor(start = Date.now()) {
     this.t = start;
-    this.deps = { now: () => new Date(this.t), sleep: async (ms) => void (this.t += ms) };
+    this.deps = { now: () => new Date(this.t), sleep: async (ms) => void (this.t += ms), wait: async (ms) => this.meanwhile?.(ms) };
     const push = (body: SyncMessage, delaySeconds = 0) => this.pending.push({ body, at: this.t + delaySeconds * 1000 });
     const queue = {
       send: async (body: SyncMessage, opts?: QueueSendOptions) => push(body, opts?.delaySeconds),
@@ -47,13 +49,17 @@ export class Sim {
 
   /** Runs the sync consumer on every message due by now, until none is left. */
   async deliver(): Promise<void> {
-    for (let rounds = 0; rounds < 20; rounds++) {
-      const due = this.pending.filter((m) => m.at <= this.t);
-      if (due.length === 0) return;
-      for (const m of due) this.pending.splice(this.pending.indexOf(m), 1);
-      const batch = createMessageBatch("crm-sync", due.map((m) => ({ id: `s${this.#seq++}`, timestamp: new Date(this.t), attempts: 1, body: m.body })));
-      await consumeSyncBatch(batch, this.env, this.config, this.deps);
-    }
+    for (let rounds = 0; rounds < 20; rounds++) if (!(await this.invocation())) return;
+  }
+
+  /** One invocation of the sync consumer with the messages due by now; false when none is due. */
+  async invocation(): Promise<boolean> {
+    const due = this.pending.filter((m) => m.at <= this.t);
+    if (due.length === 0) return false;
+    for (const m of due) this.pending.splice(this.pending.indexOf(m), 1);
+    const batch = createMessageBatch("crm-sync", due.map((m) => ({ id: `s${this.#seq++}`, timestamp: new Date(this.t), attempts: 1, body: m.body })));
+    await consumeSyncBatch(batch, this.env, this.config, this.deps);
+    return true;
   }
 
   /** Queue messages of the conversation queue, as the intake writes them, consumed at the virtual now. */

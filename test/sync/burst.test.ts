@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { CONVERSATION_BATCH_MAX } from "../../src/queues.ts";
 import { tenantHoldOf } from "../../src/sync/holds.ts";
 import { PREFETCH_TTL_MS } from "../../src/sync/prefetch.ts";
-import { BURST_WAIT_MS, EARLY_RUN_MIN, EARLY_RUN_MS } from "../../src/sync/sync-consumer.ts";
+import { BURST_WAIT_MS, EARLY_RUN_MIN, EARLY_RUN_MS, WAIT_LOOK_MS } from "../../src/sync/sync-consumer.ts";
 import { CAR_DEALER } from "../emulators/iadvize/seed.ts";
 import { fixtures } from "../fixtures/webhooks/index.ts";
 import { seedConversation, setFaults, stats } from "../helpers/iadvize.ts";
@@ -87,6 +87,37 @@ describe("a burst's sync", { timeout: 180_000 }, () => {
       expect(first).toEqual({ at: ran, count: CONVERSATION_BATCH_MAX + more });
       expect(await apiUsed(t.org)).toBeLessThanOrEqual(3);
     }
+  });
+
+  it(`a sync waiting inside its invocation runs there once ${EARLY_RUN_MIN} are due, without a message sent again`, async () => {
+    const sim = new Sim();
+    const t = await newSyncTenant();
+    const start = sim.t;
+    const more = EARLY_RUN_MIN - CONVERSATION_BATCH_MAX;
+    const first = await burst(t, CONVERSATION_BATCH_MAX);
+    const second = await burst(t, more, CONVERSATION_BATCH_MAX - more);
+    // While the sync waits, the clock goes on and the burst's second full batch arrives after 500 ms.
+    let arrived = false;
+    sim.meanwhile = async (ms) => {
+      sim.t += ms;
+      if (!arrived && sim.t - start >= 500) {
+        arrived = true;
+        await sim.webhooks(second);
+      }
+    };
+    await sim.webhooks(first);
+    const sent = sim.pending.length;
+    expect(await sim.invocation()).toBe(true);
+    // One invocation: the run went once the oldest waited EARLY_RUN_MS, at the next look.
+    expect(arrived).toBe(true);
+    expect(await written(t)).toBe(EARLY_RUN_MIN);
+    expect(sim.t - start).toBeGreaterThanOrEqual(EARLY_RUN_MS);
+    expect(sim.t - start).toBeLessThan(EARLY_RUN_MS + WAIT_LOOK_MS);
+    expect(await apiUsed(t.org)).toBeLessThanOrEqual(3);
+    // Each conversation read once; no message of the first batch's sync came back, only the second batch's own.
+    expect(await reads(t)).toBe(EARLY_RUN_MIN);
+    expect(sent).toBe(1);
+    expect(sim.pending.filter((m) => m.at > start + 500)).toHaveLength(0);
   });
 
   it("does not trust a read made early once PREFETCH_TTL_MS passed: the run reads it again", async () => {
