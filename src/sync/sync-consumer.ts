@@ -6,7 +6,8 @@
 // One invocation runs at most TENANTS_PER_INVOCATION tenants (a few at a time), so its
 // subrequests stay within the Workers limit; the other tenants are sent again at once.
 // A message sent during a burst (`busy`) waits for a full collection or the burst's end,
-// and meanwhile reads early what is due (prefetch.ts), so the run that follows is short.
+// and meanwhile reads early what is due (prefetch.ts), so the run that follows is short;
+// it waits inside its invocation (looking every 250 ms), so its run is not queued behind another batch.
 import type { Bindings, Config } from "../env.ts";
 import { SyncMessage } from "../queues.ts";
 import { errorFields, log } from "../log.ts";
