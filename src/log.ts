@@ -5,7 +5,9 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { AppError } from "./errors.ts";
 
 type Scalar = string | number | boolean | null | undefined;
-export type LogFields = Record<string, Scalar>;
+/** A list of flat records (e.g. a batch's event ids), each field redacted as a top-level one. */
+export type LogRows = readonly Readonly<Record<string, Scalar>>[];
+export type LogFields = Record<string, Scalar | LogRows>;
 
 const SENSITIVE = /(email|phone|mail|text|message_text|body|password|secret|token|key|authorization|name|comment|answer|transcript)/i;
 // Names that match the pattern above but carry no personal data.
@@ -33,11 +35,20 @@ export function withLogContext<T>(fields: LogFields, fn: () => T): T {
 
 function emit(level: "info" | "warn" | "error", event: string, fields: LogFields): void {
   const out: LogFields = { level, event, ...context.getStore() };
-  for (const k of Object.keys(fields)) out[k] = isRedacted(k) ? "[redacted]" : fields[k];
+  for (const k of Object.keys(fields)) {
+    const value = fields[k];
+    out[k] = isRedacted(k) ? "[redacted]" : Array.isArray(value) ? value.map(redactRow) : value;
+  }
   const line = JSON.stringify(out);
   if (level === "error") console.error(line);
   else if (level === "warn") console.warn(line);
   else console.log(line);
+}
+
+function redactRow(row: Readonly<Record<string, Scalar>>): Record<string, Scalar> {
+  const out: Record<string, Scalar> = {};
+  for (const k of Object.keys(row)) out[k] = isRedacted(k) ? "[redacted]" : row[k];
+  return out;
 }
 
 export const log = {

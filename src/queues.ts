@@ -21,6 +21,8 @@ export const QueueMessage = z.discriminatedUnion("kind", [
     correlationId: z.string().nullable(),
     deliveryId: z.string().nullable(),
     receivedAt: z.iso.datetime(),
+    /** The intake's request id, so the consumer's `events.received` line leads from a request to its event. */
+    requestId: z.string().min(1).max(128).optional(),
   }),
   z.object({ kind: z.literal("stored"), tenantId: z.string().min(1), eventId: z.string().min(1) }),
 ]);

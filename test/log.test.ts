@@ -31,6 +31,17 @@ describe("log", () => {
     expect(spy).toHaveBeenCalledTimes(2);
   });
 
+  it("redacts the fields of a list of rows as it redacts top-level ones", () => {
+    const spy = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    log.info("x", { events: [{ eventId: "e1", requestId: "r1", email: "a@b.c" }], count: 1 });
+    expect(JSON.parse(String(spy.mock.calls[0]?.[0]))).toEqual({
+      level: "info",
+      event: "x",
+      events: [{ eventId: "e1", requestId: "r1", email: "[redacted]" }],
+      count: 1,
+    });
+  });
+
   it("logs an error's name and code, never its message", () => {
     expect(errorFields(new Error("visitor jane@doe.example said hi"))).toEqual({ error: "Error", code: undefined });
     expect(errorFields(new AppError("invalid_payload", "m", { detail: "d" }))).toEqual({ error: "AppError", code: "invalid_payload", detail: "d" });

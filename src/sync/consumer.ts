@@ -26,6 +26,8 @@ export async function consumeConversationBatch(
   const byEventId = new Map<string, Message<unknown>[]>();
   const fresh: NewEvent[] = [];
   const tenantOfEvent = new Map<string, string>();
+  // The per-event trace: which request delivered which event (ids only, no personal data).
+  const received: { eventId: string; requestId: string | undefined }[] = [];
   for (const message of batch.messages) {
     const body = QueueMessage.safeParse(message.body);
     if (!body.success) {
@@ -36,10 +38,14 @@ export async function consumeConversationBatch(
     }
     const m = body.data;
     const eventId = m.kind === "event" ? m.event.eventId : m.eventId;
-    if (m.kind === "event") fresh.push(newEventOf(m));
+    if (m.kind === "event") {
+      fresh.push(newEventOf(m));
+      received.push({ eventId, requestId: m.requestId });
+    }
     tenantOfEvent.set(eventId, m.tenantId);
     byEventId.set(eventId, [...(byEventId.get(eventId) ?? []), message]);
   }
+  if (received.length > 0) log.info("events.received", { count: received.length, events: received });
   if (byEventId.size === 0) return;
 
   let events: StoredEvent[];

@@ -14,6 +14,8 @@ export interface Delivery {
   correlationId: string | undefined;
   deliveryId: string | undefined;
   receivedAt: Date;
+  /** The request that delivered it: carried to the consumer, which logs it with the event id. */
+  requestId: string | undefined;
 }
 
 export async function acceptEvent(env: Bindings, event: KnownEvent, delivery: Delivery): Promise<void> {
@@ -25,6 +27,7 @@ export async function acceptEvent(env: Bindings, event: KnownEvent, delivery: De
     correlationId: delivery.correlationId ?? null,
     deliveryId: delivery.deliveryId ?? null,
     receivedAt: delivery.receivedAt.toISOString(),
+    ...(delivery.requestId !== undefined ? { requestId: delivery.requestId } : {}),
   };
   try {
     await env.CONVERSATION_QUEUE.send(message);

@@ -26,7 +26,7 @@ export function receiveWebhookFast(request: Request, env: Bindings): Promise<Res
   return withLogContext({ requestId }, async () => {
     try {
       const config = requireConfig(env);
-      return json(await receiveWebhook(request, env, config.IADVIZE_WEBHOOK_SECRET), 200, requestId);
+      return json(await receiveWebhook(request, env, config.IADVIZE_WEBHOOK_SECRET, requestId), 200, requestId);
     } catch (err) {
       const { body, status } = errorAnswer(err, WEBHOOK_PATH, requestId);
       return json(body, status, requestId);

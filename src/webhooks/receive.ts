@@ -17,7 +17,12 @@ export const WEBHOOK_BODY_LIMIT = 256 * 1024;
 export type WebhookAnswer = { status: "accepted"; eventId: string } | { status: "ignored" };
 
 /** The 200 answer for a delivery kept or ignored; any refusal is thrown as an AppError. */
-export async function receiveWebhook(request: Request, env: Bindings, secrets: readonly string[]): Promise<WebhookAnswer> {
+export async function receiveWebhook(
+  request: Request,
+  env: Bindings,
+  secrets: readonly string[],
+  requestId?: string,
+): Promise<WebhookAnswer> {
   const headers = request.headers;
   const kind = bodyKind(headers.get("content-type") ?? undefined);
   if (!kind) {
@@ -47,7 +52,8 @@ export async function receiveWebhook(request: Request, env: Bindings, secrets: r
     correlationId: headers.get("x-iadvize-correlationid")?.slice(0, 128),
     deliveryId: headers.get("x-iadvize-delivery")?.slice(0, 128),
     receivedAt: new Date(),
+    requestId,
   });
-  log.info("webhook.accepted", { eventId: event.eventId, eventType: event.eventType });
+  // No line per accepted event: the consumer logs each batch's event and request ids (events.received).
   return { status: "accepted", eventId: event.eventId };
 }

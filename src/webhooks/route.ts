@@ -6,7 +6,7 @@ import { AppError } from "../errors.ts";
 import { receiveWebhook } from "./receive.ts";
 
 export const webhookRoutes = new Hono<AppEnv>()
-  .post("/iadvize", async (c) => c.json(await receiveWebhook(c.req.raw, c.env, c.var.config.IADVIZE_WEBHOOK_SECRET), 200))
+  .post("/iadvize", async (c) => c.json(await receiveWebhook(c.req.raw, c.env, c.var.config.IADVIZE_WEBHOOK_SECRET, c.var.requestId), 200))
   .all("/iadvize", (c) => {
     c.header("Allow", "POST");
     throw new AppError("method_not_allowed", "Webhooks are delivered with POST.");

@@ -3,6 +3,7 @@ import { exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { fixtures } from "../fixtures/webhooks/index.ts";
 import { admin } from "../helpers/admin.ts";
+import { waitFor } from "../helpers/wait.ts";
 import { BASE, fresh, sendEvent } from "../helpers/webhook.ts";
 
 afterEach(() => vi.restoreAllMocks());
@@ -39,12 +40,29 @@ describe("request id", () => {
   it("is on every log line of the request", async () => {
     const info = vi.spyOn(console, "log").mockImplementation(() => undefined);
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    // An event of a type the connector does not handle: answered 200 and logged as ignored.
+    const res = await sendEvent(fresh(fixtures.conversationClosed, { eventType: "v2.unknown.request-id-test" }));
+    expect(res.status).toBe(200);
+    const id = res.headers.get("x-request-id");
+    const lines = [...logLines(info), ...logLines(warn)].filter((l) => l.eventType === "v2.unknown.request-id-test");
+    expect(lines.map((l) => l.event)).toContain("webhook.ignored");
+    for (const line of lines) expect(line.requestId).toBe(id);
+  });
+
+  it("leads from an accepted request to its event through the consumer's events.received line", async () => {
+    const info = vi.spyOn(console, "log").mockImplementation(() => undefined);
     const event = fresh(fixtures.conversationClosed);
     const res = await sendEvent(event);
     expect(res.status).toBe(200);
     const id = res.headers.get("x-request-id");
-    const lines = [...logLines(info), ...logLines(warn)].filter((l) => l.eventId === event.eventId);
-    expect(lines.map((l) => l.event)).toContain("webhook.accepted");
-    for (const line of lines) expect(line.requestId).toBe(id);
+    expect(id).toMatch(UUID);
+    // The intake logs nothing per accepted event; the conversation-queue consumer logs each batch.
+    expect(logLines(info).filter((l) => l.requestId === id)).toEqual([]);
+    const line = await waitFor(
+      async () => logLines(info).find((l) => l.event === "events.received" && JSON.stringify(l.events).includes(event.eventId)),
+      { what: "the consumer's events.received line" },
+    );
+    expect(line.events).toContainEqual({ eventId: event.eventId, requestId: id });
+    expect(line.count).toBe((line.events as unknown[]).length);
   });
 });

@@ -1,7 +1,8 @@
 // The Worker run as `npm start` runs it (wrangler dev), seen from outside: the webhook
 // body bound over the wire (a request declaring 300,000 bytes, of which the client sends
 // 10 and never the rest, is answered at once with a JSON 413; before, it hung until the
-// body arrived), and a start that neither downloads nor complains about `Request.cf`.
+// body arrived; a chunked body over the bound is refused too, without its end), and a
+// start that neither downloads nor complains about `Request.cf`.
 import { existsSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
@@ -94,6 +95,25 @@ describe("a declared Content-Length over the bound, over the wire", () => {
       "",
     ].join("\r\n");
     const answer = await partialRequest(worker.port, head, '{"eventId"', ANSWER_WITHIN_MS);
+    expect(answer.status).toBe(413);
+    expect(answer.headers["content-type"]).toMatch(/^application\/json/);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: "payload_too_large", message: expect.any(String) } });
+  });
+});
+
+describe("a chunked body over the bound, over the wire", () => {
+  it("320 KiB sent in 64 KiB chunks, no Content-Length, no last chunk: a JSON 413, the end never awaited", async () => {
+    const head = [
+      "POST /webhooks/iadvize HTTP/1.1",
+      `Host: 127.0.0.1:${worker.port}`,
+      "Content-Type: application/json",
+      "Transfer-Encoding: chunked",
+      `X-iAdvize-Signature: sha256=${"ab".repeat(32)}`,
+      "",
+      "",
+    ].join("\r\n");
+    const chunk = `${(64 * 1024).toString(16)}\r\n${"x".repeat(64 * 1024)}\r\n`;
+    const answer = await partialRequest(worker.port, head, chunk.repeat(5), ANSWER_WITHIN_MS);
     expect(answer.status).toBe(413);
     expect(answer.headers["content-type"]).toMatch(/^application\/json/);
     expect(JSON.parse(answer.body)).toMatchObject({ error: { code: "payload_too_large", message: expect.any(String) } });

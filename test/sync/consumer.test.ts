@@ -100,6 +100,22 @@ describe("conversation queue consumer", () => {
     expect(result.explicitAcks.sort()).toEqual(["m0", "m1"]);
   });
 
+  it("logs one events.received line per batch with each new event's id and request id, and refuses a request id that is not a short string", async () => {
+    const info = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const a = { ...incoming(), requestId: "req-a" };
+    const b = incoming();
+    const bad = { ...incoming(), requestId: 42 };
+    const tooLong = { ...incoming(), requestId: "r".repeat(129) };
+    await run("conversation-work", [a, b, bad, tooLong]);
+    const lines = info.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>).filter((l) => l.event === "events.received" && JSON.stringify(l.events).includes(a.event.eventId));
+    expect(lines).toEqual([{ level: "info", event: "events.received", count: 2, events: [{ eventId: a.event.eventId, requestId: "req-a" }, { eventId: b.event.eventId }] }]);
+    const malformed = error.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>).filter((l) => l.event === "queue.malformed_message" && l.queue === "conversation-work");
+    expect(malformed.map((l) => l.messageId)).toEqual(expect.arrayContaining(["m2", "m3"]));
+    info.mockRestore();
+    error.mockRestore();
+  });
+
   it("retries with exponential backoff when processing fails, recording the error", async () => {
     const projectId = 900004;
     await admin("PUT", `/tenants/ha-${projectId}`, tenantBody());
