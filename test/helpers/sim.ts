@@ -71,6 +71,27 @@ export class Sim {
   /** A webhook signed as iAdvize signs it, into the Worker's HTTP intake; what it queues is consumed at the virtual now. */
   async webhook(event: object): Promise<Response> {
     const captured: QueueMessage[] = [];
+    const res = await this.#post(event, captured);
+    if (captured.length > 0) await this.events(captured);
+    return res;
+  }
+
+  /**
+   * Webhooks signed as iAdvize signs them, into the Worker's HTTP intake, one after the
+   * other; what they queue is consumed as one batch at the virtual now, as the queue
+   * delivers a burst (a batch of CONVERSATION_BATCH_MAX is full: a burst is under way).
+   */
+  async webhooks(events: readonly object[]): Promise<void> {
+    const captured: QueueMessage[] = [];
+    for (const event of events) {
+      const res = await this.#post(event, captured);
+      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+    }
+    if (captured.length > 0) await this.events(captured);
+  }
+
+  /** One signed webhook into the Worker's fetch, its queue messages kept in `captured`. */
+  async #post(event: object, captured: QueueMessage[]): Promise<Response> {
     const queue = {
       send: async (body: QueueMessage) => void captured.push(body),
       sendBatch: async (messages: Iterable<MessageSendRequest<QueueMessage>>) => {
@@ -87,37 +108,7 @@ export class Sim {
     if (!worker.fetch) throw new Error("the Worker has no fetch handler");
     const res = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, { ...this.env, CONVERSATION_QUEUE: queue }, ctx);
     await waitOnExecutionContext(ctx);
-    if (captured.length > 0) await this.events(captured);
     return res;
-  }
-
-  /**
-   * Webhooks signed as iAdvize signs them, into the Worker's HTTP intake, one after the
-   * other; what they queue is consumed as one batch at the virtual now, as the queue
-   * delivers a burst (a batch of CONVERSATION_BATCH_MAX is full: a burst is under way).
-   */
-  async webhooks(events: readonly object[]): Promise<void> {
-    const captured: QueueMessage[] = [];
-    const queue = {
-      send: async (body: QueueMessage) => void captured.push(body),
-      sendBatch: async (messages: Iterable<MessageSendRequest<QueueMessage>>) => {
-        for (const m of messages) captured.push(m.body);
-      },
-    } as unknown as Queue<QueueMessage>;
-    if (!worker.fetch) throw new Error("the Worker has no fetch handler");
-    for (const event of events) {
-      const body = JSON.stringify(event);
-      const request = new Request("https://connector.test/webhooks/iadvize", {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-iadvize-signature": await signatureFor(WEBHOOK_SECRET, body), "x-iadvize-delivery": crypto.randomUUID() },
-        body,
-      });
-      const ctx = createExecutionContext();
-      const res = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, { ...this.env, CONVERSATION_QUEUE: queue }, ctx);
-      await waitOnExecutionContext(ctx);
-      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
-    }
-    if (captured.length > 0) await this.events(captured);
   }
 
   /** Moves the clock to the next sync message due (at most `until`) and delivers it; false when none is due by then. */
