@@ -1,28 +1,13 @@
 // The console's Checks page runs the preflight (the admin check route's run): every check
 // listed, a failing one with its hint, for a tenant signed in with iAdvize only.
-import { exports, env } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BASE } from "../helpers/webhook.ts";
-import { uniqueProjectId } from "../helpers/ids.ts";
-
-async function signedIn(): Promise<{ tenantId: string; cookie: string }> {
-  const project = uniqueProjectId();
-  const user = { username: `admin-${crypto.randomUUID()}@acme.example`, password: crypto.randomUUID(), projects: [project] };
-  const made = await fetch(`${env.IADVIZE_API_URL}/__emulator/users`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(user) });
-  if (!made.ok) throw new Error(`emulator: ${made.status}`);
-  const res = await exports.default.fetch(`${BASE}/setup/signin`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE, "cf-connecting-ip": `10.1.${Math.floor(Math.random() * 250)}.1` },
-    body: new URLSearchParams({ platform: "ha", projectId: String(project), email: user.username, password: user.password }).toString(),
-    redirect: "manual",
-  });
-  expect(res.status).toBe(303);
-  return { tenantId: `ha-${project}`, cookie: (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "" };
-}
+import { iadvizeSignedIn } from "../helpers/console.ts";
 
 describe("console Checks page", () => {
   it("shows the preflight's every check, Salesforce missing failed with its hint", async () => {
-    const { tenantId, cookie } = await signedIn();
+    const { tenantId, cookie } = await iadvizeSignedIn();
     const res = await exports.default.fetch(`${BASE}/setup/t/${tenantId}/checks`, {
       method: "POST",
       headers: { cookie, origin: BASE, "content-type": "application/x-www-form-urlencoded" },
