@@ -3,9 +3,11 @@
 // Worker's app with these queues, and the cron. Nothing sleeps.
 import { createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import type * as z from "zod";
 import { app } from "../../src/app.ts";
 import { consumeBackfillBatch, redriveBackfills } from "../../src/backfill/queue.ts";
 import type { BackfillMessage } from "../../src/backfill/queue.ts";
+import { BackfillView as BackfillSchema } from "../../src/backfill/schema.ts";
 import type { Bindings } from "../../src/env.ts";
 import type { QueueMessage, SyncMessage } from "../../src/queues.ts";
 import type { SyncDeps } from "../../src/sync/clock.ts";
@@ -72,13 +74,13 @@ export class BackfillSim {
   async start(tenantId: string, body: Record<string, unknown>): Promise<BackfillView> {
     const res = await this.admin("POST", `/tenants/${tenantId}/backfill`, body);
     if (res.status !== 202) throw new Error(`backfill start: ${res.status} ${await res.text()}`);
-    return ((await res.json()) as { backfill: BackfillView }).backfill;
+    return BackfillSchema.parse(((await res.json()) as { backfill: unknown }).backfill);
   }
 
   async progress(tenantId: string): Promise<BackfillView> {
     const res = await this.admin("GET", `/tenants/${tenantId}/backfill`);
     if (res.status !== 200) throw new Error(`backfill progress: ${res.status} ${await res.text()}`);
-    return ((await res.json()) as { backfill: BackfillView }).backfill;
+    return BackfillSchema.parse(((await res.json()) as { backfill: unknown }).backfill);
   }
 
   /** Delivers what is due on both queues, once; false when nothing was due. */
@@ -145,21 +147,8 @@ export class BackfillSim {
   }
 }
 
-export interface BackfillView {
-  id: string;
-  status: string;
-  dryRun: boolean;
-  rangeRead: number;
-  read: number;
-  queued: number;
-  known: number;
-  written: number;
-  failed: number;
-  waiting: number;
-  etaSeconds: number | null;
-  hold: { reason: string; paths: string[]; retryAt: string } | null;
-  estimate: { conversations: number; wouldCreateLead: number; salesforceCalls: number; salesforceCallsAtMost: number; unreadable: number } | null;
-}
+/** The admin API's answer, checked against the schema its OpenAPI description is generated from. */
+export type BackfillView = z.infer<typeof BackfillSchema>;
 
 /** A closed conversation of the tenant's project on the emulator, closed at `closedAt`, with or without an email. */
 export function closedConversation(t: SyncTenant, closedAt: string, opts: { email?: string | null; projectId?: number } = {}): Promise<SeedConversation> {
