@@ -53,11 +53,6 @@ export async function createBackfill(db: D1Database, b: NewBackfill, now: Date):
   return row ? Row.parse(row) : null;
 }
 
-export async function getBackfill(db: D1Database, id: string): Promise<BackfillRow | null> {
-  const row = await db.prepare(`SELECT * FROM backfills WHERE id = ?1`).bind(id).first();
-  return row ? Row.parse(row) : null;
-}
-
 /** The tenant's active backfill, else its latest one. */
 export async function currentBackfill(db: D1Database, tenantId: string): Promise<BackfillRow | null> {
   const row = await db

@@ -13,9 +13,3 @@ export function windowAt(windowFrom: Date, rangeTo: Date, windowMs = CLOSED_CONV
   return { from: windowFrom, to: new Date(Math.min(windowFrom.getTime() + windowMs, rangeTo.getTime())) };
 }
 
-/** Every window of a range, in order. */
-export function windowsOf(rangeFrom: Date, rangeTo: Date, windowMs = CLOSED_CONVERSATIONS_WINDOW_MS): Window[] {
-  const out: Window[] = [];
-  for (let w = windowAt(rangeFrom, rangeTo, windowMs); w; w = windowAt(w.to, rangeTo, windowMs)) out.push(w);
-  return out;
-}
