@@ -37,6 +37,20 @@ describe("backfill dry run", { timeout: 180_000 }, () => {
     expect(await records(t.org, "Lead")).toHaveLength(dry.estimate?.wouldCreateLead ?? -1);
   });
 
+  it("counts the conversations the connector knows already as known, not as work to do", async () => {
+    const t = await newSyncTenant({ mapping: BACKFILL_MAPPING });
+    for (let i = 0; i < 3; i++) await closedConversation(t, new Date(Date.parse("2026-02-02T00:00:00Z") + i * 60_000).toISOString());
+    const sim = new BackfillSim();
+    await sim.start(t.tenantId, { from: "2026-02-01", to: "2026-03-01" });
+    await sim.drain();
+    await closedConversation(t, "2026-02-10T00:00:00Z");
+    await sim.start(t.tenantId, { from: "2026-02-01", to: "2026-03-01", dryRun: true });
+    await sim.drain();
+    const dry = await sim.progress(t.tenantId);
+    expect(dry).toMatchObject({ status: "done", dryRun: true, read: 4, known: 3, queued: 1 });
+    expect(dry.estimate).toMatchObject({ conversations: 1, wouldCreateLead: 1 });
+  });
+
   it("says what the calls may grow to when some visitors are in Salesforce already, and the real run stays within it", async () => {
     const t = await newSyncTenant({ mapping: BACKFILL_MAPPING });
     const seeded = [];
