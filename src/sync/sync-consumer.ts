@@ -146,11 +146,14 @@ async function waitsForBurst(env: Bindings, config: Config, tenantId: string, de
   const tenant = await getTenantConfig(db, config.ENCRYPTION_KEY, tenantId);
   // At most a collection read early per invocation: TENANT_SUBREQUESTS_MAX counts it.
   let read = 0;
+  // A read that failed is not tried again in this invocation: the run meets the failure itself.
+  let failed = false;
   const readEarly = async () => {
-    while (tenant?.iadvize && state === "wait" && read < SYNC_BATCH) {
+    while (tenant?.iadvize && !failed && state === "wait" && read < SYNC_BATCH) {
       const step = await prefetchDue({ db, config, tenantId, tenant, deps }, Math.min(PREFETCH_STEP, SYNC_BATCH - read));
-      if (step === 0) break;
-      read += step;
+      failed = step.failed;
+      if (step.read === 0) break;
+      read += step.read;
       state = await ready();
     }
   };

@@ -163,4 +163,26 @@ describe("a burst's sync", { timeout: 180_000 }, () => {
     expect(await written(t)).toBe(2 * CONVERSATION_BATCH_MAX);
     expect(await apiUsed(t.org)).toBeLessThanOrEqual(3);
   });
+
+  it("an iAdvize outage met while reading early costs one request, not one at every look of the wait inside the invocation", async () => {
+    const sim = new Sim();
+    const t = await newSyncTenant();
+    await sim.webhooks(await burst(t, CONVERSATION_BATCH_MAX));
+    await setFaults(t.iadvizeUser.username, { down: true });
+    const graphql = async () => (await stats(t.iadvizeUser.username)).graphql;
+    // Nothing more arrives: the sync waits BURST_WAIT_MS inside its invocation, then runs (and meets the outage itself).
+    let firstLook: number | undefined;
+    let beforeRun = 0;
+    sim.meanwhile = async (ms) => {
+      sim.t += ms;
+      beforeRun = await graphql();
+      firstLook ??= beforeRun;
+    };
+    const start = sim.t;
+    await sim.invocation();
+    expect(sim.t - start).toBe(BURST_WAIT_MS);
+    // The read made early met the outage before the first look (with the client's own retries); none after.
+    expect(firstLook).toBeGreaterThan(0);
+    expect(beforeRun).toBe(firstLook);
+  });
 });
