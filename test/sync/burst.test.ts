@@ -98,8 +98,10 @@ describe("a burst's sync", { timeout: 180_000 }, () => {
     const second = await burst(t, more, CONVERSATION_BATCH_MAX - more);
     // While the sync waits, the clock goes on and the burst's second full batch arrives after 500 ms.
     let arrived = false;
+    let readBeforeRun = 0;
     sim.meanwhile = async (ms) => {
       sim.t += ms;
+      readBeforeRun = await reads(t);
       if (!arrived && sim.t - start >= 500) {
         arrived = true;
         await sim.webhooks(second);
@@ -114,7 +116,9 @@ describe("a burst's sync", { timeout: 180_000 }, () => {
     expect(sim.t - start).toBeGreaterThanOrEqual(EARLY_RUN_MS);
     expect(sim.t - start).toBeLessThan(EARLY_RUN_MS + WAIT_LOOK_MS);
     expect(await apiUsed(t.org)).toBeLessThanOrEqual(3);
-    // Each conversation read once; no message of the first batch's sync came back, only the second batch's own.
+    // Each conversation read once, those of the second batch too while the sync waited (before the look that ran);
+    // no message of the first batch's sync came back, only the second batch's own.
+    expect(readBeforeRun).toBe(EARLY_RUN_MIN);
     expect(await reads(t)).toBe(EARLY_RUN_MIN);
     expect(sent).toBe(1);
     expect(sim.pending.filter((m) => m.at > start + 500)).toHaveLength(0);
