@@ -135,9 +135,13 @@ async function runTenant(tenantId: string, messages: Message<unknown>[], busy: b
  */
 async function waitsForBurst(env: Bindings, config: Config, tenantId: string, deps: SyncDeps): Promise<boolean> {
   const db = tenantDb(env, tenantId);
+  // The backlog at the last look, and when reading early last ended: a look that finds it no larger has nothing new to read.
+  let due = 0;
+  let dueWhenRead = -1;
   const ready = async () => {
     const now = deps.now();
     const { count, oldest } = await dueBacklog(db, tenantId, now);
+    due = count;
     if (count === 0) return "nothing";
     return oldest === null || burstRunsNow(count, now.getTime() - Date.parse(oldest)) ? "run" : "wait";
   };
@@ -156,12 +160,13 @@ async function waitsForBurst(env: Bindings, config: Config, tenantId: string, de
       read += step.read;
       state = await ready();
     }
+    dueWhenRead = due;
   };
   await readEarly();
   for (let look = 0; deps.wait && state === "wait" && look < WAIT_LOOKS; look++) {
     await deps.wait(WAIT_LOOK_MS);
     state = await ready();
-    await readEarly();
+    if (due > dueWhenRead) await readEarly();
   }
   if (state === "run") return false;
   if (state === "nothing") return true;
