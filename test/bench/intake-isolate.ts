@@ -5,7 +5,7 @@
 // commit (e.g. main), and the floor (the body read, one message of the intake's size).
 // On a shared machine the fastest batch of each is kept: the least disturbed is the
 // closest to the code's own cost.
-// Usage: node test/bench/intake-isolate.ts [-- --baseline main --requests 2000 --batches 10]
+// Usage: node test/bench/intake-isolate.ts [--baseline main --requests 2000 --batches 10]
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

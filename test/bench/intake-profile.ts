@@ -4,7 +4,7 @@
 // the run, and prints the self time grouped by what it belongs to (body reading, HMAC,
 // zod, logging, request id, Hono, the queue send, ...), then the top functions.
 // With --save <file>, the raw profile is written too (open it in Chrome's DevTools).
-// Usage: node test/bench/intake-profile.ts [-- --requests 6000 --concurrency 32 --save intake.cpuprofile]
+// Usage: node test/bench/intake-profile.ts [--requests 6000 --concurrency 32 --save intake.cpuprofile]
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
