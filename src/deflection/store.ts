@@ -5,6 +5,8 @@ import * as z from "zod";
 import { countsByOutcome } from "../outreach/audit.ts";
 import { insertWithinLimits } from "../outreach/limits.ts";
 import { PHONE_PROBLEMS } from "../outreach/phone.ts";
+import { notRefusedEarly, requestColumns } from "../outreach/request-row.ts";
+import type { NewRequest } from "../outreach/request-row.ts";
 import { decrypt, encrypt } from "../secrets/cipher.ts";
 import { outcomeOf } from "./answer.ts";
 import type { AnswerStatus, DeflectionStatus } from "./answer.ts";
@@ -43,7 +45,7 @@ export const openDetails = async (keys: readonly string[], row: Pick<DeflectionR
 
 /** Refusals made before any message: recorded for the audit, not counted by the limits or the callId. */
 const EARLY_REFUSALS = ["rate_limited", "consent_required", "not_mobile", ...PHONE_PROBLEMS] as const;
-const NOT_EARLY = `NOT (status = 'rejected' AND reason IN (${EARLY_REFUSALS.map((r) => `'${r}'`).join(", ")}))`;
+const NOT_EARLY = notRefusedEarly(EARLY_REFUSALS);
 
 export async function findByCall(db: D1Database, tenantId: string, idem: string, since: Date): Promise<DeflectionRow | null> {
   return db
@@ -56,41 +58,12 @@ export async function get(db: D1Database, id: string): Promise<DeflectionRow | n
   return db.prepare(`SELECT * FROM deflections WHERE id = ?1`).bind(id).first<DeflectionRow>();
 }
 
-export interface NewDeflection {
-  id: string;
-  tenantId: string;
+export interface NewDeflection extends NewRequest {
   status: DeflectionStatus;
-  reason: string | null;
-  provider: string;
   mode: Mode;
-  phoneHash: string;
-  idemHash: string;
-  details: string;
-  country: string | null;
-  language: string;
-  consent: boolean | undefined;
-  now: Date;
 }
 
-function columnsOf(e: NewDeflection) {
-  const at = e.now.toISOString();
-  return {
-    id: e.id,
-    tenant_id: e.tenantId,
-    status: e.status,
-    reason: e.reason,
-    provider: e.provider,
-    mode: e.mode,
-    phone_hash: e.phoneHash,
-    idem_hash: e.idemHash,
-    details: e.details,
-    country: e.country,
-    language: e.language,
-    consent: e.consent === undefined ? null : e.consent ? 1 : 0,
-    created_at: at,
-    updated_at: at,
-  };
-}
+const columnsOf = (e: NewDeflection) => ({ ...requestColumns(e), mode: e.mode });
 
 /**
  * Counts a request refused before any message (for the audit): one row per tenant, reason,

@@ -4,6 +4,8 @@ import * as z from "zod";
 import { countsByOutcome } from "../outreach/audit.ts";
 import { insertWithinLimits } from "../outreach/limits.ts";
 import { PHONE_PROBLEMS } from "../outreach/phone.ts";
+import { notRefusedEarly, requestColumns } from "../outreach/request-row.ts";
+import type { NewRequest } from "../outreach/request-row.ts";
 import { outcomeOf } from "./answer.ts";
 import type { AnswerStatus } from "./answer.ts";
 import { decrypt, encrypt } from "../secrets/cipher.ts";
@@ -51,43 +53,14 @@ export async function get(db: D1Database, id: string): Promise<EscalationRow | n
 
 /** Refusals made before any call: recorded for the audit, not counted by the limits or the repeat window. */
 const EARLY_REFUSALS = ["rate_limited", "consent_required", ...PHONE_PROBLEMS, "extension_not_supported"] as const;
-const NOT_EARLY = `NOT (status = 'rejected' AND reason IN (${EARLY_REFUSALS.map((r) => `'${r}'`).join(", ")}))`;
+const NOT_EARLY = notRefusedEarly(EARLY_REFUSALS);
 
-export interface NewEscalation {
-  id: string;
-  tenantId: string;
+export interface NewEscalation extends NewRequest {
   conversationId: string | undefined;
   status: EscalationStatus;
-  reason: string | null;
-  provider: string;
-  phoneHash: string;
-  idemHash: string;
-  details: string;
-  country: string | null;
-  language: string;
-  consent: boolean | undefined;
-  now: Date;
 }
 
-function columnsOf(e: NewEscalation) {
-  const at = e.now.toISOString();
-  return {
-    id: e.id,
-    tenant_id: e.tenantId,
-    conversation_id: e.conversationId ?? null,
-    status: e.status,
-    reason: e.reason,
-    provider: e.provider,
-    phone_hash: e.phoneHash,
-    idem_hash: e.idemHash,
-    details: e.details,
-    country: e.country,
-    language: e.language,
-    consent: e.consent === undefined ? null : e.consent ? 1 : 0,
-    created_at: at,
-    updated_at: at,
-  };
-}
+const columnsOf = (e: NewEscalation) => ({ ...requestColumns(e), conversation_id: e.conversationId ?? null });
 
 /** Records a request refused before any call (for the audit). */
 export async function insertRefusal(db: D1Database, e: NewEscalation): Promise<void> {

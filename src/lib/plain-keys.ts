@@ -4,7 +4,7 @@
 // naming the key, so nothing the caller sent is silently lost.
 import * as z from "zod";
 
-export const RESERVED_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+const RESERVED_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 /** The record schema, after a check of the raw object's own keys (before zod drops any). */
 export function plainKeys<T extends z.ZodType>(record: T) {

@@ -16,23 +16,28 @@ export function inList(values: Iterable<string>): string {
   return `(${[...values].map(soqlString).join(", ")})`;
 }
 
-/** Splits values into chunks whose quoted list stays under `maxChars`. */
-export function chunkForSoql(values: readonly string[], maxChars: number): string[][] {
+/** Splits values into chunks whose costs add up to at most `max` (a single value over it is a chunk of its own). */
+function chunkBy(values: readonly string[], max: number, cost: (value: string) => number): string[][] {
   const chunks: string[][] = [];
   let current: string[] = [];
   let size = 0;
   for (const v of values) {
-    const cost = soqlString(v).length + 2;
-    if (current.length > 0 && size + cost > maxChars) {
+    const c = cost(v);
+    if (current.length > 0 && size + c > max) {
       chunks.push(current);
       current = [];
       size = 0;
     }
     current.push(v);
-    size += cost;
+    size += c;
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
+}
+
+/** Splits values into chunks whose quoted list stays under `maxChars`. */
+export function chunkForSoql(values: readonly string[], maxChars: number): string[][] {
+  return chunkBy(values, maxChars, (v) => soqlString(v).length + 2);
 }
 
 /** The encoded ", " between two values of a list in a query's URL. */
@@ -40,21 +45,7 @@ const URL_SEPARATOR = encodeURIComponent(", ").length;
 
 /** Splits values into chunks whose quoted list, once encoded in a URL, stays under `maxUrlChars`. */
 export function chunkForUrl(values: readonly string[], maxUrlChars: number): string[][] {
-  const chunks: string[][] = [];
-  let current: string[] = [];
-  let size = 0;
-  for (const v of values) {
-    const cost = encodeURIComponent(soqlString(v)).length + URL_SEPARATOR;
-    if (current.length > 0 && size + cost > maxUrlChars) {
-      chunks.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(v);
-    size += cost;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  return chunkBy(values, maxUrlChars, (v) => encodeURIComponent(soqlString(v)).length + URL_SEPARATOR);
 }
 
 export function queryUrl(version: string, soql: string): string {

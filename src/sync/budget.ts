@@ -2,11 +2,12 @@
 // (backfill, live follow-up, on close). What its tier may not spend now goes back to
 // pending, due when the allowance allows, with no attempt spent; a tier paused on an old
 // reading of the org's counter reads it again first (one /limits call).
-import { budgetAllows, readingIsStale } from "../budget/gate.ts";
+import { judge, readingIsStale } from "../budget/gate.ts";
 import type { BudgetVerdict } from "../budget/gate.ts";
 import { tierOf } from "../budget/tier.ts";
 import type { BudgetTier } from "../budget/tier.ts";
-import { budgetUsage } from "../budget/usage.ts";
+import { budgetOf, budgetUsage } from "../budget/usage.ts";
+import type { OrgReading } from "../budget/usage.ts";
 import type { Claimed } from "../conversations/sync-store.ts";
 import { deferStatement } from "../conversations/sync-store.ts";
 import type { Config } from "../env.ts";
@@ -33,20 +34,22 @@ export interface BudgetPause {
   tier: BudgetTier;
 }
 
-async function verdicts(run: BudgetRun, tiers: readonly BudgetTier[]): Promise<Map<BudgetTier, BudgetVerdict>> {
+/** Each tier's verdict, from one read of the budget and the usage; and the org's reading they were judged on. */
+async function verdicts(run: BudgetRun, tiers: readonly BudgetTier[]): Promise<{ byTier: Map<BudgetTier, BudgetVerdict>; org: OrgReading | null }> {
   const now = run.deps.now().getTime();
-  return new Map(await Promise.all(tiers.map(async (t) => [t, await budgetAllows(run.db, run.tenantId, t, now)] as const)));
+  const [budget, usage] = await Promise.all([budgetOf(run.db, run.tenantId), budgetUsage(run.db, run.tenantId, now)]);
+  return { byTier: new Map(tiers.map((t) => [t, judge(budget, usage, t, now)] as const)), org: usage.org };
 }
 
 /** The claimed conversations whose tier may spend calls now; the others are deferred. */
 export async function withinBudget(run: BudgetRun, claimed: readonly Claimed[]): Promise<Claimed[]> {
   const { db, tenantId } = run;
   const tiers = [...new Set(claimed.map(tierOf))];
-  let byTier = await verdicts(run, tiers);
+  let { byTier, org } = await verdicts(run, tiers);
   const pausedByOrg = [...byTier.values()].some((v) => !v.ok && v.reason === "org_allowance");
-  if (pausedByOrg && readingIsStale((await budgetUsage(db, tenantId, run.deps.now().getTime())).org, run.deps.now().getTime())) {
+  if (pausedByOrg && readingIsStale(org, run.deps.now().getTime())) {
     await probeAllowance(run);
-    byTier = await verdicts(run, tiers);
+    ({ byTier } = await verdicts(run, tiers));
   }
   const allowed: Claimed[] = [];
   const deferred: D1PreparedStatement[] = [];

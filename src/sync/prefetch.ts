@@ -76,16 +76,16 @@ export interface PrefetchRun {
   deps: SyncDeps;
 }
 
-/** Reads `limit` more of the tenant's first SYNC_BATCH due conversations, those not read yet; returns how many were read. */
-export async function prefetchDue(run: PrefetchRun, limit: number): Promise<number> {
+/** Reads `limit` more of the tenant's first SYNC_BATCH due conversations, those not read yet: how many were read, and whether a read failed. */
+export async function prefetchDue(run: PrefetchRun, limit: number): Promise<{ read: number; failed: boolean }> {
   const { db, tenantId, deps } = run;
   const now = deps.now();
   dropExpired(now.getTime());
   const room = Math.min(limit, PREFETCH_MAX - kept.size);
-  if (room <= 0 || keptChars >= PREFETCH_MAX_CHARS || (await tenantHoldOf(db, tenantId)) || !(await budgetAllows(db, tenantId, "on_close", now.getTime())).ok) return 0;
+  if (room <= 0 || keptChars >= PREFETCH_MAX_CHARS || (await tenantHoldOf(db, tenantId)) || !(await budgetAllows(db, tenantId, "on_close", now.getTime())).ok) return { read: 0, failed: false };
   const due = await prefetchable(db, tenantId, now, SYNC_BATCH);
   const todo = due.filter((c) => !kept.has(keyOf(tenantId, c.conversation_id))).slice(0, room);
-  if (todo.length === 0) return 0;
+  if (todo.length === 0) return { read: 0, failed: false };
   const client = iadvizeClientFor(db, run.config, tenantId, run.tenant, clientClock(deps));
   let read = 0;
   let failed = false;
@@ -101,7 +101,7 @@ export async function prefetchDue(run: PrefetchRun, limit: number): Promise<numb
       log.warn("sync.prefetch_failed", { tenantId, ...errorFields(err) });
     }
   };
-  // The first alone: a service down costs one request.
+  // The first alone: a service down costs one read (and the client's own retries).
   const [first, ...rest] = todo;
   if (first) await readOne(first);
   let next = 0;
@@ -110,5 +110,5 @@ export async function prefetchDue(run: PrefetchRun, limit: number): Promise<numb
       for (let i = next++; i < rest.length; i = next++) await readOne(rest[i] as Prefetchable);
     }),
   );
-  return read;
+  return { read, failed };
 }

@@ -135,9 +135,13 @@ async function runTenant(tenantId: string, messages: Message<unknown>[], busy: b
  */
 async function waitsForBurst(env: Bindings, config: Config, tenantId: string, deps: SyncDeps): Promise<boolean> {
   const db = tenantDb(env, tenantId);
+  // The backlog at the last look, and when reading early last ended: a look that finds it no larger has nothing new to read.
+  let due = 0;
+  let dueWhenRead = -1;
   const ready = async () => {
     const now = deps.now();
     const { count, oldest } = await dueBacklog(db, tenantId, now);
+    due = count;
     if (count === 0) return "nothing";
     return oldest === null || burstRunsNow(count, now.getTime() - Date.parse(oldest)) ? "run" : "wait";
   };
@@ -146,19 +150,23 @@ async function waitsForBurst(env: Bindings, config: Config, tenantId: string, de
   const tenant = await getTenantConfig(db, config.ENCRYPTION_KEY, tenantId);
   // At most a collection read early per invocation: TENANT_SUBREQUESTS_MAX counts it.
   let read = 0;
+  // A read that failed is not tried again in this invocation: the run meets the failure itself.
+  let failed = false;
   const readEarly = async () => {
-    while (tenant?.iadvize && state === "wait" && read < SYNC_BATCH) {
+    while (tenant?.iadvize && !failed && state === "wait" && read < SYNC_BATCH) {
       const step = await prefetchDue({ db, config, tenantId, tenant, deps }, Math.min(PREFETCH_STEP, SYNC_BATCH - read));
-      if (step === 0) break;
-      read += step;
+      failed = step.failed;
+      if (step.read === 0) break;
+      read += step.read;
       state = await ready();
     }
+    dueWhenRead = due;
   };
   await readEarly();
   for (let look = 0; deps.wait && state === "wait" && look < WAIT_LOOKS; look++) {
     await deps.wait(WAIT_LOOK_MS);
     state = await ready();
-    await readEarly();
+    if (due > dueWhenRead) await readEarly();
   }
   if (state === "run") return false;
   if (state === "nothing") return true;

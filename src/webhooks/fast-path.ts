@@ -8,7 +8,7 @@ import { REQUEST_ID_HEADER } from "../http/request-id.ts";
 import { withLogContext } from "../log.ts";
 import { receiveWebhook } from "./receive.ts";
 
-export const WEBHOOK_PATH = "/webhooks/iadvize";
+const WEBHOOK_PATH = "/webhooks/iadvize";
 
 /** True for a POST to exactly /webhooks/iadvize (a query string allowed, as the app's router allows it). */
 export function isWebhookDelivery(request: Request): boolean {

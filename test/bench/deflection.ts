@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { startMessagingEmulator } from "../emulators/messaging/server.ts";
-import { percentile } from "./load.ts";
+import { measureOverhead } from "./overhead.ts";
 import { startConnector } from "./runtime.ts";
 import { benchSecrets } from "./secrets.ts";
 
@@ -71,32 +71,7 @@ try {
     return timed(directPool, { method: "POST", path: "/quiq/bench/api/v1/messaging/notify?allowMultipleSegments=true", headers: { "content-type": "application/json", authorization: `Basic ${btoa("bench-key:bench-secret")}` }, body });
   };
 
-  for (let i = 0; i < 50; i++) {
-    await via();
-    await direct();
-  }
-  const through: number[] = [];
-  const straight: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? [via, direct] : [direct, via];
-    for (const run of order) {
-      const sink = run === via ? through : straight;
-      for (let i = 0; i < REQUESTS; i++) sink.push(await run());
-    }
-  }
-  const p = (xs: number[], q: number) => percentile(xs, q);
-  const overhead50 = p(through, 50) - p(straight, 50);
-  const overhead99 = p(through, 99) - p(straight, 99);
-  const f = (n: number) => n.toFixed(2).padStart(7);
-  process.stdout.write(
-    [
-      `deflection endpoint vs direct call to the provider emulator (Quiq notify): ${ROUNDS} rounds x ${REQUESTS} requests, one at a time`,
-      `path                      p50 ms   p99 ms`,
-      `direct to the provider   ${f(p(straight, 50))}  ${f(p(straight, 99))}`,
-      `through the connector    ${f(p(through, 50))}  ${f(p(through, 99))}`,
-      `our overhead             ${f(overhead50)}  ${f(overhead99)}   (target p99 <= 30 ms: ${overhead99 <= 30 ? "met" : "NOT met"})`,
-    ].join("\n") + "\n",
-  );
+  process.stdout.write(await measureOverhead("deflection endpoint vs direct call to the provider emulator (Quiq notify)", via, direct, ROUNDS, REQUESTS));
   await viaPool.close();
   await directPool.close();
 } finally {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { startCallCentreEmulator } from "../emulators/callcentre/server.ts";
-import { percentile } from "./load.ts";
+import { measureOverhead } from "./overhead.ts";
 import { startConnector } from "./runtime.ts";
 import { benchSecrets } from "./secrets.ts";
 
@@ -68,32 +68,7 @@ try {
     return timed(directPool, { method: "POST", path: "/webhook/bench", headers: { "content-type": "application/json", "x-connector-signature": signature, "idempotency-key": crypto.randomUUID() }, body });
   };
 
-  for (let i = 0; i < 50; i++) {
-    await via();
-    await direct();
-  }
-  const through: number[] = [];
-  const straight: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? [via, direct] : [direct, via];
-    for (const run of order) {
-      const sink = run === via ? through : straight;
-      for (let i = 0; i < REQUESTS; i++) sink.push(await run());
-    }
-  }
-  const p = (xs: number[], q: number) => percentile(xs, q);
-  const overhead50 = p(through, 50) - p(straight, 50);
-  const overhead99 = p(through, 99) - p(straight, 99);
-  const f = (n: number) => n.toFixed(2).padStart(7);
-  process.stdout.write(
-    [
-      `escalation endpoint vs direct call to the provider emulator: ${ROUNDS} rounds x ${REQUESTS} requests, one at a time`,
-      `path                      p50 ms   p99 ms`,
-      `direct to the provider   ${f(p(straight, 50))}  ${f(p(straight, 99))}`,
-      `through the connector    ${f(p(through, 50))}  ${f(p(through, 99))}`,
-      `our overhead             ${f(overhead50)}  ${f(overhead99)}   (target p99 <= 30 ms: ${overhead99 <= 30 ? "met" : "NOT met"})`,
-    ].join("\n") + "\n",
-  );
+  process.stdout.write(await measureOverhead("escalation endpoint vs direct call to the provider emulator", via, direct, ROUNDS, REQUESTS));
   await viaPool.close();
   await directPool.close();
 } finally {

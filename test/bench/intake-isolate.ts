@@ -5,14 +5,13 @@
 // commit (e.g. main), and the floor (the body read, one message of the intake's size).
 // On a shared machine the fastest batch of each is kept: the least disturbed is the
 // closest to the code's own cost.
-// Usage: node test/bench/intake-isolate.ts [-- --baseline main --requests 2000 --batches 10]
+// Usage: node test/bench/intake-isolate.ts [--baseline main --requests 2000 --batches 10]
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
-import { signatureFor } from "../../src/webhooks/signature.ts";
-import { fixtures } from "../fixtures/webhooks/index.ts";
+import { signedClosedEvents } from "./intake-requests.ts";
 import { bundleAt, bundleWorker } from "./runtime.ts";
 import { benchSecrets } from "./secrets.ts";
 
@@ -99,14 +98,7 @@ try {
     handleStructuredLogs: () => undefined,
   });
   try {
-    const deliveries = [];
-    for (let i = 0; i < REQUESTS; i++) {
-      const body = JSON.stringify({ ...fixtures.conversationClosed, eventId: crypto.randomUUID(), conversationId: crypto.randomUUID() });
-      deliveries.push({
-        headers: { "content-type": "application/json", "x-iadvize-signature": await signatureFor(SECRETS.IADVIZE_WEBHOOK_SECRET, body), "x-iadvize-correlationid": crypto.randomUUID() },
-        body,
-      });
-    }
+    const deliveries = await signedClosedEvents(SECRETS.IADVIZE_WEBHOOK_SECRET, REQUESTS);
     // One warm-up batch, not counted.
     await (await mf.dispatchFetch("http://harness/", { method: "POST", body: JSON.stringify({ deliveries: deliveries.slice(0, 500), batches: 2 }) })).arrayBuffer();
     const res = await mf.dispatchFetch("http://harness/", { method: "POST", body: JSON.stringify({ deliveries, batches: BATCHES }) });

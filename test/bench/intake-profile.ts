@@ -4,15 +4,13 @@
 // the run, and prints the self time grouped by what it belongs to (body reading, HMAC,
 // zod, logging, request id, Hono, the queue send, ...), then the top functions.
 // With --save <file>, the raw profile is written too (open it in Chrome's DevTools).
-// Usage: node test/bench/intake-profile.ts [-- --requests 6000 --concurrency 32 --save intake.cpuprofile]
+// Usage: node test/bench/intake-profile.ts [--requests 6000 --concurrency 32 --save intake.cpuprofile]
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { signatureFor } from "../../src/webhooks/signature.ts";
-import { fixtures } from "../fixtures/webhooks/index.ts";
 import { runPhase } from "./load.ts";
-import type { PreparedRequest } from "./load.ts";
+import { putBenchTenant, signedClosedEvents } from "./intake-requests.ts";
 import { startConnector } from "./runtime.ts";
 import { benchSecrets } from "./secrets.ts";
 
@@ -32,19 +30,6 @@ interface Profile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
-}
-
-async function prepare(count: number): Promise<PreparedRequest[]> {
-  const out: PreparedRequest[] = [];
-  for (let i = 0; i < count; i++) {
-    const body = JSON.stringify({ ...fixtures.conversationClosed, eventId: crypto.randomUUID(), conversationId: crypto.randomUUID() });
-    out.push({
-      path: "/webhooks/iadvize",
-      headers: { "content-type": "application/json", "x-iadvize-signature": await signatureFor(SECRETS.IADVIZE_WEBHOOK_SECRET, body), "x-iadvize-correlationid": crypto.randomUUID() },
-      body,
-    });
-  }
-  return out;
 }
 
 /** A minimal Chrome DevTools Protocol session over the inspector's WebSocket. */
@@ -85,17 +70,8 @@ try {
   const { mf, url } = await startConnector({ outdir, secrets: SECRETS, consumers: false, inspectorPort: PORT });
   try {
     const origin = url.origin;
-    const put = await fetch(new URL("/admin/api/tenants/ha-3291", origin), {
-      method: "PUT",
-      headers: { host: "connector.bench", authorization: `Bearer ${SECRETS.ADMIN_TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify({
-      name: "Bench",
-      iadvize: { username: "bench@acme.example", password: "pw" },
-      salesforce: { loginUrl: "https://login.salesforce.com", auth: { type: "client_credentials", clientId: "bench", clientSecret: "s" } },
-    }),
-    });
-    if (put.status !== 201) throw new Error(`tenant setup answered ${put.status} ${await put.text()}`);
-    await runPhase(origin, "connector.bench", await prepare(500), CONCURRENCY);
+    await putBenchTenant(origin, SECRETS.ADMIN_TOKEN);
+    await runPhase(origin, "connector.bench", await signedClosedEvents(SECRETS.IADVIZE_WEBHOOK_SECRET, 500), CONCURRENCY);
 
     const targets = (await (await fetch(`http://127.0.0.1:${PORT}/json/list`)).json()) as { id: string; webSocketDebuggerUrl?: string; title?: string }[];
     const target = targets.find((t) => `${t.id} ${t.title ?? ""}`.includes("connector"));
@@ -104,7 +80,7 @@ try {
     await session.send("Profiler.enable");
     await session.send("Profiler.setSamplingInterval", { interval: 100 });
     await session.send("Profiler.start");
-    const requests = await prepare(REQUESTS);
+    const requests = await signedClosedEvents(SECRETS.IADVIZE_WEBHOOK_SECRET, REQUESTS);
     const phase = await runPhase(origin, "connector.bench", requests, CONCURRENCY);
     const { profile } = await session.send<{ profile: Profile }>("Profiler.stop");
     session.close();

@@ -3,7 +3,7 @@
 // rows are indicative), on the `v2.conversation.closed` event bench:intake sends. Each step
 // runs in alternating rounds and the fastest round is kept: on a shared machine, the
 // least disturbed round is the closest to the step's own cost.
-// Usage: node test/bench/intake-steps.ts [-- --iterations 20000 --rounds 5]
+// Usage: node test/bench/intake-steps.ts [--iterations 20000 --rounds 5]
 import { Console } from "node:console";
 import { Writable } from "node:stream";
 import { parseArgs } from "node:util";

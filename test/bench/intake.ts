@@ -14,11 +14,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { signatureFor } from "../../src/webhooks/signature.ts";
-import { fixtures } from "../fixtures/webhooks/index.ts";
 import { childPid, cpuMs } from "./cpu.ts";
 import { median, percentile, runPhase } from "./load.ts";
-import type { PhaseResult, PreparedRequest } from "./load.ts";
+import type { PhaseResult } from "./load.ts";
+import { putBenchTenant, signedClosedEvents } from "./intake-requests.ts";
 import { startConnector } from "./runtime.ts";
 import { benchSecrets } from "./secrets.ts";
 
@@ -65,29 +64,16 @@ const HANDLERS: Handler[] = [
   ...(BASELINE ? (["baseline"] as const) : []),
 ];
 
-async function prepare(count: number): Promise<PreparedRequest[]> {
-  const out: PreparedRequest[] = [];
-  for (let i = 0; i < count; i++) {
-    const event = { ...fixtures.conversationClosed, eventId: crypto.randomUUID(), conversationId: crypto.randomUUID() };
-    const body = JSON.stringify(event);
-    out.push({
-      path: "/webhooks/iadvize",
-      headers: {
-        "content-type": "application/json",
-        "x-iadvize-signature": await signatureFor(SECRETS.IADVIZE_WEBHOOK_SECRET, body),
-        "x-iadvize-correlationid": crypto.randomUUID(),
-      },
-      body,
-    });
-  }
-  return out;
-}
-
 function check(name: string, result: PhaseResult): void {
   const ok = result.statuses.get(200) ?? 0;
   if (ok !== result.requests) {
     throw new Error(`${name}: ${result.requests - ok} of ${result.requests} answers were not 200: ${JSON.stringify([...result.statuses])}`);
   }
+}
+
+// A plain Worker on its own host, with a local queue of its own bound as Q.
+function queueWorker(name: string, script: string, host: string) {
+  return { name, modules: true, script, routes: [`${host}/*`], compatibilityDate: "2026-11-01", queueProducers: { Q: { queueName: `bench-${name}` } } };
 }
 
 const outdir = mkdtempSync(join(tmpdir(), "connector-bench-"));
@@ -98,47 +84,17 @@ const { mf, url } = await startConnector({
   ...(BASELINE ? { baseline: { ref: BASELINE, host: HOSTS.baseline } } : {}),
   others: [
     { name: "empty", modules: true, script: EMPTY_WORKER, routes: [`${HOSTS.empty}/*`], compatibilityDate: "2026-11-01" },
-    {
-      name: "queue-only",
-      modules: true,
-      script: QUEUE_ONLY_WORKER,
-      routes: [`${HOSTS.queue}/*`],
-      compatibilityDate: "2026-11-01",
-      queueProducers: { Q: { queueName: "bench-queue-only" } },
-    },
-    {
-      name: "floor",
-      modules: true,
-      script: FLOOR_WORKER,
-      routes: [`${HOSTS.floor}/*`],
-      compatibilityDate: "2026-11-01",
-      queueProducers: { Q: { queueName: "bench-floor" } },
-    },
-    {
-      name: "log-floor",
-      modules: true,
-      script: LOG_FLOOR_WORKER,
-      routes: [`${HOSTS.logFloor}/*`],
-      compatibilityDate: "2026-11-01",
-      queueProducers: { Q: { queueName: "bench-log-floor" } },
-    },
+    queueWorker("queue-only", QUEUE_ONLY_WORKER, HOSTS.queue),
+    queueWorker("floor", FLOOR_WORKER, HOSTS.floor),
+    queueWorker("log-floor", LOG_FLOOR_WORKER, HOSTS.logFloor),
   ],
 });
 try {
   const origin = url.origin;
   // A configured tenant, so the queue consumer does its real work during the run.
-  const put = await fetch(new URL("/admin/api/tenants/ha-3291", origin), {
-    method: "PUT",
-    headers: { host: "connector.bench", authorization: `Bearer ${SECRETS.ADMIN_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({
-      name: "Bench",
-      iadvize: { username: "bench@acme.example", password: "pw" },
-      salesforce: { loginUrl: "https://login.salesforce.com", auth: { type: "client_credentials", clientId: "bench", clientSecret: "s" } },
-    }),
-  });
-  if (put.status !== 201) throw new Error(`tenant setup answered ${put.status}`);
+  await putBenchTenant(origin, SECRETS.ADMIN_TOKEN);
 
-  const warm = await prepare(500);
+  const warm = await signedClosedEvents(SECRETS.IADVIZE_WEBHOOK_SECRET, 500);
   for (const which of HANDLERS) check(`warm-up ${which}`, await runPhase(origin, HOSTS[which], warm, CONCURRENCY));
 
   const workerd = childPid("workerd");
@@ -148,7 +104,7 @@ try {
   ) as Record<Handler, { ms: number; nodeMs: number; requests: number }>;
   const orders: Handler[][] = [HANDLERS, [...HANDLERS].reverse()];
   for (let round = 0; round < ROUNDS; round++) {
-    const requests = await prepare(REQUESTS);
+    const requests = await signedClosedEvents(SECRETS.IADVIZE_WEBHOOK_SECRET, REQUESTS);
     // Alternate the order, so no handler always runs on a warmer or busier machine.
     for (const which of orders[round % 2] ?? []) {
       const cpuBefore = cpuMs(workerd);

@@ -26,6 +26,17 @@ describe("quiq", () => {
     expect(await row(b.deflectionId)).toMatchObject({ status: "rejected", reason: "provider_refused:quiq_400" });
     expect(await received(t.account)).toHaveLength(0);
   });
+
+  it("a body status 404 (no platform of the precedence reaches the number) is unreachable; a body status 401 is refused credentials", async () => {
+    const phone = mobile();
+    const t = await deflectionTenant("quiq", {}, { unreachable: [phone] });
+    const a = await ask(t.key, { phone, optIn: true });
+    expect(a).toMatchObject({ status: "rejected", reason: "unreachable" });
+    expect(await row(a.deflectionId)).toMatchObject({ status: "rejected", reason: "unreachable", attempts: 1 });
+    await messagingAccount(t.account, { failStatus: { status: 401, count: 1 } });
+    const b = await ask(t.key, { phone: mobile(), optIn: true });
+    expect(await row(b.deflectionId)).toMatchObject({ status: "rejected", reason: "provider_auth_failed", attempts: 1 });
+  });
 });
 
 describe("twilio", () => {

@@ -98,8 +98,10 @@ describe("a burst's sync", { timeout: 180_000 }, () => {
     const second = await burst(t, more, CONVERSATION_BATCH_MAX - more);
     // While the sync waits, the clock goes on and the burst's second full batch arrives after 500 ms.
     let arrived = false;
+    let readBeforeRun = 0;
     sim.meanwhile = async (ms) => {
       sim.t += ms;
+      readBeforeRun = await reads(t);
       if (!arrived && sim.t - start >= 500) {
         arrived = true;
         await sim.webhooks(second);
@@ -114,7 +116,9 @@ describe("a burst's sync", { timeout: 180_000 }, () => {
     expect(sim.t - start).toBeGreaterThanOrEqual(EARLY_RUN_MS);
     expect(sim.t - start).toBeLessThan(EARLY_RUN_MS + WAIT_LOOK_MS);
     expect(await apiUsed(t.org)).toBeLessThanOrEqual(3);
-    // Each conversation read once; no message of the first batch's sync came back, only the second batch's own.
+    // Each conversation read once, those of the second batch too while the sync waited (before the look that ran);
+    // no message of the first batch's sync came back, only the second batch's own.
+    expect(readBeforeRun).toBe(EARLY_RUN_MIN);
     expect(await reads(t)).toBe(EARLY_RUN_MIN);
     expect(sent).toBe(1);
     expect(sim.pending.filter((m) => m.at > start + 500)).toHaveLength(0);
@@ -162,5 +166,27 @@ describe("a burst's sync", { timeout: 180_000 }, () => {
     await sim.deliver();
     expect(await written(t)).toBe(2 * CONVERSATION_BATCH_MAX);
     expect(await apiUsed(t.org)).toBeLessThanOrEqual(3);
+  });
+
+  it("an iAdvize outage met while reading early costs one request, not one at every look of the wait inside the invocation", async () => {
+    const sim = new Sim();
+    const t = await newSyncTenant();
+    await sim.webhooks(await burst(t, CONVERSATION_BATCH_MAX));
+    await setFaults(t.iadvizeUser.username, { down: true });
+    const graphql = async () => (await stats(t.iadvizeUser.username)).graphql;
+    // Nothing more arrives: the sync waits BURST_WAIT_MS inside its invocation, then runs (and meets the outage itself).
+    let firstLook: number | undefined;
+    let beforeRun = 0;
+    sim.meanwhile = async (ms) => {
+      sim.t += ms;
+      beforeRun = await graphql();
+      firstLook ??= beforeRun;
+    };
+    const start = sim.t;
+    await sim.invocation();
+    expect(sim.t - start).toBe(BURST_WAIT_MS);
+    // The read made early met the outage before the first look (with the client's own retries); none after.
+    expect(firstLook).toBeGreaterThan(0);
+    expect(beforeRun).toBe(firstLook);
   });
 });
